@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# geosim set-up: install Debian packages (only those missing), build, then run the baseline or the tests.
+# Usage: ./setup.sh run    install, build, run scenarios/baseline.yaml
+#        ./setup.sh test   install, build, run the test suite (what .ci/run calls)
+#        ./setup.sh build  install and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode=${1:-run}
+case $mode in run|test|build) ;; *) echo "usage: $0 run|test|build" >&2; exit 2 ;; esac
+
+# One list, read by humans and by this script: what geosim builds and tests with.
+packages=(
+  g++ make cmake pkg-config
+  libeigen3-dev libtbb-dev libyaml-cpp-dev librandom123-dev libcli11-dev doctest-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "geosim: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+  else
+    echo "geosim: these Debian packages are missing: ${missing[*]}" >&2
+    echo "geosim: run this, then run $0 $mode again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j "$jobs"
+
+case $mode in
+  run)   build/geosim run scenarios/baseline.yaml ;;
+  test)  ctest --test-dir build --output-on-failure -j "$jobs" ;;
+  build) ;;
+esac

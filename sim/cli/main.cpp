@@ -1,0 +1,75 @@
+// geosim: the command-line entry point. Subcommands: run, validate, schema.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/run_command.h"
+#include "scenario/schema_doc.h"
+
+namespace {
+
+/// Turns --set texts into overrides; --seed and --months become overrides too, so that the schema
+/// checks them like any other value.
+std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& sets, const std::string& seed, const std::string& months) {
+  std::vector<geosim::Override> out;
+  for (const auto& s : sets) out.push_back(geosim::parse_override(s));
+  if (!seed.empty()) out.push_back({"seed", seed});
+  if (!months.empty()) out.push_back({"months", months});
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"geosim: agent-based simulation of the geopolitics of open and closed AI models"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "geosim 0.1.0");
+
+  geosim::RunOptions run;
+  std::vector<std::string> sets;
+  std::string seed, months;
+  auto* run_cmd = app.add_subcommand("run", "Run one scenario headless; write series.csv and scenario.resolved.yaml");
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
+  run_cmd->add_option("--out", run.out, "Output directory (default runs/<scenario>-<timestamp>)");
+  run_cmd->add_option("--seed", seed, "Seed of every random draw (overrides the scenario's seed)");
+  run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  run_cmd->add_option("--months", months, "Number of months to simulate (overrides the scenario's months)");
+  run_cmd->add_option("--set", sets, "Override a scenario key: --set key.path=value (repeatable), e.g. --set labs.deepseek.open=false");
+  run_cmd->add_flag("--quiet,-q", run.quiet, "No progress bar and no summary");
+
+  std::string validate_file;
+  std::vector<std::string> validate_sets;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario without running it");
+  validate_cmd->add_option("scenario", validate_file, "Scenario file (YAML)")->required();
+  validate_cmd->add_option("--set", validate_sets, "Override a scenario key, as for run");
+
+  std::string format = "text";
+  auto* schema_cmd = app.add_subcommand("schema", "Print every scenario key with its type, range, default, unit and meaning");
+  schema_cmd->add_option("--format", format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;  // a command line that cannot be parsed is bad input
+  }
+
+  try {
+    if (*run_cmd) {
+      run.overrides = collect_overrides(sets, seed, months);
+      return geosim::run_command(run);
+    }
+    if (*validate_cmd) return geosim::validate_command(validate_file, collect_overrides(validate_sets, "", ""));
+    if (*schema_cmd) {
+      std::cout << (format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
+      return 0;
+    }
+  } catch (const geosim::DiagnosticError& e) {
+    geosim::print_diagnostics(e);
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "geosim: internal failure: " << e.what() << "\n";
+    return 1;
+  }
+  return 1;
+}

@@ -1,0 +1,28 @@
+#pragma once
+// `geosim run`: one headless run, from a scenario file to an output directory.
+#include <string>
+#include <vector>
+
+#include "scenario/loader.h"
+
+namespace geosim {
+
+/// Options of `geosim run` as given on the command line.
+struct RunOptions {
+  std::string scenario;
+  std::string out;           // empty: runs/<name>-<timestamp>
+  std::vector<Override> overrides;  // --set, --seed and --months, in that order
+  int threads = 0;           // 0: all cores
+  bool quiet = false;
+};
+
+/// Runs a scenario; returns the process exit code (0 ok, 2 bad input, 1 internal failure).
+int run_command(const RunOptions& options);
+
+/// Loads and checks a scenario without running it; returns the exit code.
+int validate_command(const std::string& scenario, const std::vector<Override>& overrides);
+
+/// Prints every diagnostic of a refused scenario to stderr.
+void print_diagnostics(const DiagnosticError& error);
+
+}  // namespace geosim

@@ -1,0 +1,78 @@
+#include "model/population.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/random.h"
+
+namespace geosim {
+
+std::size_t Population::bytes() const {
+  return nation.capacity() * sizeof(nation[0]) + sector.capacity() * sizeof(sector[0]) + size.capacity() * sizeof(size[0]) +
+         risk.capacity() * sizeof(risk[0]) + choice[0].capacity() * sizeof(choice[0][0]) + choice[1].capacity() * sizeof(choice[1][0]);
+}
+
+std::vector<std::int64_t> adopters_per_nation(const ScenarioDef& def) {
+  const auto n = def.nations.size();
+  const std::int64_t total = def.population.adopters;
+  double weight_sum = 0;
+  for (const auto& nation : def.nations) weight_sum += nation.adopter_weight;
+  std::vector<std::int64_t> count(n);
+  std::vector<double> remainder(n);
+  std::int64_t assigned = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double exact = static_cast<double>(total) * def.nations[i].adopter_weight / weight_sum;
+    count[i] = static_cast<std::int64_t>(std::floor(exact));
+    remainder[i] = exact - static_cast<double>(count[i]);
+    assigned += count[i];
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  // Largest remainders first; ties go to the earlier nation so the split is reproducible.
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+  for (std::size_t k = 0; assigned < total; ++k, ++assigned) ++count[order[k % n]];
+  return count;
+}
+
+Population make_population(const ScenarioDef& def) {
+  const auto total = static_cast<std::size_t>(def.population.adopters);
+  Population pop;
+  pop.nation.resize(total);
+  pop.sector.resize(total);
+  pop.size.resize(total);
+  pop.risk.resize(total);
+  pop.choice[0].assign(total, no_model);
+  pop.choice[1].assign(total, no_model);
+
+  auto counts = adopters_per_nation(def);
+  std::size_t at = 0;
+  for (std::size_t n = 0; n < counts.size(); ++n) {
+    std::fill_n(pop.nation.begin() + static_cast<std::ptrdiff_t>(at), counts[n], static_cast<std::uint8_t>(n));
+    at += static_cast<std::size_t>(counts[n]);
+  }
+
+  const auto& sw = def.population.sector_weights;
+  const double sw_total = sw[0] + sw[1] + sw[2];
+  const double cut0 = sw[0] / sw_total, cut1 = (sw[0] + sw[1]) / sw_total;
+  const double size_sigma = def.population.size_sigma, risk_sigma = def.population.risk_sigma;
+  const std::uint64_t seed = def.seed;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, total, 1 << 14), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      auto w = philox_words(seed, 0, i, Purpose::init_sector);
+      double u = unit_open(w[0]);
+      pop.sector[i] = static_cast<std::uint8_t>(u < cut0 ? 0 : u < cut1 ? 1 : 2);
+      // Log-normal with mean 1: exp(sigma z - sigma^2 / 2).
+      double z_size = standard_normal(w[1], w[2]);
+      pop.size[i] = static_cast<float>(std::exp(size_sigma * z_size - 0.5 * size_sigma * size_sigma));
+      auto w2 = philox_words(seed, 0, i, Purpose::init_risk);
+      double z_risk = standard_normal(w2[0], w2[1]);
+      pop.risk[i] = static_cast<float>(std::exp(risk_sigma * z_risk - 0.5 * risk_sigma * risk_sigma));
+    }
+  });
+  return pop;
+}
+
+}  // namespace geosim

@@ -1,0 +1,35 @@
+#pragma once
+// Writing a run's outputs as tidy long CSV: one row per month, scope and metric.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/month.h"
+#include "model/world.h"
+
+namespace geosim {
+
+/// Formats a double as the shortest text that reads back to the same value ("nan" never occurs).
+std::string format_value(double v);
+
+/// Streams rows of series.csv to a file.
+class SeriesWriter {
+ public:
+  /// Opens `path` for writing; throws std::runtime_error with the reason when it cannot.
+  explicit SeriesWriter(const std::string& path);
+  ~SeriesWriter();
+  SeriesWriter(const SeriesWriter&) = delete;
+  SeriesWriter& operator=(const SeriesWriter&) = delete;
+  void write(Month month, const std::vector<OutputRow>& rows);
+  /// Flushes and closes; throws when the data could not be written (disk full, ...).
+  void close();
+
+ private:
+  std::FILE* file_ = nullptr;
+  std::string path_;
+};
+
+/// The value of `metric` for `scope` in a month's rows, or NaN when absent.
+double find_output(const std::vector<OutputRow>& rows, const std::string& scope, const std::string& metric);
+
+}  // namespace geosim

@@ -1,0 +1,42 @@
+#pragma once
+// Reading a scenario: YAML files, `extends` chains, command-line overrides, validation against the
+// schema. The only module that knows YAML; it hands the core a ScenarioDef.
+#include <string>
+#include <vector>
+
+#include "model/scenario_def.h"
+#include "scenario/diagnostics.h"
+#include "scenario/tree.h"
+
+namespace geosim {
+
+/// A `--set key.path=value` override from the command line.
+struct Override {
+  std::string path;   // e.g. "labs.deepseek.open" or "population.adopters"
+  std::string value;  // YAML text, e.g. "false", "[CN, RU]"
+};
+
+/// Parses "key.path=value"; throws DiagnosticError when there is no '='.
+Override parse_override(const std::string& text);
+
+/// Loads `path`, follows `extends`, merges, applies overrides; returns the merged tree (not validated).
+Node load_merged_tree(const std::string& path, const std::vector<Override>& overrides = {});
+
+/// Checks a merged tree against the schema and builds the scenario; throws DiagnosticError listing
+/// every problem. `default_name` is used when the scenario has no `name`.
+ScenarioDef build_scenario(const Node& tree, const std::string& default_name);
+
+/// load_merged_tree + build_scenario.
+ScenarioDef load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
+
+/// Loads a scenario from YAML text (for tests and tools); `extends` is resolved against `base_dir`.
+ScenarioDef load_scenario_text(const std::string& text, const std::string& file_name, const std::string& base_dir = ".");
+
+/// Merges `child` over `parent` by the documented rules (maps deep, agent lists by id, `remove: true`).
+/// `path` is the child's position ("" for the document root).
+Node merge_trees(const Node& parent, const Node& child, const std::string& path = "");
+
+/// The fully resolved scenario as YAML: every key with its value, no extends; loads back to the same.
+std::string resolved_yaml(const ScenarioDef& def);
+
+}  // namespace geosim

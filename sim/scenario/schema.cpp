@@ -1,0 +1,353 @@
+#include "scenario/schema.h"
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+namespace geosim {
+namespace {
+
+// ---- where a key's value lives -------------------------------------------------------------------
+
+template <class Owner> Owner& owner_of(ScenarioDef& d, std::size_t i);
+template <> ScenarioDef& owner_of<ScenarioDef>(ScenarioDef& d, std::size_t) { return d; }
+template <> PopulationDef& owner_of<PopulationDef>(ScenarioDef& d, std::size_t) { return d.population; }
+template <> BehaviourDef& owner_of<BehaviourDef>(ScenarioDef& d, std::size_t) { return d.behaviour; }
+template <> NationDef& owner_of<NationDef>(ScenarioDef& d, std::size_t i) { return d.nations.at(i); }
+template <> LabDef& owner_of<LabDef>(ScenarioDef& d, std::size_t i) { return d.labs.at(i); }
+template <> ChipmakerDef& owner_of<ChipmakerDef>(ScenarioDef& d, std::size_t i) { return d.chipmakers.at(i); }
+
+// ---- Value <-> field conversions (the loader has already checked type and range) -----------------
+
+void assign(double& f, const Value& v) { f = std::get<double>(v); }
+void assign(int& f, const Value& v) { f = static_cast<int>(std::llround(std::get<double>(v))); }
+void assign(std::int64_t& f, const Value& v) { f = std::llround(std::get<double>(v)); }
+void assign(std::uint64_t& f, const Value& v) { f = static_cast<std::uint64_t>(std::llround(std::get<double>(v))); }
+void assign(bool& f, const Value& v) { f = std::get<bool>(v); }
+void assign(std::string& f, const Value& v) { f = std::get<std::string>(v); }
+void assign(std::vector<std::string>& f, const Value& v) { f = std::get<std::vector<std::string>>(v); }
+void assign(std::map<std::string, double>& f, const Value& v) { f = std::get<std::map<std::string, double>>(v); }
+void assign(Month& f, const Value& v) {
+  auto m = parse_month(std::get<std::string>(v));
+  if (!m) throw std::logic_error("month value not validated: " + std::get<std::string>(v));
+  f = *m;
+}
+void assign(NetworkKind& f, const Value& v) {
+  const auto& s = std::get<std::string>(v);
+  f = s == "well_mixed" ? NetworkKind::well_mixed : s == "scale_free" ? NetworkKind::scale_free : NetworkKind::small_world;
+}
+
+Value to_value(double f) { return f; }
+Value to_value(int f) { return static_cast<double>(f); }
+Value to_value(std::int64_t f) { return static_cast<double>(f); }
+Value to_value(std::uint64_t f) { return static_cast<double>(f); }
+Value to_value(bool f) { return f; }
+Value to_value(const std::string& f) { return f; }
+Value to_value(const std::vector<std::string>& f) { return f; }
+Value to_value(const std::map<std::string, double>& f) { return f; }
+Value to_value(Month f) { return f.str(); }
+Value to_value(NetworkKind f) {
+  return std::string(f == NetworkKind::well_mixed ? "well_mixed" : f == NetworkKind::scale_free ? "scale_free" : "small_world");
+}
+
+// ---- declaration helpers ------------------------------------------------------------------------
+
+KeySpec spec(std::string path, KeyType type, std::string def, std::string unit, std::string doc) {
+  KeySpec k;
+  k.path = std::move(path);
+  k.type = type;
+  k.required = def.empty();
+  k.default_text = std::move(def);
+  k.unit = std::move(unit);
+  k.doc = std::move(doc);
+  return k;
+}
+
+KeySpec number(std::string path, KeyType type, double lo, double hi, std::string def, std::string unit, std::string doc) {
+  KeySpec k = spec(std::move(path), type, std::move(def), std::move(unit), std::move(doc));
+  k.min = lo;
+  k.max = hi;
+  return k;
+}
+
+KeySpec optional(KeySpec k) {
+  k.required = false;
+  return k;
+}
+
+KeySpec settable(KeySpec k) {
+  k.settable = true;
+  return k;
+}
+
+KeySpec refers(KeySpec k, AgentList list) {
+  k.ref = list;
+  return k;
+}
+
+KeySpec choices(KeySpec k, std::vector<std::string> c) {
+  k.choices = std::move(c);
+  return k;
+}
+
+/// Binds a declared key to the field `access(owner)` and appends it.
+template <class Owner, class Access>
+void add(std::vector<KeySpec>& out, KeySpec k, Access access) {
+  k.set = [access](ScenarioDef& d, std::size_t i, const Value& v) { assign(access(owner_of<Owner>(d, i)), v); };
+  k.get = [access](const ScenarioDef& d, std::size_t i) {
+    return to_value(access(owner_of<Owner>(const_cast<ScenarioDef&>(d), i)));
+  };
+  out.push_back(std::move(k));
+}
+
+const std::vector<std::string> sector_choices = {"enterprise", "public", "developer"};
+
+std::vector<KeySpec> declare() {
+  using K = KeyType;
+  std::vector<KeySpec> s;
+  // clang-format off
+
+  // -- top level
+  add<ScenarioDef>(s, optional(spec("name", K::text, "", "", "Short name of the scenario; defaults to the file name without .yaml.")),
+                   [](ScenarioDef& d) -> auto& { return d.name; });
+  add<ScenarioDef>(s, optional(spec("description", K::text, "", "", "What the scenario is and which claim it tests.")),
+                   [](ScenarioDef& d) -> auto& { return d.description; });
+  add<ScenarioDef>(s, spec("start", K::month, "", "month", "First simulated month, YYYY-MM."),
+                   [](ScenarioDef& d) -> auto& { return d.start; });
+  add<ScenarioDef>(s, number("months", K::integer, 1, 1200, "", "months", "Number of months simulated."),
+                   [](ScenarioDef& d) -> auto& { return d.months; });
+  add<ScenarioDef>(s, number("seed", K::integer, 0, 9007199254740991.0, "1", "", "Seed of every random draw; same seed, same results."),
+                   [](ScenarioDef& d) -> auto& { return d.seed; });
+
+  // -- population
+  add<PopulationDef>(s, number("population.adopters", K::integer, 1, 100000000, "100000", "adopters", "Number of simulated adopters (firms, developers, public bodies)."),
+                     [](PopulationDef& p) -> auto& { return p.adopters; });
+  add<PopulationDef>(s, number("population.initial_adoption", K::real, 0, 1, "0", "share", "Share of adopters (by count) already using a model in the first month; they choose by the logit rule."),
+                     [](PopulationDef& p) -> auto& { return p.initial_adoption; });
+  add<PopulationDef>(s, number("population.sectors.enterprise", K::real, 0, 1, "0.6", "weight", "Relative share of adopters that are enterprises."),
+                     [](PopulationDef& p) -> auto& { return p.sector_weights[0]; });
+  add<PopulationDef>(s, number("population.sectors.public", K::real, 0, 1, "0.1", "weight", "Relative share of adopters that are public bodies."),
+                     [](PopulationDef& p) -> auto& { return p.sector_weights[1]; });
+  add<PopulationDef>(s, number("population.sectors.developer", K::real, 0, 1, "0.3", "weight", "Relative share of adopters that are independent developers and start-ups."),
+                     [](PopulationDef& p) -> auto& { return p.sector_weights[2]; });
+  add<PopulationDef>(s, number("population.size_sigma", K::real, 0, 4, "1.0", "log units", "Spread (log-normal sigma) of adopter size, the weight of an adopter's AI usage."),
+                     [](PopulationDef& p) -> auto& { return p.size_sigma; });
+  add<PopulationDef>(s, number("population.risk_sigma", K::real, 0, 2, "0.3", "log units", "Spread (log-normal sigma, mean 1) of adopters' sensitivity to origin risk."),
+                     [](PopulationDef& p) -> auto& { return p.risk_sigma; });
+  add<PopulationDef>(s, choices(spec("population.network.kind", K::choice, "small_world", "", "Social network: well_mixed (everyone sees the world's shares), small_world (Watts-Strogatz ring, rewired) or scale_free (preferential attachment)."),
+                                {"well_mixed", "small_world", "scale_free"}),
+                     [](PopulationDef& p) -> auto& { return p.network; });
+  add<PopulationDef>(s, number("population.network.degree", K::integer, 2, 64, "8", "neighbours", "Mean number of neighbours each adopter watches (even for small_world)."),
+                     [](PopulationDef& p) -> auto& { return p.degree; });
+  add<PopulationDef>(s, number("population.network.rewire", K::real, 0, 1, "0.1", "probability", "small_world: probability that a ring link is rewired to a random adopter."),
+                     [](PopulationDef& p) -> auto& { return p.rewire; });
+
+  // -- behaviour
+  auto beh = [&s](KeySpec k, auto access) { add<BehaviourDef>(s, settable(std::move(k)), access); };
+  beh(number("behaviour.bass_p", K::real, 0, 12, "0.03", "per year", "Bass innovation coefficient p: adoption hazard without any adopting neighbour (Sultan et al. 1990 mean)."),
+      [](BehaviourDef& b) -> auto& { return b.bass_p; });
+  beh(number("behaviour.bass_q", K::real, 0, 12, "0.38", "per year", "Bass imitation coefficient q: extra hazard when every neighbour has adopted (Sultan et al. 1990 mean)."),
+      [](BehaviourDef& b) -> auto& { return b.bass_q; });
+  beh(number("behaviour.revisit_rate", K::real, 0, 12, "0.5", "per year", "Rate at which an adopter reconsiders its model."),
+      [](BehaviourDef& b) -> auto& { return b.revisit_rate; });
+  beh(number("behaviour.utility.capability", K::real, 0, 10, "0.08", "per capability-month", "Logit weight of a model's capability."),
+      [](BehaviourDef& b) -> auto& { return b.w_capability; });
+  beh(number("behaviour.utility.price", K::real, 0, 10, "0.6", "per log(USD per 1M tokens)", "Logit weight of the log of a model's price (higher: more price-sensitive)."),
+      [](BehaviourDef& b) -> auto& { return b.w_price; });
+  beh(number("behaviour.utility.openness", K::real, 0, 10, "1.0", "utility", "Logit weight of open weights (fine-tuning, sovereignty), times the sector's openness weight."),
+      [](BehaviourDef& b) -> auto& { return b.w_openness; });
+  beh(number("behaviour.utility.origin_risk", K::real, 0, 20, "2.0", "per unit risk", "Logit weight of the risk of a model's origin as the adopter's nation sees it."),
+      [](BehaviourDef& b) -> auto& { return b.w_origin_risk; });
+  beh(number("behaviour.utility.neighbours", K::real, 0, 20, "1.0", "per unit share", "Logit weight of the size-weighted share of neighbours using the model."),
+      [](BehaviourDef& b) -> auto& { return b.w_neighbours; });
+  beh(number("behaviour.utility.switching_cost", K::real, 0, 20, "1.5", "utility", "Utility lost by switching away from the model in use."),
+      [](BehaviourDef& b) -> auto& { return b.w_switching; });
+  beh(number("behaviour.openness_weight.enterprise", K::real, 0, 5, "0.5", "factor", "How much enterprises value open weights."),
+      [](BehaviourDef& b) -> auto& { return b.openness_weight[0]; });
+  beh(number("behaviour.openness_weight.public", K::real, 0, 5, "1.0", "factor", "How much public bodies value open weights (sovereignty)."),
+      [](BehaviourDef& b) -> auto& { return b.openness_weight[1]; });
+  beh(number("behaviour.openness_weight.developer", K::real, 0, 5, "1.5", "factor", "How much developers value open weights (fine-tuning)."),
+      [](BehaviourDef& b) -> auto& { return b.openness_weight[2]; });
+  beh(number("behaviour.hostility.us_china", K::real, 0, 1, "1.0", "risk", "Risk a fully US-aligned nation sees in a fully China-aligned origin, and the reverse."),
+      [](BehaviourDef& b) -> auto& { return b.hostility_us_china; });
+  beh(number("behaviour.hostility.us_nonaligned", K::real, 0, 1, "0.2", "risk", "Risk between the US bloc and non-aligned nations."),
+      [](BehaviourDef& b) -> auto& { return b.hostility_us_nonaligned; });
+  beh(number("behaviour.hostility.china_nonaligned", K::real, 0, 1, "0.2", "risk", "Risk between the China bloc and non-aligned nations."),
+      [](BehaviourDef& b) -> auto& { return b.hostility_china_nonaligned; });
+  beh(number("behaviour.rival_threshold", K::real, 0, 1, "0.5", "risk", "Origin risk at or above which a nation counts the origin as a rival (bans, dependency)."),
+      [](BehaviourDef& b) -> auto& { return b.rival_threshold; });
+  beh(number("behaviour.distillation_rate", K::real, 0, 1, "0.05", "per month", "Fraction of the gap to the best model a lab can distil from that it closes each month."),
+      [](BehaviourDef& b) -> auto& { return b.distillation_rate; });
+  beh(number("behaviour.community_rate", K::real, 0, 10, "0.5", "capability-months per month", "Extra capability growth of an open lab per unit of world usage share (community contributions)."),
+      [](BehaviourDef& b) -> auto& { return b.community_rate; });
+  beh(number("behaviour.compute_elasticity", K::real, 0, 2, "0.5", "exponent", "Elasticity of capability growth to the performance per dollar of the chips a lab may buy."),
+      [](BehaviourDef& b) -> auto& { return b.compute_elasticity; });
+  beh(number("behaviour.tokens_per_month", K::real, 0, 1e18, "2e14", "tokens per month", "World demand for AI tokens when every adopter has adopted; turns usage shares into revenue."),
+      [](BehaviourDef& b) -> auto& { return b.tokens_per_month; });
+
+  // -- nations
+  add<NationDef>(s, spec("nations[].id", K::id, "", "", "Unique id of the nation, used by references."),
+                 [](NationDef& n) -> auto& { return n.id; });
+  add<NationDef>(s, optional(spec("nations[].name", K::text, "", "", "Display name; defaults to the id.")),
+                 [](NationDef& n) -> auto& { return n.name; });
+  for (int b = 0; b < bloc_count; ++b) {
+    add<NationDef>(s, settable(number(std::string("nations[].bloc.") + bloc_names[b], K::real, 0, 1, "0", "weight",
+                                      std::string("Weight of the nation's alignment with the ") + bloc_names[b] + " bloc (weights are normalized; at least one must be positive).")),
+                   [b](NationDef& n) -> auto& { return n.bloc[b]; });
+  }
+  add<NationDef>(s, number("nations[].adopter_weight", K::real, 0, 1e6, "1", "weight", "Relative share of the world's adopters in this nation."),
+                 [](NationDef& n) -> auto& { return n.adopter_weight; });
+  add<NationDef>(s, settable(refers(spec("nations[].deny_frontier_access", K::ref_list, "[]", "", "Nations whose adopters this nation's closed labs may not serve and whose labs may not distil from them."), AgentList::nations)),
+                 [](NationDef& n) -> auto& { return n.deny_frontier_access; });
+  add<NationDef>(s, settable(choices(spec("nations[].ban_rival_models_in", K::choice_list, "[]", "", "Sectors in which this nation's adopters may not use models from rival origins."), sector_choices)),
+                 [](NationDef& n) -> auto& { return n.ban_rival_models_in; });
+
+  // -- labs
+  add<LabDef>(s, spec("labs[].id", K::id, "", "", "Unique id of the lab."), [](LabDef& l) -> auto& { return l.id; });
+  add<LabDef>(s, optional(spec("labs[].name", K::text, "", "", "Display name; defaults to the id.")), [](LabDef& l) -> auto& { return l.name; });
+  add<LabDef>(s, refers(spec("labs[].origin", K::ref, "", "", "Nation the lab belongs to."), AgentList::nations),
+              [](LabDef& l) -> auto& { return l.origin; });
+  add<LabDef>(s, settable(spec("labs[].open", K::boolean, "", "", "Whether the lab releases open weights.")), [](LabDef& l) -> auto& { return l.open; });
+  add<LabDef>(s, number("labs[].capability", K::real, 0, 1000, "", "capability-months", "Capability at the start, in months of frontier progress (the 2023-01 frontier is 100)."),
+              [](LabDef& l) -> auto& { return l.capability; });
+  add<LabDef>(s, settable(number("labs[].capability_growth", K::real, 0, 10, "1.0", "capability-months per month", "Own capability growth with unrestricted compute.")),
+              [](LabDef& l) -> auto& { return l.capability_growth; });
+  add<LabDef>(s, number("labs[].price", K::real, 0.0001, 10000, "", "USD per 1M tokens", "Price of the lab's best model at the start (blended input/output)."),
+              [](LabDef& l) -> auto& { return l.price; });
+  add<LabDef>(s, settable(number("labs[].price_decline", K::real, 0, 0.999, "0.6", "fraction per year", "Fraction by which the lab's price falls each year.")),
+              [](LabDef& l) -> auto& { return l.price_decline; });
+  add<LabDef>(s, settable(spec("labs[].distill", K::boolean, "true", "", "Whether the lab distils from better models it has access to.")),
+              [](LabDef& l) -> auto& { return l.distill; });
+  {
+    KeySpec k = settable(refers(spec("labs[].affinity", K::ref_map, "{}", "fit", "How well the lab's models run on each chipmaker's platform, 0 to 1; chipmakers not named get 1."), AgentList::chipmakers));
+    k.min = 0;
+    k.max = 1;
+    add<LabDef>(s, std::move(k), [](LabDef& l) -> auto& { return l.affinity; });
+  }
+
+  // -- chipmakers
+  add<ChipmakerDef>(s, spec("chipmakers[].id", K::id, "", "", "Unique id of the chipmaker."), [](ChipmakerDef& c) -> auto& { return c.id; });
+  add<ChipmakerDef>(s, optional(spec("chipmakers[].name", K::text, "", "", "Display name; defaults to the id.")), [](ChipmakerDef& c) -> auto& { return c.name; });
+  add<ChipmakerDef>(s, refers(spec("chipmakers[].origin", K::ref, "", "", "Nation the chipmaker belongs to (its export controls apply)."), AgentList::nations),
+                    [](ChipmakerDef& c) -> auto& { return c.origin; });
+  add<ChipmakerDef>(s, settable(number("chipmakers[].perf_per_dollar", K::real, 0.001, 100, "", "relative", "Compute per dollar of its chips, relative to a reference chip.")),
+                    [](ChipmakerDef& c) -> auto& { return c.perf_per_dollar; });
+  add<ChipmakerDef>(s, settable(refers(spec("chipmakers[].export_banned_to", K::ref_list, "[]", "", "Nations whose labs may not buy this chipmaker's chips (export controls of its origin nation)."), AgentList::nations)),
+                    [](ChipmakerDef& c) -> auto& { return c.export_banned_to; });
+
+  // -- events: read by the loader into EventDef, not bound to a field
+  {
+    KeySpec k = spec("events[].at", K::month, "", "month", "Month at whose start the event's changes take effect; inside the simulated period.");
+    s.push_back(k);
+    s.push_back(optional(spec("events[].id", K::text, "", "", "Optional id; a scenario that extends another replaces or removes the event with this id.")));
+    s.push_back(optional(spec("events[].note", K::text, "", "", "What happened, with its source.")));
+    s.push_back(spec("events[].set", K::changes, "", "", "Map from key paths (e.g. chipmakers.nvidia.export_banned_to, labs.meta.open, behaviour.bass_q) to new values; only keys marked settable."));
+  }
+  // clang-format on
+  return s;
+}
+
+std::string fmt_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+AgentList KeySpec::owner() const {
+  if (path.rfind("nations[]", 0) == 0) return AgentList::nations;
+  if (path.rfind("labs[]", 0) == 0) return AgentList::labs;
+  if (path.rfind("chipmakers[]", 0) == 0) return AgentList::chipmakers;
+  if (path.rfind("events[]", 0) == 0) return AgentList::events;
+  return AgentList::none;
+}
+
+std::string KeySpec::local_path() const {
+  auto pos = path.find("[].");
+  return pos == std::string::npos ? path : path.substr(pos + 3);
+}
+
+const std::vector<KeySpec>& schema() {
+  static const std::vector<KeySpec> keys = declare();
+  return keys;
+}
+
+const KeySpec* find_key(const std::string& path) {
+  for (const auto& k : schema())
+    if (k.path == path) return &k;
+  return nullptr;
+}
+
+std::size_t key_index(const KeySpec& key) { return static_cast<std::size_t>(&key - schema().data()); }
+
+const char* agent_list_name(AgentList list) {
+  switch (list) {
+    case AgentList::nations: return "nations";
+    case AgentList::labs: return "labs";
+    case AgentList::chipmakers: return "chipmakers";
+    case AgentList::events: return "events";
+    case AgentList::none: break;
+  }
+  return "";
+}
+
+const char* agent_noun(AgentList list) {
+  switch (list) {
+    case AgentList::nations: return "nation";
+    case AgentList::labs: return "lab";
+    case AgentList::chipmakers: return "chipmaker";
+    case AgentList::events: return "event";
+    case AgentList::none: break;
+  }
+  return "";
+}
+
+std::string describe_expected(const KeySpec& k) {
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& c : v) out += (out.empty() ? "" : ", ") + c;
+    return out;
+  };
+  switch (k.type) {
+    case KeyType::integer: return "a whole number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
+    case KeyType::real: return "a number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
+    case KeyType::boolean: return "true or false";
+    case KeyType::text: return "a text";
+    case KeyType::month: return "a month written YYYY-MM";
+    case KeyType::choice: return "one of: " + join(k.choices);
+    case KeyType::choice_list: return "a list of: " + join(k.choices);
+    case KeyType::ref: return std::string("the id of a declared ") + agent_noun(k.ref);
+    case KeyType::ref_list: return std::string("a list of ids of declared ") + agent_list_name(k.ref);
+    case KeyType::ref_map:
+      return std::string("a map from ") + agent_noun(k.ref) + " ids to numbers in [" + fmt_number(k.min) + ", " +
+             fmt_number(k.max) + "]";
+    case KeyType::id: return "an id made of letters, digits, '_' and '-'";
+    case KeyType::changes: return "a map from key paths to values";
+  }
+  return "";
+}
+
+std::size_t agent_count(const ScenarioDef& def, AgentList list) {
+  switch (list) {
+    case AgentList::nations: return def.nations.size();
+    case AgentList::labs: return def.labs.size();
+    case AgentList::chipmakers: return def.chipmakers.size();
+    case AgentList::events: return def.events.size();
+    case AgentList::none: break;
+  }
+  return 1;
+}
+
+const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t index) {
+  switch (list) {
+    case AgentList::nations: return def.nations.at(index).id;
+    case AgentList::labs: return def.labs.at(index).id;
+    case AgentList::chipmakers: return def.chipmakers.at(index).id;
+    case AgentList::events: return def.events.at(index).id;
+    case AgentList::none: break;
+  }
+  throw std::logic_error("agent_id: not an agent list");
+}
+
+}  // namespace geosim

@@ -1,0 +1,78 @@
+#pragma once
+// The one declaration of every scenario key: type, range, default, unit, meaning, and where the value
+// lives in ScenarioDef. The loader, `geosim schema`, docs/scenario-format.md and timeline events all
+// read this table; nothing else knows the keys.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/scenario_def.h"
+
+namespace geosim {
+
+/// What kind of value a key holds.
+enum class KeyType {
+  integer,     // whole number (Value holds a double)
+  real,        // number
+  boolean,     // true / false
+  text,        // free text
+  month,       // "YYYY-MM"
+  choice,      // one of `choices`
+  choice_list, // list of `choices`
+  ref,         // id of an agent in `ref`
+  ref_list,    // list of ids of agents in `ref`
+  ref_map,     // map from ids of agents in `ref` to numbers in [min, max]
+  id,          // an agent's own id: letters, digits, '_' and '-'
+  changes,     // an event's map from key paths to values
+};
+
+/// Which agent list a key belongs to, or refers to.
+enum class AgentList { none, nations, labs, chipmakers, events };
+
+/// One scenario key, declared once.
+struct KeySpec {
+  std::string path;  // full path; "[]" marks an agent list, e.g. "labs[].affinity"
+  KeyType type = KeyType::real;
+  double min = 0, max = 0;     // range for numbers (and for ref_map values)
+  bool required = false;
+  std::string default_text;    // default as YAML text; empty when required or when there is none
+  std::string unit;
+  std::string doc;
+  std::vector<std::string> choices;
+  AgentList ref = AgentList::none;  // referenced list, for ref / ref_list / ref_map
+  bool settable = false;            // may be changed by a timeline event mid-run
+  std::function<void(ScenarioDef&, std::size_t, const Value&)> set;
+  std::function<Value(const ScenarioDef&, std::size_t)> get;
+
+  /// The agent list this key lives in (from the path), or none for top-level sections.
+  AgentList owner() const;
+  /// The path below the agent list, e.g. "affinity" for "labs[].affinity"; the whole path otherwise.
+  std::string local_path() const;
+};
+
+/// Every key, in documentation order.
+const std::vector<KeySpec>& schema();
+
+/// The key with this full path (as in KeySpec::path), or nullptr.
+const KeySpec* find_key(const std::string& path);
+
+/// Index of `key` in schema().
+std::size_t key_index(const KeySpec& key);
+
+/// The name of an agent list as it appears in a scenario ("nations", ...).
+const char* agent_list_name(AgentList list);
+
+/// Singular noun for an agent list ("nation", ...), for messages.
+const char* agent_noun(AgentList list);
+
+/// Human description of a key's type and range, e.g. "a number in [0, 1]".
+std::string describe_expected(const KeySpec& key);
+
+/// Number of agents in a list of a scenario.
+std::size_t agent_count(const ScenarioDef& def, AgentList list);
+
+/// Id of agent `index` in a list.
+const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t index);
+
+}  // namespace geosim

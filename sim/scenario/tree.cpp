@@ -1,0 +1,126 @@
+#include "scenario/tree.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "scenario/diagnostics.h"
+
+namespace geosim {
+
+DiagnosticError::DiagnosticError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(diagnostics.empty() ? std::string("invalid scenario") : diagnostics.front().str()),
+      diagnostics_(std::move(diagnostics)) {}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  return best.empty() ? "" : "; did you mean '" + best + "'?";
+}
+
+const Node* Node::find(const std::string& key) const {
+  for (const auto& e : map)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+
+Node* Node::find(const std::string& key) {
+  for (auto& e : map)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+
+bool Node::erase(const std::string& key) {
+  auto it = std::find_if(map.begin(), map.end(), [&](const Entry& e) { return e.key == key; });
+  if (it == map.end()) return false;
+  map.erase(it);
+  return true;
+}
+
+std::string Node::describe() const {
+  switch (kind) {
+    case Kind::null: return "nothing";
+    case Kind::map: return "a map";
+    case Kind::seq: return "a list";
+    case Kind::scalar: return "'" + scalar + "'";
+  }
+  return "";
+}
+
+namespace {
+
+Mark mark_of(const YAML::Mark& m, const std::string& file) { return Mark{file, m.line + 1, m.column + 1}; }
+
+Node convert(const YAML::Node& y, const std::string& file) {
+  Node n;
+  n.mark = mark_of(y.Mark(), file);
+  switch (y.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined: n.kind = Node::Kind::null; break;
+    case YAML::NodeType::Scalar:
+      n.kind = Node::Kind::scalar;
+      n.scalar = y.Scalar();
+      n.quoted = y.Tag() == "!";
+      break;
+    case YAML::NodeType::Sequence:
+      n.kind = Node::Kind::seq;
+      for (const auto& item : y) n.seq.push_back(convert(item, file));
+      break;
+    case YAML::NodeType::Map:
+      n.kind = Node::Kind::map;
+      for (const auto& kv : y) {
+        Mark km = mark_of(kv.first.Mark(), file);
+        if (!kv.first.IsScalar())
+          throw DiagnosticError(Diagnostic{km, "expected a plain key (a name), got " + std::string(kv.first.IsMap() ? "a map" : "a list")});
+        std::string key = kv.first.Scalar();
+        if (n.find(key))
+          throw DiagnosticError(Diagnostic{km, "duplicate key '" + key + "' in the same map; each key may appear once"});
+        n.map.push_back(Node::Entry{key, km, convert(kv.second, file)});
+      }
+      break;
+  }
+  return n;
+}
+
+}  // namespace
+
+Node parse_yaml(const std::string& text, const std::string& file) {
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw DiagnosticError(Diagnostic{mark_of(e.mark, file), "malformed YAML: " + e.msg});
+  }
+  return convert(doc, file);
+}
+
+Node parse_yaml_file(const std::string& path, const std::string& display_name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DiagnosticError(Diagnostic{Mark{display_name, 0, 0}, "cannot read the file (does it exist?)"});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_yaml(ss.str(), display_name);
+}
+
+}  // namespace geosim

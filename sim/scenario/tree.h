@@ -1,0 +1,63 @@
+#pragma once
+// A YAML document as a plain tree that remembers, for every node, the file, line and column it came
+// from, so that errors point at the right place even after `extends` merged several files.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace geosim {
+
+/// Where a piece of scenario text stands; line and column count from 1.
+struct Mark {
+  std::string file;
+  int line = 0, column = 0;
+  std::string str() const {
+    return line == 0 ? file : file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  }
+};
+
+/// One problem found in a scenario, with its position and what was expected.
+struct Diagnostic {
+  Mark mark;
+  std::string message;
+  std::string str() const { return mark.str() + ": error: " + message; }
+};
+
+/// A node of a scenario document.
+struct Node {
+  enum class Kind { null, scalar, map, seq };
+  struct Entry;
+
+  Kind kind = Kind::null;
+  std::string scalar;
+  bool quoted = false;  // a quoted scalar is always text, never a number or a boolean
+  std::vector<Entry> map;
+  std::vector<Node> seq;
+  Mark mark;
+
+  bool is_map() const { return kind == Kind::map; }
+  bool is_seq() const { return kind == Kind::seq; }
+  bool is_scalar() const { return kind == Kind::scalar; }
+  /// The value under `key` in a map, or nullptr.
+  const Node* find(const std::string& key) const;
+  Node* find(const std::string& key);
+  /// Removes `key` from a map; returns whether it was there.
+  bool erase(const std::string& key);
+  /// "a map", "a list", "a text '…'", "nothing": how the node is described in messages.
+  std::string describe() const;
+};
+
+/// A key and its value in a map node.
+struct Node::Entry {
+  std::string key;
+  Mark key_mark;
+  Node value;
+};
+
+/// Parses YAML text into a tree; throws DiagnosticError on malformed YAML or duplicate keys.
+Node parse_yaml(const std::string& text, const std::string& file);
+
+/// Reads and parses a YAML file; throws DiagnosticError when it cannot be read or parsed.
+Node parse_yaml_file(const std::string& path, const std::string& display_name);
+
+}  // namespace geosim

@@ -1,0 +1,425 @@
+// Checking a merged scenario tree against the schema, and building the ScenarioDef from it.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <set>
+
+#include "scenario/loader.h"
+#include "scenario/schema.h"
+
+namespace geosim {
+namespace {
+
+bool is_id(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
+}
+
+std::optional<double> parse_number(const Node& n) {
+  if (!n.is_scalar() || n.quoted || n.scalar.empty()) return std::nullopt;
+  std::string_view t = n.scalar;
+  if (t.front() == '+') t.remove_prefix(1);
+  double v = 0;
+  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (r.ec != std::errc{} || r.ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> parse_bool(const Node& n) {
+  if (!n.is_scalar() || n.quoted) return std::nullopt;
+  const std::string& s = n.scalar;
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  return std::nullopt;
+}
+
+/// The segment after `prefix` of a schema path, or "" when the path is not below the prefix.
+std::string next_segment(const std::string& path, const std::string& prefix) {
+  std::string rest;
+  if (prefix.empty()) {
+    rest = path;
+  } else {
+    if (path.size() <= prefix.size() + 1 || path.compare(0, prefix.size(), prefix) != 0 || path[prefix.size()] != '.') return "";
+    rest = path.substr(prefix.size() + 1);
+  }
+  auto end = rest.find_first_of(".[");
+  return rest.substr(0, end);
+}
+
+class Builder {
+ public:
+  explicit Builder(std::string default_name) : default_name_(std::move(default_name)) {}
+
+  ScenarioDef build(const Node& root) {
+    if (!root.is_map()) {
+      fail(root.mark, "expected a map of scenario keys, got " + root.describe());
+      throw DiagnosticError(errors_);
+    }
+    // Agents first: events and references need their ids.
+    std::set<std::size_t> top_seen;
+    for (const auto& e : root.map) {
+      std::string child = e.key;
+      if (child == "events") continue;
+      if (child == "nations" || child == "labs" || child == "chipmakers") {
+        read_agent_list(e, child == "nations" ? AgentList::nations : child == "labs" ? AgentList::labs : AgentList::chipmakers);
+        continue;
+      }
+      read_entry(e, "", 0, "", top_seen);
+    }
+    apply_defaults(AgentList::none, 0, top_seen, root.mark, "");
+    if (def_.name.empty()) def_.name = default_name_;
+    if (!root.find("nations")) fail(root.mark, "missing required key 'nations': a scenario needs at least one nation");
+    if (!root.find("labs")) fail(root.mark, "missing required key 'labs': a scenario needs at least one lab");
+    check_semantics(root);
+    if (const Node* events = root.find("events")) read_events(*events);
+    check_references();
+    if (!errors_.empty()) throw DiagnosticError(errors_);
+    std::stable_sort(def_.events.begin(), def_.events.end(), [](const EventDef& a, const EventDef& b) { return a.at < b.at; });
+    return std::move(def_);
+  }
+
+ private:
+  struct PendingRef {
+    const KeySpec* key;
+    std::string id;
+    Mark mark;
+    std::string context;
+  };
+
+  void fail(const Mark& m, std::string message) { errors_.push_back(Diagnostic{m, std::move(message)}); }
+
+  std::vector<std::string> children_of(const std::string& prefix) const {
+    std::vector<std::string> out;
+    for (const auto& k : schema()) {
+      std::string seg = next_segment(k.path, prefix);
+      if (!seg.empty() && std::find(out.begin(), out.end(), seg) == out.end()) out.push_back(seg);
+    }
+    return out;
+  }
+
+  static std::string join(const std::string& prefix, const std::string& key) { return prefix.empty() ? key : prefix + "." + key; }
+
+  static std::string shown(const std::string& path) {
+    // "labs[].affinity" reads better as "affinity" inside a lab's context.
+    auto pos = path.find("[].");
+    return pos == std::string::npos ? path : path.substr(pos + 3);
+  }
+
+  /// Reads one map entry at `prefix` (a leaf key or a sub-map).
+  void read_entry(const Node::Entry& e, const std::string& prefix, std::size_t index, const std::string& context,
+                  std::set<std::size_t>& seen) {
+    std::string full = join(prefix, e.key);
+    if (e.key == "remove" && prefix.find("[]") != std::string::npos) {
+      fail(e.key_mark, "'remove: true' only removes an entry inherited through 'extends'" + context);
+      return;
+    }
+    if (const KeySpec* k = find_key(full)) {
+      if (auto v = read_value(*k, e.value, context)) {
+        if (k->set) k->set(def_, index, *v);
+        seen.insert(key_index(*k));
+      }
+      return;
+    }
+    auto siblings = children_of(prefix);
+    if (std::find(siblings.begin(), siblings.end(), e.key) == siblings.end()) {
+      std::string where = prefix.empty() ? "at the top level" : "in '" + shown(prefix) + "'";
+      fail(e.key_mark, "unknown key '" + e.key + "' " + where + context + did_you_mean(e.key, siblings) +
+                           " (expected one of: " + list_text(siblings) + ")");
+      return;
+    }
+    if (!e.value.is_map()) {
+      fail(e.value.mark, "'" + shown(full) + "'" + context + ": expected a map with keys " + list_text(children_of(full)) +
+                             ", got " + e.value.describe());
+      return;
+    }
+    for (const auto& child : e.value.map) read_entry(child, full, index, context, seen);
+  }
+
+  static std::string list_text(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
+  std::optional<Value> read_value(const KeySpec& k, const Node& n, const std::string& context) {
+    auto wrong = [&](const Node& at) {
+      fail(at.mark, "'" + shown(k.path) + "'" + context + ": expected " + describe_expected(k) + ", got " + at.describe());
+      return std::nullopt;
+    };
+    auto in_range = [&](double v) { return v >= k.min && v <= k.max; };
+    switch (k.type) {
+      case KeyType::integer: {
+        auto v = parse_number(n);
+        if (!v || *v != std::floor(*v) || !in_range(*v)) return wrong(n);
+        return Value{*v};
+      }
+      case KeyType::real: {
+        auto v = parse_number(n);
+        if (!v || !in_range(*v)) return wrong(n);
+        return Value{*v};
+      }
+      case KeyType::boolean: {
+        auto v = parse_bool(n);
+        if (!v) return wrong(n);
+        return Value{*v};
+      }
+      case KeyType::text:
+        if (!n.is_scalar()) return wrong(n);
+        return Value{n.scalar};
+      case KeyType::month:
+        if (!n.is_scalar() || !parse_month(n.scalar)) return wrong(n);
+        return Value{n.scalar};
+      case KeyType::id:
+        if (!n.is_scalar() || !is_id(n.scalar)) return wrong(n);
+        return Value{n.scalar};
+      case KeyType::choice:
+        if (!n.is_scalar()) return wrong(n);
+        if (std::find(k.choices.begin(), k.choices.end(), n.scalar) == k.choices.end()) {
+          fail(n.mark, "'" + shown(k.path) + "'" + context + ": expected " + describe_expected(k) + ", got '" + n.scalar + "'" +
+                           did_you_mean(n.scalar, k.choices));
+          return std::nullopt;
+        }
+        return Value{n.scalar};
+      case KeyType::ref:
+        if (!n.is_scalar() || !is_id(n.scalar)) return wrong(n);
+        pending_.push_back({&k, n.scalar, n.mark, context});
+        return Value{n.scalar};
+      case KeyType::choice_list:
+      case KeyType::ref_list: {
+        if (n.kind == Node::Kind::null) return Value{std::vector<std::string>{}};
+        if (!n.is_seq()) return wrong(n);
+        std::vector<std::string> out;
+        for (const auto& item : n.seq) {
+          if (!item.is_scalar()) return wrong(item);
+          if (k.type == KeyType::choice_list &&
+              std::find(k.choices.begin(), k.choices.end(), item.scalar) == k.choices.end()) {
+            fail(item.mark, "'" + shown(k.path) + "'" + context + ": expected " + describe_expected(k) + ", got '" + item.scalar +
+                                "'" + did_you_mean(item.scalar, k.choices));
+            return std::nullopt;
+          }
+          if (k.type == KeyType::ref_list) pending_.push_back({&k, item.scalar, item.mark, context});
+          if (std::find(out.begin(), out.end(), item.scalar) == out.end()) out.push_back(item.scalar);
+        }
+        return Value{out};
+      }
+      case KeyType::ref_map: {
+        if (n.kind == Node::Kind::null) return Value{std::map<std::string, double>{}};
+        if (!n.is_map()) return wrong(n);
+        std::map<std::string, double> out;
+        for (const auto& e : n.map) {
+          auto v = parse_number(e.value);
+          if (!v || !in_range(*v)) return wrong(e.value);
+          pending_.push_back({&k, e.key, e.key_mark, context});
+          out[e.key] = *v;
+        }
+        return Value{out};
+      }
+      case KeyType::changes: break;  // events are read by read_events
+    }
+    return wrong(n);
+  }
+
+  void read_agent_list(const Node::Entry& e, AgentList list) {
+    const char* name = agent_list_name(list);
+    if (!e.value.is_seq()) {
+      fail(e.value.mark, std::string("'") + name + "': expected a list of " + name + " (each a map with an id), got " + e.value.describe());
+      return;
+    }
+    std::size_t count = e.value.seq.size();
+    if (list == AgentList::nations) def_.nations.resize(count);
+    if (list == AgentList::labs) def_.labs.resize(count);
+    if (list == AgentList::chipmakers) def_.chipmakers.resize(count);
+    std::string prefix = std::string(name) + "[]";
+    for (std::size_t i = 0; i < count; ++i) {
+      const Node& item = e.value.seq[i];
+      if (!item.is_map()) {
+        fail(item.mark, std::string("each entry of '") + name + "' must be a map with an id, got " + item.describe());
+        continue;
+      }
+      const Node* id = item.find("id");
+      std::string context = id && id->is_scalar() ? std::string(" in ") + agent_noun(list) + " '" + id->scalar + "'"
+                                                  : std::string(" in ") + agent_noun(list) + " #" + std::to_string(i + 1);
+      std::set<std::size_t> seen;
+      for (const auto& child : item.map) read_entry(child, prefix, i, context, seen);
+      apply_defaults(list, i, seen, item.mark, context);
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      if (list == AgentList::nations && def_.nations[i].name.empty()) def_.nations[i].name = def_.nations[i].id;
+      if (list == AgentList::labs && def_.labs[i].name.empty()) def_.labs[i].name = def_.labs[i].id;
+      if (list == AgentList::chipmakers && def_.chipmakers[i].name.empty()) def_.chipmakers[i].name = def_.chipmakers[i].id;
+    }
+  }
+
+  /// Fills every key of this scope that the file did not give: the declared default, or an error.
+  void apply_defaults(AgentList list, std::size_t index, const std::set<std::size_t>& seen, const Mark& where,
+                      const std::string& context) {
+    for (const auto& k : schema()) {
+      if (k.owner() != list || seen.count(key_index(k)) || !k.set) continue;
+      if (k.required) {
+        fail(where, "missing required key '" + shown(k.path) + "'" + context + " (" + k.doc + " Expected " + describe_expected(k) + ")");
+        continue;
+      }
+      if (k.default_text.empty()) continue;
+      Node dn = parse_yaml(k.default_text, "<default of " + k.path + ">");
+      std::size_t before = pending_.size();
+      if (auto v = read_value(k, dn, context)) k.set(def_, index, *v);
+      pending_.resize(before);  // defaults never reference agents
+    }
+  }
+
+  std::vector<std::string> ids(AgentList list) const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < agent_count(def_, list); ++i) out.push_back(agent_id(def_, list, i));
+    return out;
+  }
+
+  void check_references() {
+    for (const auto& p : pending_) {
+      auto known = ids(p.key->ref);
+      if (std::find(known.begin(), known.end(), p.id) == known.end())
+        fail(p.mark, "'" + shown(p.key->path) + "'" + p.context + ": '" + p.id + "' is not a declared " + agent_noun(p.key->ref) +
+                         did_you_mean(p.id, known) + " (declared: " + list_text(known) + ")");
+    }
+  }
+
+  void check_semantics(const Node& root) {
+    auto mark_of_list_item = [&](const char* list, std::size_t i) {
+      const Node* l = root.find(list);
+      return l && l->is_seq() && i < l->seq.size() ? l->seq[i].mark : root.mark;
+    };
+    for (std::size_t i = 0; i < def_.nations.size(); ++i) {
+      const auto& n = def_.nations[i];
+      if (n.bloc[0] + n.bloc[1] + n.bloc[2] <= 0)
+        fail(mark_of_list_item("nations", i), "nation '" + n.id + "': bloc weights are all zero; give at least one of bloc.us, bloc.china, bloc.nonaligned a positive weight");
+    }
+    double total_weight = 0;
+    for (const auto& n : def_.nations) total_weight += n.adopter_weight;
+    if (!def_.nations.empty() && total_weight <= 0)
+      fail(mark_of_list_item("nations", 0), "every nation has adopter_weight 0; at least one nation needs adopters");
+    const auto& pop = def_.population;
+    const Node* pop_node = root.find("population");
+    Mark pm = pop_node ? pop_node->mark : root.mark;
+    if (pop.sector_weights[0] + pop.sector_weights[1] + pop.sector_weights[2] <= 0)
+      fail(pm, "population.sectors: all sector weights are zero; at least one must be positive");
+    if (pop.network == NetworkKind::small_world && pop.degree % 2 != 0)
+      fail(pm, "population.network.degree must be even for small_world (a ring links degree/2 neighbours on each side), got " +
+                   std::to_string(pop.degree));
+    if (pop.network != NetworkKind::well_mixed && pop.adopters <= pop.degree)
+      fail(pm, "population.adopters (" + std::to_string(pop.adopters) + ") must exceed population.network.degree (" +
+                   std::to_string(pop.degree) + ")");
+    if (def_.nations.size() > 250) fail(root.mark, "at most 250 nations are supported, got " + std::to_string(def_.nations.size()));
+    if (def_.labs.size() > 1000) fail(root.mark, "at most 1000 labs are supported, got " + std::to_string(def_.labs.size()));
+  }
+
+  void read_events(const Node& events) {
+    if (!events.is_seq()) {
+      fail(events.mark, "'events': expected a list of events (each with at and set), got " + events.describe());
+      return;
+    }
+    Month end = def_.start + def_.months;
+    for (std::size_t i = 0; i < events.seq.size(); ++i) {
+      const Node& item = events.seq[i];
+      if (!item.is_map()) {
+        fail(item.mark, "each event must be a map with 'at' and 'set', got " + item.describe());
+        continue;
+      }
+      EventDef ev;
+      const Node* id = item.find("id");
+      std::string context = id && id->is_scalar() ? " in event '" + id->scalar + "'" : " in event #" + std::to_string(i + 1);
+      const Node* set = nullptr;
+      bool has_at = false;
+      for (const auto& e : item.map) {
+        std::string full = "events[]." + e.key;
+        const KeySpec* k = find_key(full);
+        if (e.key == "remove") {
+          fail(e.key_mark, "'remove: true' only removes an event inherited through 'extends', by its id" + context);
+          continue;
+        }
+        if (!k) {
+          auto siblings = children_of("events[]");
+          fail(e.key_mark, "unknown key '" + e.key + "'" + context + did_you_mean(e.key, siblings) + " (expected one of: " + list_text(siblings) + ")");
+          continue;
+        }
+        if (k->type == KeyType::changes) {
+          set = &e.value;
+          continue;
+        }
+        auto v = read_value(*k, e.value, context);
+        if (!v) continue;
+        if (e.key == "at") {
+          ev.at = *parse_month(std::get<std::string>(*v));
+          has_at = true;
+          if (ev.at < def_.start || !(ev.at < end))
+            fail(e.value.mark, "event at " + ev.at.str() + context + " is outside the simulated period " + def_.start.str() + " to " +
+                                   (end + -1).str() + "; move it inside or lengthen 'months'");
+        } else if (e.key == "id") {
+          ev.id = std::get<std::string>(*v);
+        } else if (e.key == "note") {
+          ev.note = std::get<std::string>(*v);
+        }
+      }
+      if (!has_at && !item.find("at")) fail(item.mark, "missing required key 'at'" + context + " (the month the event takes effect, YYYY-MM)");
+      if (!set) {
+        fail(item.mark, "missing required key 'set'" + context + " (a map from key paths to new values)");
+      } else if (!set->is_map()) {
+        fail(set->mark, "'set'" + context + ": expected a map from key paths to values, got " + set->describe());
+      } else {
+        for (const auto& c : set->map) read_change(c, context, ev);
+      }
+      def_.events.push_back(std::move(ev));
+    }
+  }
+
+  /// One entry of an event's `set`: "labs.<id>.<key>" or "behaviour.<key>".
+  void read_change(const Node::Entry& c, const std::string& context, EventDef& ev) {
+    std::string path = c.key;
+    auto dot = path.find('.');
+    std::string head = path.substr(0, dot);
+    AgentList list = head == "nations" ? AgentList::nations : head == "labs" ? AgentList::labs : head == "chipmakers" ? AgentList::chipmakers : AgentList::none;
+    std::string key_path = path;
+    std::size_t agent = 0;
+    if (list != AgentList::none) {
+      auto dot2 = dot == std::string::npos ? std::string::npos : path.find('.', dot + 1);
+      if (dot2 == std::string::npos) {
+        fail(c.key_mark, "'" + path + "'" + context + ": expected " + head + ".<id>.<key>, e.g. " + head + ".X." +
+                             (list == AgentList::labs ? "open" : list == AgentList::nations ? "ban_rival_models_in" : "export_banned_to"));
+        return;
+      }
+      std::string id = path.substr(dot + 1, dot2 - dot - 1);
+      auto known = ids(list);
+      auto it = std::find(known.begin(), known.end(), id);
+      if (it == known.end()) {
+        fail(c.key_mark, "'" + path + "'" + context + ": '" + id + "' is not a declared " + agent_noun(list) + did_you_mean(id, known) +
+                             " (declared: " + list_text(known) + ")");
+        return;
+      }
+      agent = static_cast<std::size_t>(it - known.begin());
+      key_path = head + "[]." + path.substr(dot2 + 1);
+    }
+    const KeySpec* k = find_key(key_path);
+    if (!k || !k->settable) {
+      std::vector<std::string> candidates;
+      for (const auto& s : schema())
+        if (s.settable && s.owner() == list) candidates.push_back(list == AgentList::none ? s.path : s.local_path());
+      std::string leaf = list == AgentList::none ? key_path : key_path.substr(key_path.find("[].") + 3);
+      fail(c.key_mark, "'" + path + "'" + context + (k ? " cannot change during a run" : " is not a scenario key") +
+                           did_you_mean(leaf, candidates) + " (keys an event can set here: " + list_text(candidates) + ")");
+      return;
+    }
+    auto v = read_value(*k, c.value, context);
+    if (!v) return;
+    ev.changes.push_back(Change{key_index(*k), agent, *v});
+  }
+
+  std::string default_name_;
+  ScenarioDef def_;
+  std::vector<Diagnostic> errors_;
+  std::vector<PendingRef> pending_;
+};
+
+}  // namespace
+
+ScenarioDef build_scenario(const Node& tree, const std::string& default_name) { return Builder(default_name).build(tree); }
+
+}  // namespace geosim
