@@ -8,13 +8,12 @@
 
 namespace {
 
-/// Turns --set texts into overrides; --seed and --months become overrides too, so that the schema
-/// checks them like any other value.
-std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& sets, const std::string& seed, const std::string& months) {
+/// Turns --set texts into overrides; --seed becomes an override too, so that the schema checks it like
+/// any other value.
+std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& sets, const std::string& seed) {
   std::vector<geosim::Override> out;
   for (const auto& s : sets) out.push_back(geosim::parse_override(s));
   if (!seed.empty()) out.push_back({"seed", seed});
-  if (!months.empty()) out.push_back({"months", months});
   return out;
 }
 
@@ -27,13 +26,14 @@ int main(int argc, char** argv) {
 
   geosim::RunOptions run;
   std::vector<std::string> sets;
-  std::string seed, months;
+  std::string seed;
   auto* run_cmd = app.add_subcommand("run", "Run one scenario headless; write series.csv and scenario.resolved.yaml");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
   run_cmd->add_option("--out", run.out, "Output directory (default runs/<scenario>-<timestamp>)");
   run_cmd->add_option("--seed", seed, "Seed of every random draw (overrides the scenario's seed)");
   run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-  run_cmd->add_option("--months", months, "Number of months to simulate (overrides the scenario's months)");
+  run_cmd->add_option("--months", run.months, "Simulate only this many months (or more than the scenario's); later events are dropped")
+      ->check(CLI::Range(1, 1200));
   run_cmd->add_option("--set", sets, "Override a scenario key: --set key.path=value (repeatable), e.g. --set labs.deepseek.open=false");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress bar and no summary");
 
@@ -56,10 +56,10 @@ int main(int argc, char** argv) {
 
   try {
     if (*run_cmd) {
-      run.overrides = collect_overrides(sets, seed, months);
+      run.overrides = collect_overrides(sets, seed);
       return geosim::run_command(run);
     }
-    if (*validate_cmd) return geosim::validate_command(validate_file, collect_overrides(validate_sets, "", ""));
+    if (*validate_cmd) return geosim::validate_command(validate_file, collect_overrides(validate_sets, ""));
     if (*schema_cmd) {
       std::cout << (format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
       return 0;

@@ -4,6 +4,7 @@
 #include <tbb/info.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -84,6 +85,12 @@ int run_command(const RunOptions& options) {
   ScenarioDef def;
   try {
     def = load_scenario(options.scenario, options.overrides);
+    if (options.months > 0) {
+      std::size_t dropped = set_horizon(def, options.months);
+      if (dropped > 0 && !options.quiet)
+        std::fprintf(stderr, "geosim: --months %d ends the run in %s; %zu later event%s will not happen\n", options.months,
+                     (def.start + (def.months - 1)).str().c_str(), dropped, dropped == 1 ? "" : "s");
+    }
   } catch (const DiagnosticError& e) {
     print_diagnostics(e);
     return 2;

@@ -11,7 +11,8 @@ namespace geosim {
 struct RunOptions {
   std::string scenario;
   std::string out;           // empty: runs/<name>-<timestamp>
-  std::vector<Override> overrides;  // --set, --seed and --months, in that order
+  std::vector<Override> overrides;  // --set, then --seed
+  int months = 0;            // --months: simulate this many months (0: as the scenario says)
   int threads = 0;           // 0: all cores
   bool quiet = false;
 };

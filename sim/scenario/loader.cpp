@@ -1,5 +1,6 @@
 #include "scenario/loader.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -208,6 +209,15 @@ Node load_merged_tree(const std::string& path, const std::vector<Override>& over
 
 ScenarioDef load_scenario(const std::string& path, const std::vector<Override>& overrides) {
   return build_scenario(load_merged_tree(path, overrides), fs::path(path).stem().string());
+}
+
+std::size_t set_horizon(ScenarioDef& def, int months) {
+  def.months = months;
+  const Month end = def.start + months;
+  auto past = std::remove_if(def.events.begin(), def.events.end(), [&](const EventDef& e) { return !(e.at < end); });
+  auto dropped = static_cast<std::size_t>(def.events.end() - past);
+  def.events.erase(past, def.events.end());
+  return dropped;
 }
 
 ScenarioDef load_scenario_text(const std::string& text, const std::string& file_name, const std::string& base_dir) {

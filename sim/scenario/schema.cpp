@@ -116,7 +116,7 @@ std::vector<KeySpec> declare() {
                    [](ScenarioDef& d) -> auto& { return d.start; });
   add<ScenarioDef>(s, number("months", K::integer, 1, 1200, "", "months", "Number of months simulated."),
                    [](ScenarioDef& d) -> auto& { return d.months; });
-  add<ScenarioDef>(s, number("seed", K::integer, 0, 9007199254740991.0, "1", "", "Seed of every random draw; same seed, same results."),
+  add<ScenarioDef>(s, number("seed", K::integer, 0, 9007199254740991.0, "1", "id number", "Seed of every random draw; same seed, same results."),
                    [](ScenarioDef& d) -> auto& { return d.seed; });
 
   // -- population

@@ -115,16 +115,15 @@ class Builder {
       return;
     }
     if (const KeySpec* k = find_key(full)) {
-      if (auto v = read_value(*k, e.value, context)) {
+      seen.insert(key_index(*k));  // given, even if refused: do not also report it missing
+      if (auto v = read_value(*k, e.value, context))
         if (k->set) k->set(def_, index, *v);
-        seen.insert(key_index(*k));
-      }
       return;
     }
     auto siblings = children_of(prefix);
     if (std::find(siblings.begin(), siblings.end(), e.key) == siblings.end()) {
-      std::string where = prefix.empty() ? "at the top level" : "in '" + shown(prefix) + "'";
-      fail(e.key_mark, "unknown key '" + e.key + "' " + where + context + did_you_mean(e.key, siblings) +
+      std::string where = prefix.empty() ? "at the top level" : prefix.ends_with("[]") ? "" : "in '" + shown(prefix) + "'";
+      fail(e.key_mark, "unknown key '" + e.key + "'" + (where.empty() ? "" : " " + where) + context + did_you_mean(e.key, siblings) +
                            " (expected one of: " + list_text(siblings) + ")");
       return;
     }

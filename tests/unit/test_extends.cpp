@@ -1,0 +1,101 @@
+// The merge rules of `extends`: maps merge deeply, agent lists merge by id, `remove: true` deletes.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "scenario/loader.h"
+
+namespace {
+
+std::string data(const std::string& name) { return std::string(GEOSIM_TEST_DATA) + "/extends/" + name; }
+
+const geosim::LabDef* lab(const geosim::ScenarioDef& d, const std::string& id) {
+  for (const auto& l : d.labs)
+    if (l.id == id) return &l;
+  return nullptr;
+}
+
+std::string first_error(const std::string& file) {
+  try {
+    geosim::load_scenario(data(file));
+  } catch (const geosim::DiagnosticError& e) {
+    return e.diagnostics().front().str();
+  }
+  return "accepted";
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("maps merge deeply") {
+  auto d = geosim::load_scenario(data("child.yaml"));
+  CHECK(d.name == "child");
+  CHECK(d.behaviour.bass_p == doctest::Approx(0.05));
+  CHECK(d.behaviour.bass_q == doctest::Approx(0.7));
+  CHECK(d.population.network == geosim::NetworkKind::small_world);
+  CHECK(d.population.degree == 10);
+  CHECK(d.population.adopters == 3000);
+  CHECK(d.months == 24);
+}
+
+TEST_CASE("agent lists merge by id; new ids are appended") {
+  auto d = geosim::load_scenario(data("child.yaml"));
+  REQUIRE(d.labs.size() == 3);
+  CHECK(d.labs[0].id == "x");
+  CHECK(d.labs[1].id == "y");
+  CHECK(d.labs[2].id == "z");
+  CHECK_FALSE(lab(d, "y")->open);
+  CHECK(lab(d, "y")->origin == "B");
+  CHECK(lab(d, "y")->capability == 90);
+  CHECK(lab(d, "y")->price == 1);
+}
+
+TEST_CASE("plain lists are replaced, not concatenated") {
+  auto d = geosim::load_scenario(data("child.yaml"));
+  CHECK(d.nations[0].ban_rival_models_in == std::vector<std::string>{"public"});
+}
+
+TEST_CASE("events merge by id and are appended otherwise, then sorted by month") {
+  auto d = geosim::load_scenario(data("child.yaml"));
+  REQUIRE(d.events.size() == 3);
+  CHECK(d.events[0].id == "tighten");
+  CHECK(d.events[0].at.str() == "2024-03");
+  CHECK(d.events[0].changes.size() == 1);  // the inherited set is kept
+  CHECK(d.events[1].at.str() == "2024-09");
+  CHECK(d.events[2].at.str() == "2024-12");
+}
+
+TEST_CASE("remove: true deletes an inherited entry, through two levels of extends") {
+  auto d = geosim::load_scenario(data("grandchild.yaml"));
+  CHECK(d.name == "grandchild");
+  CHECK(lab(d, "x") == nullptr);
+  REQUIRE(lab(d, "z") != nullptr);
+  CHECK(d.behaviour.bass_q == doctest::Approx(0.7));
+  CHECK(d.events.size() == 2);
+  CHECK(std::none_of(d.events.begin(), d.events.end(), [](const auto& e) { return e.id == "tighten"; }));
+}
+
+TEST_CASE("removing an entry the parent does not have is refused") {
+  auto e = first_error("remove_unknown.yaml");
+  CHECK(contains(e, "remove_unknown.yaml:3:10"));
+  CHECK(contains(e, "cannot remove 'nosuch'"));
+}
+
+TEST_CASE("circular extends is refused") {
+  CHECK(contains(first_error("cycle_a.yaml"), "circular extends: cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml"));
+  CHECK(contains(first_error("self.yaml"), "circular extends: self.yaml -> self.yaml"));
+}
+
+TEST_CASE("a missing parent is refused at the extends line") {
+  auto e = first_error("missing_parent.yaml");
+  CHECK(contains(e, "missing_parent.yaml:2:10"));
+  CHECK(contains(e, "extends: file 'no_such_file.yaml' not found"));
+}
+
+TEST_CASE("errors point into the file the value came from") {
+  CHECK(contains(first_error("child_bad_value.yaml"), "child_bad_value.yaml:3:11"));
+  auto e = first_error("child_breaks_parent_ref.yaml");
+  CHECK(contains(e, "base.yaml:16"));
+  CHECK(contains(e, "'B' is not a declared nation"));
+}

@@ -1,0 +1,220 @@
+// Every refusal of the scenario loader: the message says what was expected, the mark says where.
+#include <doctest/doctest.h>
+
+#include "fixtures.h"
+#include "scenario/schema.h"
+
+using fixtures::refusal;
+using fixtures::replace;
+using fixtures::tiny;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// Checks that the first diagnostic sits at line:col and its message contains each part.
+void expect_first(const std::vector<geosim::Diagnostic>& d, int line, int col, std::initializer_list<const char*> parts) {
+  REQUIRE(!d.empty());
+  INFO(d.front().str());
+  CHECK(d.front().mark.file == "test.yaml");
+  CHECK(d.front().mark.line == line);
+  CHECK(d.front().mark.column == col);
+  for (const char* p : parts) CHECK_MESSAGE(contains(d.front().message, p), p);
+}
+
+}  // namespace
+
+TEST_CASE("a valid scenario loads with every default filled") {
+  auto def = geosim::load_scenario_text(tiny, "tiny.yaml");
+  CHECK(def.name == "tiny");
+  CHECK(def.start.str() == "2024-01");
+  CHECK(def.months == 12);
+  CHECK(def.seed == 1);
+  CHECK(def.population.adopters == 2000);
+  CHECK(def.population.degree == 8);
+  CHECK(def.behaviour.bass_p == doctest::Approx(0.03));
+  CHECK(def.behaviour.bass_q == doctest::Approx(0.38));
+  REQUIRE(def.labs.size() == 2);
+  CHECK(def.labs[0].name == "x");
+  CHECK(def.labs[1].open);
+  CHECK(def.labs[0].capability_growth == 1.0);
+  CHECK(def.labs[0].distill);
+  CHECK(def.nations[1].bloc[1] == 1.0);
+  CHECK(def.chipmakers[0].export_banned_to.empty());
+}
+
+TEST_CASE("unknown key at the top level, with a suggestion") {
+  auto d = refusal(replace(tiny, "months: 12", "monts: 12"));
+  expect_first(d, 2, 1, {"unknown key 'monts'", "did you mean 'months'?"});
+}
+
+TEST_CASE("unknown key inside an agent, with a suggestion") {
+  auto d = refusal(replace(tiny, "capability: 100", "capabilty: 100"));
+  expect_first(d, 9, 37, {"unknown key 'capabilty'", "in lab 'x'", "did you mean 'capability'?"});
+}
+
+TEST_CASE("unknown nested key lists what is allowed") {
+  auto d = refusal(tiny + "behaviour:\n  utility:\n    prize: 1\n");
+  expect_first(d, 15, 5, {"unknown key 'prize'", "did you mean 'price'?", "expected one of:", "switching_cost"});
+}
+
+TEST_CASE("wrong type") {
+  auto d = refusal(replace(tiny, "months: 12", "months: twelve"));
+  expect_first(d, 2, 9, {"'months'", "expected a whole number in [1, 1200]", "got 'twelve'"});
+}
+
+TEST_CASE("a quoted number is text, not a number") {
+  auto d = refusal(replace(tiny, "price: 5}", "price: \"5\"}"));
+  expect_first(d, 9, 61, {"'price' in lab 'x'", "expected a number"});
+}
+
+TEST_CASE("a map where a number belongs") {
+  auto d = refusal(tiny + "behaviour:\n  bass_p: {a: 1}\n");
+  expect_first(d, 14, 11, {"'behaviour.bass_p'", "expected a number in [0, 12]", "got a map"});
+}
+
+TEST_CASE("value out of range") {
+  auto d = refusal(tiny + "behaviour:\n  bass_p: 20\n");
+  expect_first(d, 14, 11, {"'behaviour.bass_p'", "expected a number in [0, 12]", "got '20'"});
+}
+
+TEST_CASE("a fractional value for a whole number") {
+  auto d = refusal(replace(tiny, "adopters: 2000", "adopters: 2000.5"));
+  expect_first(d, 4, 13, {"'population.adopters'", "a whole number"});
+}
+
+TEST_CASE("an unknown choice, with a suggestion") {
+  auto d = refusal(replace(tiny, "adopters: 2000", "adopters: 2000\n  network: {kind: smallworld}"));
+  expect_first(d, 5, 19, {"'population.network.kind'", "one of: well_mixed, small_world, scale_free", "did you mean 'small_world'?"});
+}
+
+TEST_CASE("missing required key") {
+  auto d = refusal(replace(tiny, ", price: 5}", "}"));
+  expect_first(d, 9, 5, {"missing required key 'price'", "in lab 'x'"});
+}
+
+TEST_CASE("missing required top-level key") {
+  auto d = refusal(replace(tiny, "start: 2024-01\n", ""));
+  expect_first(d, 1, 1, {"missing required key 'start'"});
+}
+
+TEST_CASE("duplicate id") {
+  auto d = refusal(replace(tiny, "{id: B,", "{id: A,"));
+  expect_first(d, 7, 10, {"duplicate id 'A' in nations", "first declared at test.yaml:6:10"});
+}
+
+TEST_CASE("duplicate key in one map") {
+  auto d = refusal(replace(tiny, "months: 12", "months: 12\nmonths: 13"));
+  expect_first(d, 3, 1, {"duplicate key 'months'"});
+}
+
+TEST_CASE("reference to an undeclared nation, with a suggestion") {
+  auto d = refusal(replace(tiny, "origin: B,", "origin: Bb,"));
+  expect_first(d, 10, 21, {"'origin' in lab 'y'", "'Bb' is not a declared nation", "did you mean 'B'?", "declared: A, B"});
+}
+
+TEST_CASE("reference to an undeclared chipmaker in a map") {
+  auto d = refusal(replace(tiny, "price: 1}", "price: 1, affinity: {cc: 0.5}}"));
+  expect_first(d, 10, 73, {"'affinity' in lab 'y'", "'cc' is not a declared chipmaker", "did you mean 'c'?"});
+}
+
+TEST_CASE("reference to an undeclared nation in a list") {
+  auto d = refusal(replace(tiny, "perf_per_dollar: 1}", "perf_per_dollar: 1, export_banned_to: [B, Q]}"));
+  expect_first(d, 12, 66, {"'Q' is not a declared nation"});
+}
+
+TEST_CASE("an event outside the simulated period") {
+  auto d = refusal(tiny + "events:\n  - at: 2025-01\n    set: {behaviour.bass_q: 0.5}\n");
+  expect_first(d, 14, 9, {"event at 2025-01", "outside the simulated period 2024-01 to 2024-12"});
+}
+
+TEST_CASE("an event before the start") {
+  auto d = refusal(tiny + "events:\n  - at: 2023-12\n    set: {behaviour.bass_q: 0.5}\n");
+  expect_first(d, 14, 9, {"outside the simulated period"});
+}
+
+TEST_CASE("an event that changes a key no event may change") {
+  auto d = refusal(tiny + "events:\n  - at: 2024-05\n    set: {labs.x.origin: B}\n");
+  expect_first(d, 15, 11, {"'labs.x.origin'", "cannot change during a run", "keys an event can set here:", "open"});
+}
+
+TEST_CASE("an event naming an undeclared lab") {
+  auto d = refusal(tiny + "events:\n  - at: 2024-05\n    set: {labs.z.open: true}\n");
+  expect_first(d, 15, 11, {"'z' is not a declared lab"});
+}
+
+TEST_CASE("an event with a misspelt key") {
+  auto d = refusal(tiny + "events:\n  - at: 2024-05\n    set: {behaviour.bass_qq: 0.5}\n");
+  expect_first(d, 15, 11, {"is not a scenario key", "did you mean 'behaviour.bass_q'?"});
+}
+
+TEST_CASE("an event whose value has the wrong type") {
+  auto d = refusal(tiny + "events:\n  - at: 2024-05\n    set: {labs.x.open: maybe}\n");
+  expect_first(d, 15, 24, {"'open'", "true or false", "got 'maybe'"});
+}
+
+TEST_CASE("an event without 'set'") {
+  auto d = refusal(tiny + "events:\n  - at: 2024-05\n");
+  expect_first(d, 14, 5, {"missing required key 'set'"});
+}
+
+TEST_CASE("malformed YAML") {
+  auto d = refusal(tiny + "labs: [\n");
+  REQUIRE(!d.empty());
+  CHECK(d.front().mark.file == "test.yaml");
+  CHECK(d.front().mark.line >= 13);
+  CHECK(contains(d.front().message, "malformed YAML"));
+}
+
+TEST_CASE("not a map at the top") {
+  auto d = refusal("- just\n- a list\n");
+  expect_first(d, 1, 1, {"expected a map of scenario keys", "got a list"});
+}
+
+TEST_CASE("all-zero bloc weights") {
+  auto d = refusal(replace(tiny, "{id: A, bloc: {us: 1}}", "{id: A, bloc: {us: 0}}"));
+  expect_first(d, 6, 5, {"nation 'A'", "bloc weights are all zero"});
+}
+
+TEST_CASE("odd degree for a small world") {
+  auto d = refusal(replace(tiny, "adopters: 2000", "adopters: 2000\n  network: {degree: 5}"));
+  expect_first(d, 4, 3, {"must be even for small_world"});
+}
+
+TEST_CASE("every problem is reported, not only the first") {
+  std::string text = replace(replace(tiny, "months: 12", "months: -1"), "price: 5}", "price: 0}");
+  auto d = refusal(text);
+  CHECK(d.size() == 2);
+}
+
+TEST_CASE("remove without extends is refused") {
+  auto d = refusal(replace(tiny, "{id: y, origin: B, open: true, capability: 90, price: 1}", "{id: y, remove: true}"));
+  CHECK(contains(d.front().message, "'remove: true' only removes an entry inherited through 'extends'"));
+}
+
+TEST_CASE("--set overrides are checked by the same schema") {
+  std::string path = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  auto def = geosim::load_scenario(path, {geosim::parse_override("population.adopters=5000"), geosim::parse_override("labs.deepseek.open=false")});
+  CHECK(def.population.adopters == 5000);
+  bool found = false;
+  for (const auto& l : def.labs)
+    if (l.id == "deepseek") {
+      found = true;
+      CHECK_FALSE(l.open);
+    }
+  CHECK(found);
+
+  auto refused = [&](const char* o) {
+    try {
+      geosim::load_scenario(path, {geosim::parse_override(o)});
+    } catch (const geosim::DiagnosticError& e) {
+      return e.diagnostics().front().str();
+    }
+    return std::string("accepted");
+  };
+  CHECK(contains(refused("population.adopters=lots"), "expected a whole number"));
+  CHECK(contains(refused("population.adopters=lots"), "--set population.adopters=lots"));
+  CHECK(contains(refused("labs.deepsek.open=true"), "did you mean 'deepseek'?"));
+  CHECK(contains(refused("behaviour.bass=1"), "did you mean 'bass_p'?"));
+  CHECK_THROWS_AS(geosim::parse_override("no-equals-sign"), geosim::DiagnosticError);
+}
