@@ -95,6 +95,14 @@ int run_command(const RunOptions& options) {
     print_diagnostics(e);
     return 2;
   }
+  const std::size_t need = estimate_memory(def), have = available_memory();
+  if (have > 0 && need > have) {
+    std::fprintf(stderr,
+                 "geosim: scenario refused: %lld adopters need about %.1f GiB but only %.1f GiB of memory is available; "
+                 "lower population.adopters (or the network degree); nothing was written\n",
+                 static_cast<long long>(def.population.adopters), static_cast<double>(need) / (1 << 30), static_cast<double>(have) / (1 << 30));
+    return 2;
+  }
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
 

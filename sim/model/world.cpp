@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 
@@ -10,6 +11,34 @@
 #include "scenario/schema.h"
 
 namespace geosim {
+
+std::size_t estimate_memory(const ScenarioDef& def) {
+  const auto n = static_cast<std::size_t>(def.population.adopters);
+  const auto k = static_cast<std::size_t>(def.population.degree);
+  std::size_t per_adopter = 2 * sizeof(std::uint8_t) + 2 * sizeof(float) + 2 * sizeof(std::uint16_t);
+  std::size_t network = 0;
+  switch (def.population.network) {
+    case NetworkKind::well_mixed: break;
+    case NetworkKind::small_world: network = n * (k + 1) * sizeof(std::uint32_t); break;
+    // Links are built as a list of both ends (2 m entries per adopter) before the rows are filled.
+    case NetworkKind::scale_free: network = n * (2 * k + k + 2) * sizeof(std::uint32_t); break;
+  }
+  const std::size_t cells = def.nations.size() * sector_count * (def.labs.size() + 1);
+  // Per-block sums: a double and a count per cell and block; block sizes grow to keep them under 32M cells.
+  const std::size_t block_cells = std::min((n / 16384 + 1) * cells, std::size_t{32} << 20);
+  return n * per_adopter + network + block_cells * (sizeof(double) + sizeof(std::int64_t));
+}
+
+std::size_t available_memory() {
+  std::FILE* f = std::fopen("/proc/meminfo", "r");
+  if (!f) return 0;
+  char line[256];
+  std::size_t kib = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "MemAvailable: %zu kB", &kib) == 1) break;
+  std::fclose(f);
+  return kib * 1024;
+}
 
 World::World(ScenarioDef def)
     : def_(std::move(def)), pop_(make_population(def_)), net_(make_network(def_.population, def_.seed)) {

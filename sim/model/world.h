@@ -36,6 +36,13 @@ struct Usage {
   std::vector<std::int64_t> count;
 };
 
+/// Bytes a World for this scenario will allocate at its peak (adopters, network and its construction,
+/// per-block sums), computed before anything is allocated.
+std::size_t estimate_memory(const ScenarioDef& def);
+
+/// Memory the system can still give this process (MemAvailable), or 0 when unknown.
+std::size_t available_memory();
+
 /// A whole simulation: scenario, adopters, network, labs, and the month it has reached.
 class World {
  public:

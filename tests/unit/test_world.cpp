@@ -148,3 +148,14 @@ TEST_CASE("an event changes the world from its month on") {
     if (w.last_month().str() == "2024-05") CHECK(dep > 0);
   }
 }
+
+TEST_CASE("the memory estimate covers what a world allocates, and grows with the population") {
+  auto def = load(fixtures::replace(fixtures::tiny, "adopters: 2000", "adopters: 100000"));
+  geosim::World w(def);
+  CHECK(geosim::estimate_memory(def) >= w.adopter_bytes());
+  CHECK(geosim::estimate_memory(def) < 2 * w.adopter_bytes() + (1 << 20));
+  auto big = def;
+  big.population.adopters = 100000000;
+  big.population.degree = 64;
+  CHECK(geosim::estimate_memory(big) > std::size_t{25} * 1000 * 1000 * 1000);
+}
