@@ -11,8 +11,9 @@
 namespace geosim {
 
 std::size_t Population::bytes() const {
-  return nation.capacity() * sizeof(nation[0]) + sector.capacity() * sizeof(sector[0]) + size.capacity() * sizeof(size[0]) +
-         risk.capacity() * sizeof(risk[0]) + choice[0].capacity() * sizeof(choice[0][0]) + choice[1].capacity() * sizeof(choice[1][0]);
+  return nation.capacity() * sizeof(nation[0]) + sector.capacity() * sizeof(sector[0]) + risk.capacity() * sizeof(risk[0]) +
+         choice[0].capacity() * sizeof(choice[0][0]) + choice[1].capacity() * sizeof(choice[1][0]) +
+         weight[0].capacity() * sizeof(weight[0][0]) + weight[1].capacity() * sizeof(weight[1][0]);
 }
 
 std::vector<std::int64_t> adopters_per_nation(const ScenarioDef& def) {
@@ -42,7 +43,8 @@ Population make_population(const ScenarioDef& def) {
   Population pop;
   pop.nation.resize(total);
   pop.sector.resize(total);
-  pop.size.resize(total);
+  pop.weight[0].resize(total);
+  pop.weight[1].resize(total);
   pop.risk.resize(total);
   pop.choice[0].assign(total, no_model);
   pop.choice[1].assign(total, no_model);
@@ -66,7 +68,8 @@ Population make_population(const ScenarioDef& def) {
       pop.sector[i] = static_cast<std::uint8_t>(u < cut0 ? 0 : u < cut1 ? 1 : 2);
       // Log-normal with mean 1: exp(sigma z - sigma^2 / 2).
       double z_size = standard_normal(w[1], w[2]);
-      pop.size[i] = static_cast<float>(std::exp(size_sigma * z_size - 0.5 * size_sigma * size_sigma));
+      const auto size = static_cast<float>(std::exp(size_sigma * z_size - 0.5 * size_sigma * size_sigma));
+      pop.weight[0][i] = pop.weight[1][i] = -size;  // nobody has adopted yet
       auto w2 = philox_words(seed, 0, i, Purpose::init_risk);
       double z_risk = standard_normal(w2[0], w2[1]);
       pop.risk[i] = static_cast<float>(std::exp(risk_sigma * z_risk - 0.5 * risk_sigma * risk_sigma));

@@ -1,8 +1,10 @@
 #pragma once
 // The adopter population as a structure of arrays: one contiguous array per field, indices not
-// pointers. Hot fields (read or written every month) are the choice buffers, nation, sector, size and
-// risk; the social network lives apart, in compressed sparse rows (network.h).
+// pointers. Hot fields (read or written every month) are the choice and weight buffers, nation and
+// sector; risk is read only when an adopter chooses; the social network lives apart, in compressed
+// sparse rows (network.h).
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -18,13 +20,17 @@ inline constexpr std::uint16_t no_model = 0xFFFF;
 struct Population {
   std::vector<std::uint8_t> nation;  // index into ScenarioDef::nations
   std::vector<std::uint8_t> sector;  // Sector
-  std::vector<float> size;           // weight of the adopter's AI usage (mean 1)
   std::vector<float> risk;           // sensitivity to origin risk (mean 1)
   // choice[cur] holds last month's model per adopter, choice[1 - cur] receives this month's.
   std::array<std::vector<std::uint16_t>, 2> choice;
+  // The adopter's size (weight of its AI usage, mean 1) signed by its state in the same month: +size
+  // when it used a model, -size when not. Neighbours' Bass term then needs one array, not two: the
+  // random reads of the network walk are the cost of a month.
+  std::array<std::vector<float>, 2> weight;
   int cur = 0;
 
   std::size_t count() const { return nation.size(); }
+  float size(std::size_t i) const { return std::fabs(weight[cur][i]); }
   /// Bytes held by the arrays (capacity, not estimates).
   std::size_t bytes() const;
 };

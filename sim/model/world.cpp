@@ -15,7 +15,7 @@ namespace geosim {
 std::size_t estimate_memory(const ScenarioDef& def) {
   const auto n = static_cast<std::size_t>(def.population.adopters);
   const auto k = static_cast<std::size_t>(def.population.degree);
-  std::size_t per_adopter = 2 * sizeof(std::uint8_t) + 2 * sizeof(float) + 2 * sizeof(std::uint16_t);
+  std::size_t per_adopter = 2 * sizeof(std::uint8_t) + 3 * sizeof(float) + 2 * sizeof(std::uint16_t);
   std::size_t network = 0;
   switch (def.population.network) {
     case NetworkKind::well_mixed: break;
@@ -55,7 +55,7 @@ World::World(ScenarioDef def)
   // Before the first month nobody has adopted: all weight sits on "no model".
   for (std::size_t i = 0; i < pop_.count(); ++i) {
     std::size_t at = (pop_.nation[i] * sector_count + pop_.sector[i]) * usage_.options + def_.labs.size();
-    usage_.weight[at] += pop_.size[i];
+    usage_.weight[at] += pop_.size(i);
     usage_.count[at] += 1;
   }
   // Fixed block boundaries make the per-block sums, and so the totals, independent of threads. Blocks
@@ -77,14 +77,13 @@ void World::apply_events(Month month) {
 namespace {
 
 /// Draws one option by the logit rule. `nbr_share[j]` is the share of neighbours' weight on lab j.
+/// `utility` is scratch space for L values.
 std::uint16_t choose(const ChoiceTables& t, const BehaviourDef& b, std::size_t cell, std::size_t nation, double risk_sensitivity,
-                     const double* nbr_share, std::uint16_t current, double u) {
+                     const double* nbr_share, double* utility, std::uint16_t current, double u) {
   const std::size_t L = t.labs;
   const std::uint8_t* avail = t.available.data() + cell * L;
   const double* base = t.base_utility.data() + cell * L;
   const double* risk = t.risk.data() + nation * L;
-  thread_local std::vector<double> utility;
-  utility.resize(L);
   double best = -std::numeric_limits<double>::infinity();
   for (std::size_t j = 0; j < L; ++j) {
     if (!avail[j]) continue;
@@ -138,60 +137,83 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   const std::uint16_t* prev = pop_.choice[pop_.cur].data();
   std::uint16_t* next = pop_.choice[1 - pop_.cur].data();
 
+  const float* wprev = pop_.weight[pop_.cur].data();
+  float* wnext = pop_.weight[1 - pop_.cur].data();
+  const bool mixed = net_.well_mixed();
+
+  // Share of i's neighbours' weight (last month) on some model.
+  auto adopted_share = [&](std::size_t i) {
+    if (mixed) return world_adopted;
+    double total = 0, adopted = 0;
+    for (std::uint32_t k : net_.of(i)) {
+      double w = wprev[k];
+      total += std::fabs(w);
+      adopted += w > 0 ? w : 0.0;
+    }
+    return total > 0 ? adopted / total : 0.0;
+  };
+  // Share of i's neighbours' weight (last month) on each lab, into nbr[0..L).
+  auto lab_shares = [&](std::size_t i, double* nbr) {
+    if (mixed) {
+      std::copy(world_share.begin(), world_share.end(), nbr);
+      return;
+    }
+    std::fill(nbr, nbr + L, 0.0);
+    double total = 0;
+    for (std::uint32_t k : net_.of(i)) {
+      double w = std::fabs(wprev[k]);
+      total += w;
+      if (prev[k] != no_model) nbr[prev[k]] += w;
+    }
+    if (total > 0)
+      for (std::size_t j = 0; j < L; ++j) nbr[j] /= total;
+  };
+
+  constexpr std::size_t prefetch_distance = 8;
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t blk) {
-    thread_local std::vector<double> nbr;
-    nbr.resize(L);
+    std::vector<double> scratch(2 * L);  // neighbour shares and utilities, reused across the block
+    double* nbr = scratch.data();
+    double* utility = scratch.data() + L;
     double* w_out = part_weight.data() + blk * cells;
     std::int64_t* c_out = part_count.data() + blk * cells;
     const std::size_t lo = blk * block_size_, hi = std::min(n, lo + block_size_);
+    std::array<std::uint32_t, 4> words{};
     for (std::size_t i = lo; i < hi; ++i) {
+      // The network walk is latency-bound: ask for the neighbours' weights of an adopter a few steps
+      // ahead while this one is computed.
+      if (!mixed && i + prefetch_distance < hi)
+        for (std::uint32_t k : net_.of(i + prefetch_distance)) __builtin_prefetch(wprev + k);
+      // One Philox call serves two consecutive adopters: words 0-1 for even i, 2-3 for odd i.
+      if (i == lo || i % 2 == 0) words = philox_words(def_.seed, month_index, i / 2, Purpose::step);
+      const std::size_t half = 2 * (i % 2);
+      const double u_event = unit_open(words[half]), u_choice = unit_open(words[half + 1]);
       const std::uint16_t current = prev[i];
       const std::size_t nation = pop_.nation[i];
       const std::size_t cell = nation * sector_count + pop_.sector[i];
-      auto words = philox_words(def_.seed, month_index, i, Purpose::step);
-      const double u_event = unit_open(words[0]), u_choice = unit_open(words[1]);
-
-      // Neighbour shares read last month's choices only.
-      auto neighbour_shares = [&]() -> double {  // fills nbr, returns the adopted share
-        if (net_.well_mixed()) {
-          std::copy(world_share.begin(), world_share.end(), nbr.begin());
-          return world_adopted;
-        }
-        std::fill(nbr.begin(), nbr.end(), 0.0);
-        double total = 0, adopted = 0;
-        for (std::uint32_t k : net_.of(i)) {
-          double w = pop_.size[k];
-          total += w;
-          if (prev[k] != no_model) nbr[prev[k]] += w, adopted += w;
-        }
-        if (total > 0) {
-          for (auto& s : nbr) s /= total;
-          adopted /= total;
-        }
-        return adopted;
-      };
 
       std::uint16_t chosen = current;
       if (current == no_model) {
         bool adopts;
         if (first_month && initial > 0) {
           adopts = u_event < initial;
-          std::fill(nbr.begin(), nbr.end(), 0.0);
+          if (adopts) std::fill(nbr, nbr + L, 0.0);
         } else {
-          double a = neighbour_shares();
-          adopts = u_event < std::min(1.0, p_month + q_month * a);
+          adopts = u_event < std::min(1.0, p_month + q_month * adopted_share(i));
+          if (adopts) lab_shares(i, nbr);
         }
-        if (adopts) chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr.data(), no_model, u_choice);
+        if (adopts) chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice);
       } else {
-        bool forced = !tables.available[cell * L + current];
+        const bool forced = !tables.available[cell * L + current];
         if (forced || u_event < revisit) {
-          neighbour_shares();
-          chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr.data(), forced ? no_model : current, u_choice);
+          lab_shares(i, nbr);
+          chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice);
         }
       }
       next[i] = chosen;
-      std::size_t at = cell * options + (chosen == no_model ? L : chosen);
-      w_out[at] += pop_.size[i];
+      const float size = std::fabs(wprev[i]);
+      wnext[i] = chosen == no_model ? -size : size;
+      const std::size_t at = cell * options + (chosen == no_model ? L : chosen);
+      w_out[at] += size;
       c_out[at] += 1;
     }
   });

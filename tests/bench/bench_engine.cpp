@@ -55,15 +55,16 @@ double triad_bandwidth(int threads) {
   return median(rates);
 }
 
-/// Bytes the adopter update must move in a month, from the arrays it reads and writes: every adopter
-/// reads its last model (2), nation (1), sector (1) and size (4) and writes its next model (2);
-/// an adopter that looks at its neighbours also reads its row offsets (8), the neighbour indices (4 each)
-/// and each neighbour's model and size (6 each), and its own risk sensitivity (4).
+/// Bytes the adopter update must move in a month, from the arrays it reads and writes. Every adopter
+/// reads its last model (2), nation (1), sector (1) and signed weight (4) and writes its next model (2)
+/// and weight (4): 14. A non-adopter also walks its neighbours for the Bass term: row offsets (8) and,
+/// per neighbour, an index (4) and a signed weight (4). An adopter that reconsiders walks them too, also
+/// reading each neighbour's model (2), and reads its own risk sensitivity (4).
 double bytes_per_month(double adopters, double using_model, double degree, double revisit_per_month) {
-  const double base = 10;
-  const double look = 8 + 4 * degree + 6 * degree + 4;
-  const double lookers = (adopters - using_model) + using_model * revisit_per_month;
-  return adopters * base + lookers * look;
+  const double base = 14;
+  const double bass_walk = 8 + 8 * degree;
+  const double choice_walk = 8 + 10 * degree + 4;
+  return adopters * base + (adopters - using_model) * bass_walk + using_model * revisit_per_month * choice_walk;
 }
 
 struct Row {
