@@ -1,7 +1,8 @@
-#include "model/labs.h"
-
+// Labs: release strategy, money and capability.
 #include <algorithm>
 #include <cmath>
+
+#include "model/labs.h"
 
 namespace geosim {
 namespace {
@@ -10,115 +11,79 @@ bool contains(const std::vector<std::string>& list, const std::string& id) {
   return std::find(list.begin(), list.end(), id) != list.end();
 }
 
-double affinity(const LabDef& lab, const std::string& chipmaker) {
-  auto it = lab.affinity.find(chipmaker);
-  return it == lab.affinity.end() ? 1.0 : it->second;
-}
-
-/// Whether lab `j`'s outputs may be distilled by lab `k`: open weights always; closed ones unless the
-/// owner's nation denies frontier access to k's nation.
-bool can_distil_from(const ScenarioDef& def, std::size_t j, std::size_t k) {
-  const LabDef& from = def.labs[j];
-  if (from.open) return true;
-  int origin = index_of_nation(def, from.origin);
-  return !contains(def.nations[static_cast<std::size_t>(origin)].deny_frontier_access, def.labs[k].origin);
+/// Whether lab k may distil from lab j: open weights always; closed ones unless j's nation denies
+/// frontier access to k's nation.
+bool can_distil_from(const ScenarioDef& def, const Index& idx, std::size_t j, std::size_t k) {
+  if (def.labs[j].open) return true;
+  return !contains(def.nations[static_cast<std::size_t>(idx.lab_origin[j])].deny_frontier_access, def.labs[k].origin);
 }
 
 }  // namespace
 
-int index_of_nation(const ScenarioDef& def, const std::string& id) {
-  for (std::size_t i = 0; i < def.nations.size(); ++i)
-    if (def.nations[i].id == id) return static_cast<int>(i);
-  return -1;
-}
-
-int index_of_chipmaker(const ScenarioDef& def, const std::string& id) {
-  for (std::size_t i = 0; i < def.chipmakers.size(); ++i)
-    if (def.chipmakers[i].id == id) return static_cast<int>(i);
-  return -1;
-}
-
-Bloc dominant_bloc(const NationDef& nation) {
-  int best = 0;
-  for (int b = 1; b < bloc_count; ++b)
-    if (nation.bloc[b] > nation.bloc[best]) best = b;
-  return static_cast<Bloc>(best);
-}
-
-std::vector<double> origin_risk(const ScenarioDef& def) {
+ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs, std::size_t j) {
   const auto& b = def.behaviour;
-  const double h[3][3] = {{0, b.hostility_us_china, b.hostility_us_nonaligned},
-                          {b.hostility_us_china, 0, b.hostility_china_nonaligned},
-                          {b.hostility_us_nonaligned, b.hostility_china_nonaligned, 0}};
-  const std::size_t n = def.nations.size();
-  std::vector<double> risk(n * n);
-  for (std::size_t v = 0; v < n; ++v) {
-    const auto& bv = def.nations[v].bloc;
-    double sv = bv[0] + bv[1] + bv[2];
-    for (std::size_t o = 0; o < n; ++o) {
-      const auto& bo = def.nations[o].bloc;
-      double so = bo[0] + bo[1] + bo[2];
-      double r = 0;
-      for (int x = 0; x < 3; ++x)
-        for (int y = 0; y < 3; ++y) r += bv[x] / sv * h[x][y] * bo[y] / so;
-      risk[v * n + o] = r;
-    }
-  }
-  return risk;
+  const LabDef& d = def.labs[j];
+  const LabState& lab = labs[j];
+  // Usage in tokens per month if the lab keeps its current users (closing loses some of them).
+  const double tokens = lab.usage_share * b.tokens_per_month;
+  ReleasePayoff p;
+  const double influence = b.influence_value * (d.state_backed ? b.state_influence_multiplier : 1.0);
+  const double open_price = lab.cost / lab.perf * (1 + b.hosting_margin) * (1 - d.subsidy);
+  p.open = b.open_api_share * tokens * open_price / 1e6 + influence * lab.usage_share -
+           def.nations[static_cast<std::size_t>(idx.lab_origin[j])].open_release_penalty;
+  p.closed = b.close_retention * tokens * closed_price(def, labs, j) / 1e6;
+  return p;
 }
 
-ChoiceTables make_choice_tables(const ScenarioDef& def, const std::vector<LabState>& labs, const std::vector<double>& nation_risk) {
-  const std::size_t N = def.nations.size(), L = def.labs.size(), S = sector_count;
+void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs, int months_done) {
   const auto& b = def.behaviour;
-  ChoiceTables t;
-  t.labs = L;
-  t.available.assign(N * S * L, 0);
-  t.base_utility.assign(N * S * L, 0.0);
-  t.risk.assign(N * L, 0.0);
-  for (std::size_t n = 0; n < N; ++n) {
-    const NationDef& nation = def.nations[n];
-    for (std::size_t j = 0; j < L; ++j) {
-      const LabDef& lab = def.labs[j];
-      auto origin = static_cast<std::size_t>(index_of_nation(def, lab.origin));
-      double risk = origin == n ? 0.0 : nation_risk[n * N + origin];
-      t.risk[n * L + j] = risk;
-      bool denied = !lab.open && origin != n && contains(def.nations[origin].deny_frontier_access, nation.id);
-      for (std::size_t s = 0; s < S; ++s) {
-        bool banned = risk >= b.rival_threshold && contains(nation.ban_rival_models_in, sector_names[s]);
-        std::size_t at = (n * S + s) * L + j;
-        t.available[at] = !(denied || banned);
-        t.base_utility[at] = b.w_capability * labs[j].capability - b.w_price * std::log(labs[j].price) +
-                             (lab.open ? b.w_openness * b.openness_weight[s] : 0.0);
-      }
-    }
-  }
-  return t;
-}
-
-void assign_chips(const ScenarioDef& def, std::vector<LabState>& labs) {
-  double reference = 0;
-  for (const auto& c : def.chipmakers) reference = std::max(reference, c.perf_per_dollar);
-  for (std::size_t j = 0; j < def.labs.size(); ++j) {
-    const LabDef& lab = def.labs[j];
-    LabState& st = labs[j];
-    if (def.chipmakers.empty()) {
-      st.chip = -1;
-      st.compute_factor = 1;
+  const bool review = b.strategy_interval > 0 && months_done > 0 && months_done % b.strategy_interval == 0;
+  for (std::size_t j = 0; j < labs.size(); ++j) {
+    LabDef& d = def.labs[j];
+    if (months_done == 0) continue;  // nothing is known about usage before the first month
+    if (d.open && d.close_at_share > 0 && labs[j].usage_share >= d.close_at_share) {
+      d.open = false;  // loss leader: users won, later versions are closed
       continue;
     }
-    double best = 0;
-    st.chip = -1;
-    for (std::size_t c = 0; c < def.chipmakers.size(); ++c) {
-      const ChipmakerDef& chip = def.chipmakers[c];
-      if (contains(chip.export_banned_to, lab.origin)) continue;
-      double effective = chip.perf_per_dollar * affinity(lab, chip.id);
-      if (effective > best) best = effective, st.chip = static_cast<int>(c);
+    if (review && d.strategy == "adaptive") {
+      ReleasePayoff p = release_payoff(def, idx, labs, j);
+      const double current = d.open ? p.open : p.closed, other = d.open ? p.closed : p.open;
+      if (other - current > b.strategy_hysteresis * std::abs(current)) d.open = !d.open;
     }
-    st.compute_factor = best > 0 ? std::pow(best / reference, def.behaviour.compute_elasticity) : 0.0;
   }
 }
 
-std::vector<LabState> advance_labs(const ScenarioDef& def, const std::vector<LabState>& labs, const std::vector<double>& usage_share) {
+void settle_money(const ScenarioDef& def, std::vector<LabState>& labs, std::vector<ChipState>& chips) {
+  const auto& b = def.behaviour;
+  for (std::size_t j = 0; j < labs.size(); ++j) {
+    LabState& lab = labs[j];
+    const bool first = lab.revenue_avg == 0;
+    // revenue was set by the world from this month's usage; the average and valuation follow it.
+    lab.revenue_avg = first ? lab.revenue : lab.revenue_avg + (lab.revenue - lab.revenue_avg) / 12.0;
+    const double growth = lab.revenue_avg > 0 ? std::clamp(lab.revenue / lab.revenue_avg - 1.0, -1.0, 1.0) : 0.0;
+    const double target = 12.0 * lab.revenue * (b.valuation_multiple + b.growth_multiple * std::max(0.0, growth));
+    lab.valuation = lab.valuation <= 0 ? target : lab.valuation + (target - lab.valuation) / 6.0;
+    lab.spend = def.labs[j].funding + b.invest_rate * lab.valuation / 12.0;
+  }
+  // Compute asked of each chipmaker, at reference prices; capacity after materials rations it.
+  for (auto& c : chips) c.demand = 0;
+  for (const auto& lab : labs)
+    if (lab.chip >= 0) chips[static_cast<std::size_t>(lab.chip)].demand += lab.spend * lab.perf;
+  for (std::size_t m = 0; m < chips.size(); ++m) {
+    const double deliverable = def.chipmakers[m].capacity * chips[m].supply;
+    chips[m].rationed = chips[m].demand > deliverable ? deliverable / chips[m].demand : 1.0;
+  }
+  for (auto& lab : labs) {
+    const double rationed = lab.chip >= 0 ? chips[static_cast<std::size_t>(lab.chip)].rationed : 1.0;
+    const double compute = lab.spend * lab.perf * rationed;
+    // Saturating: 1 at the reference spend, never more than 2, so that money cannot make capability
+    // (and with it cost, price and revenue) run away.
+    const double x = std::pow(compute / b.reference_compute_spend, b.compute_elasticity);
+    lab.compute_factor = 2.0 * x / (1.0 + x);
+  }
+}
+
+std::vector<LabState> advance_capability(const ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs) {
   const auto& b = def.behaviour;
   std::vector<LabState> next = labs;
   for (std::size_t k = 0; k < labs.size(); ++k) {
@@ -126,12 +91,11 @@ std::vector<LabState> advance_labs(const ScenarioDef& def, const std::vector<Lab
     double frontier = labs[k].capability;  // best capability k may distil from
     if (lab.distill)
       for (std::size_t j = 0; j < labs.size(); ++j)
-        if (j != k && can_distil_from(def, j, k)) frontier = std::max(frontier, labs[j].capability);
-    double own = lab.capability_growth * labs[k].compute_factor;
-    double distilled = lab.distill ? b.distillation_rate * (frontier - labs[k].capability) : 0.0;
-    double community = lab.open ? b.community_rate * usage_share[k] : 0.0;
+        if (j != k && can_distil_from(def, idx, j, k)) frontier = std::max(frontier, labs[j].capability);
+    const double own = lab.capability_growth * labs[k].compute_factor;
+    const double distilled = lab.distill ? b.distillation_rate * (frontier - labs[k].capability) : 0.0;
+    const double community = lab.open ? b.community_rate * labs[k].usage_share : 0.0;
     next[k].capability = labs[k].capability + own + distilled + community;
-    next[k].price = labs[k].price * std::pow(1.0 - lab.price_decline, 1.0 / 12.0);
   }
   return next;
 }

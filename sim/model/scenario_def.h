@@ -58,6 +58,23 @@ struct BehaviourDef {
   double community_rate{};
   double compute_elasticity{};
   double tokens_per_month{};
+  double cost_decline{};
+  double capability_cost{};
+  double commoditization{};
+  double commoditization_window{};
+  double hosting_margin{};
+  double open_api_share{};
+  int strategy_interval{};
+  double close_retention{};
+  double influence_value{};
+  double state_influence_multiplier{};
+  double strategy_hysteresis{};
+  double materials_substitution{};
+  double valuation_multiple{};
+  double growth_multiple{};
+  double invest_rate{};
+  double reference_compute_spend{};
+  double ecosystem_growth{};
 };
 
 /// A nation: bloc alignment, demand for AI, and its policy levers.
@@ -67,6 +84,11 @@ struct NationDef {
   double adopter_weight{};
   std::vector<std::string> deny_frontier_access;  // nation ids
   std::vector<std::string> ban_rival_models_in;   // sector names
+  double open_release_penalty{};
+  std::vector<std::string> materials_export_ban;  // nation ids
+  double rule_ban_threshold{};
+  int rule_ban_lag{};
+  std::vector<std::string> rule_ban_sectors;      // sector names
 };
 
 /// An AI lab: origin, openness, capability and price.
@@ -76,10 +98,16 @@ struct LabDef {
   bool open{};
   double capability{};
   double capability_growth{};
-  double price{};
-  double price_decline{};
+  double cost{};
+  double markup{};
+  double subsidy{};
   bool distill{};
   std::map<std::string, double> affinity;  // chipmaker id -> fit in [0, 1]
+  std::string strategy;                    // "fixed" or "adaptive"
+  double close_at_share{};
+  bool state_backed{};
+  double funding{};
+  double valuation{};
 };
 
 /// A chipmaker: origin and performance per dollar.
@@ -88,6 +116,9 @@ struct ChipmakerDef {
   std::string origin;  // nation id
   double perf_per_dollar{};
   std::vector<std::string> export_banned_to;  // nation ids whose labs may not buy its chips
+  double capacity{};
+  double ecosystem{};
+  std::map<std::string, double> materials_from;  // nation id -> share of critical inputs
 };
 
 /// A value a scenario key can hold; integers travel as doubles, months and choices as strings.

@@ -3,14 +3,17 @@
 // writes the next (adopter choices are double-buffered), so the order in which adopters are visited,
 // and the number of threads visiting them, cannot change the result.
 //
-// One month, in order:
-//   1. apply the timeline events dated this month (policies and parameters in force);
-//   2. labs pick chips under export controls; choice tables are built from labs' state;
-//   3. adopters (parallel, fixed blocks): non-adopters adopt by the Bass hazard and choose a model by
-//      the logit rule; adopters revisit at a rate, or are forced to when their model is removed;
-//   4. usage is summed per (nation, sector, lab) in fixed block order;
-//   5. outputs for the month are computed;
-//   6. labs advance to next month's capability and price, reading this month's usage.
+// One month, in order (docs/model.md describes each step):
+//   1. apply the timeline events dated this month;
+//   2. nations' policy rules, from last month's dependency;
+//   3. labs' release decisions, from last month's usage; a lab that closed strands its open users;
+//   4. materials supply, chips under export controls, serving costs and prices;
+//   5. choice tables; adopters update (parallel, fixed blocks): non-adopters adopt by the Bass hazard
+//      and choose by the logit rule; adopters revisit at a rate, or must when their option is removed;
+//   6. usage is summed per (nation, sector, option) in fixed block order;
+//   7. revenue, valuation, compute bought and rationed by chipmakers' capacity;
+//   8. outputs for the month;
+//   9. labs' capability and chipmakers' ecosystems advance to next month.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,7 +34,7 @@ struct OutputRow {
 
 /// Usage summed over adopters: size-weighted and by count, per (nation, sector, option).
 struct Usage {
-  std::size_t options = 0;      // labs + 1; the last option is "no model"
+  std::size_t options = 0;      // 2 labs + 1: current versions, frozen open versions, "no model"
   std::vector<double> weight;   // [(n * S + s) * options + j]
   std::vector<std::int64_t> count;
 };
@@ -58,20 +61,29 @@ class World {
   const Usage& usage() const { return usage_; }
   const ScenarioDef& params() const { return def_; }
   const std::vector<LabState>& labs() const { return labs_; }
+  const std::vector<ChipState>& chips() const { return chips_; }
   const Population& population() const { return pop_; }
   /// Bytes held by adopters and network.
   std::size_t adopter_bytes() const { return pop_.bytes() + net_.bytes(); }
 
  private:
   void apply_events(Month month);
-  void update_adopters(std::uint32_t month_index, const ChoiceTables& tables);
-  void compute_outputs();
+  void strand_closed_labs(std::vector<std::uint8_t>& just_closed);
+  void update_adopters(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);
+  void settle_usage(const ChoiceTables& tables);
+  void compute_outputs(const ChoiceTables& tables);
 
   ScenarioDef def_;
+  Index idx_;
   Population pop_;
   Network net_;
   std::vector<LabState> labs_;
+  std::vector<ChipState> chips_;
+  std::vector<NationState> nations_;
+  std::vector<std::uint8_t> was_open_;
   std::vector<double> nation_risk_;
+  double closed_value_start_ = -1;
+  double start_frontier_ = 0;  // best capability in the first month
   Usage usage_;  // of the last simulated month (and, before the first, the empty start)
   std::vector<OutputRow> outputs_;
   int months_done_ = 0;

@@ -180,10 +180,44 @@ std::vector<KeySpec> declare() {
       [](BehaviourDef& b) -> auto& { return b.distillation_rate; });
   beh(number("behaviour.community_rate", K::real, 0, 10, "0.5", "capability-months per month", "Extra capability growth of an open lab per unit of world usage share (community contributions)."),
       [](BehaviourDef& b) -> auto& { return b.community_rate; });
-  beh(number("behaviour.compute_elasticity", K::real, 0, 2, "0.5", "exponent", "Elasticity of capability growth to the performance per dollar of the chips a lab may buy."),
+  beh(number("behaviour.compute_elasticity", K::real, 0, 2, "0.5", "exponent", "Elasticity of capability growth to the compute a lab buys (spend times performance per dollar), before saturation."),
       [](BehaviourDef& b) -> auto& { return b.compute_elasticity; });
   beh(number("behaviour.tokens_per_month", K::real, 0, 1e18, "2e14", "tokens per month", "World demand for AI tokens when every adopter has adopted; turns usage shares into revenue."),
       [](BehaviourDef& b) -> auto& { return b.tokens_per_month; });
+  beh(number("behaviour.cost_decline", K::real, 0, 0.99, "0.6", "fraction per year", "Fraction by which the cost of serving a lab's models falls each year (algorithms and hardware)."),
+      [](BehaviourDef& b) -> auto& { return b.cost_decline; });
+  beh(number("behaviour.capability_cost", K::real, 0, 1, "0.05", "log USD per capability-month", "Serving cost grows by exp(this) per capability-month a model gains over the lab's starting model."),
+      [](BehaviourDef& b) -> auto& { return b.capability_cost; });
+  beh(number("behaviour.commoditization", K::real, 0, 1, "0.5", "fraction", "How much open models of similar capability erode a closed lab's markup (1: the whole markup at full open usage)."),
+      [](BehaviourDef& b) -> auto& { return b.commoditization; });
+  beh(number("behaviour.commoditization_window", K::real, 0, 120, "12", "capability-months", "An open model erodes a closed lab's markup when its capability is within this distance below the closed lab's, or above it."),
+      [](BehaviourDef& b) -> auto& { return b.commoditization_window; });
+  beh(number("behaviour.hosting_margin", K::real, 0, 5, "0.3", "fraction", "Margin of hosts over serving cost for open weights."),
+      [](BehaviourDef& b) -> auto& { return b.hosting_margin; });
+  beh(number("behaviour.open_api_share", K::real, 0, 1, "0.2", "fraction", "Share of an open lab's usage served (and paid) through its own API."),
+      [](BehaviourDef& b) -> auto& { return b.open_api_share; });
+  beh(number("behaviour.strategy_interval", K::integer, 0, 120, "12", "months", "How often adaptive labs reconsider open versus closed release (0: never)."),
+      [](BehaviourDef& b) -> auto& { return b.strategy_interval; });
+  beh(number("behaviour.close_retention", K::real, 0, 1, "0.6", "fraction", "Share of its usage a lab expects to keep after closing its weights, in its release decision."),
+      [](BehaviourDef& b) -> auto& { return b.close_retention; });
+  beh(number("behaviour.influence_value", K::real, 0, 1e12, "5e8", "USD per month per unit usage share", "Value to a lab of diffusion, talent and influence from open release, per unit of world usage share."),
+      [](BehaviourDef& b) -> auto& { return b.influence_value; });
+  beh(number("behaviour.state_influence_multiplier", K::real, 1, 100, "3", "factor", "How much more a state-backed lab values influence."),
+      [](BehaviourDef& b) -> auto& { return b.state_influence_multiplier; });
+  beh(number("behaviour.strategy_hysteresis", K::real, 0, 10, "0.2", "fraction", "A lab changes its release strategy only when the other payoff is larger by this fraction."),
+      [](BehaviourDef& b) -> auto& { return b.strategy_hysteresis; });
+  beh(number("behaviour.materials_substitution", K::real, 0, 1, "0.2", "fraction", "Share of embargoed critical materials a chipmaker can replace from other sources."),
+      [](BehaviourDef& b) -> auto& { return b.materials_substitution; });
+  beh(number("behaviour.valuation_multiple", K::real, 0, 200, "15", "years of revenue", "Valuation over annual revenue for a lab with flat revenue."),
+      [](BehaviourDef& b) -> auto& { return b.valuation_multiple; });
+  beh(number("behaviour.growth_multiple", K::real, 0, 200, "20", "years of revenue per unit growth", "Extra valuation multiple per unit of monthly revenue growth over its 12-month average."),
+      [](BehaviourDef& b) -> auto& { return b.growth_multiple; });
+  beh(number("behaviour.invest_rate", K::real, 0, 2, "0.3", "fraction per year", "Share of its valuation a lab spends on compute each year."),
+      [](BehaviourDef& b) -> auto& { return b.invest_rate; });
+  beh(number("behaviour.reference_compute_spend", K::real, 1, 1e12, "3e8", "USD per month", "Compute spend on reference chips at which a lab grows at its capability_growth."),
+      [](BehaviourDef& b) -> auto& { return b.reference_compute_spend; });
+  beh(number("behaviour.ecosystem_growth", K::real, 0, 1, "0.05", "per month", "Rate at which a chipmaker's software ecosystem matures with its installed base and the models optimized for it."),
+      [](BehaviourDef& b) -> auto& { return b.ecosystem_growth; });
 
   // -- nations
   add<NationDef>(s, spec("nations[].id", K::id, "", "", "Unique id of the nation, used by references."),
@@ -201,6 +235,16 @@ std::vector<KeySpec> declare() {
                  [](NationDef& n) -> auto& { return n.deny_frontier_access; });
   add<NationDef>(s, settable(choices(spec("nations[].ban_rival_models_in", K::choice_list, "[]", "", "Sectors in which this nation's adopters may not use models from rival origins."), sector_choices)),
                  [](NationDef& n) -> auto& { return n.ban_rival_models_in; });
+  add<NationDef>(s, settable(number("nations[].open_release_penalty", K::real, 0, 1e12, "0", "USD per month", "Regulatory cost this nation imposes on its labs that release open weights.")),
+                 [](NationDef& n) -> auto& { return n.open_release_penalty; });
+  add<NationDef>(s, settable(refers(spec("nations[].materials_export_ban", K::ref_list, "[]", "", "Nations whose chipmakers may not buy this nation's critical materials (rare earths, copper, gallium)."), AgentList::nations)),
+                 [](NationDef& n) -> auto& { return n.materials_export_ban; });
+  add<NationDef>(s, settable(number("nations[].rule_ban_threshold", K::real, 0, 1, "0", "share", "Rule: ban rival models in rule_ban_sectors once rival_model_dependency exceeds this for rule_ban_lag months (0: no rule).")),
+                 [](NationDef& n) -> auto& { return n.rule_ban_threshold; });
+  add<NationDef>(s, settable(number("nations[].rule_ban_lag", K::integer, 1, 120, "6", "months", "Months the dependency must stay above the threshold before the rule bans.")),
+                 [](NationDef& n) -> auto& { return n.rule_ban_lag; });
+  add<NationDef>(s, settable(choices(spec("nations[].rule_ban_sectors", K::choice_list, "[public]", "", "Sectors the dependency rule bans rival models in."), sector_choices)),
+                 [](NationDef& n) -> auto& { return n.rule_ban_sectors; });
 
   // -- labs
   add<LabDef>(s, spec("labs[].id", K::id, "", "", "Unique id of the lab."), [](LabDef& l) -> auto& { return l.id; });
@@ -212,10 +256,12 @@ std::vector<KeySpec> declare() {
               [](LabDef& l) -> auto& { return l.capability; });
   add<LabDef>(s, settable(number("labs[].capability_growth", K::real, 0, 10, "1.0", "capability-months per month", "Own capability growth with unrestricted compute.")),
               [](LabDef& l) -> auto& { return l.capability_growth; });
-  add<LabDef>(s, number("labs[].price", K::real, 0.0001, 10000, "", "USD per 1M tokens", "Price of the lab's best model at the start (blended input/output)."),
-              [](LabDef& l) -> auto& { return l.price; });
-  add<LabDef>(s, settable(number("labs[].price_decline", K::real, 0, 0.999, "0.6", "fraction per year", "Fraction by which the lab's price falls each year.")),
-              [](LabDef& l) -> auto& { return l.price_decline; });
+  add<LabDef>(s, number("labs[].cost", K::real, 0.0001, 10000, "", "USD per 1M tokens", "Cost of serving the lab's best model at the start, on reference chips with a mature ecosystem."),
+              [](LabDef& l) -> auto& { return l.cost; });
+  add<LabDef>(s, settable(number("labs[].markup", K::real, 0, 100, "2", "fraction of cost", "Markup of a closed lab's API price over its serving cost, before commoditization.")),
+              [](LabDef& l) -> auto& { return l.markup; });
+  add<LabDef>(s, settable(number("labs[].subsidy", K::real, 0, 1, "0", "fraction of price", "State subsidy cutting the lab's price (can push it below cost: dumping).")),
+              [](LabDef& l) -> auto& { return l.subsidy; });
   add<LabDef>(s, settable(spec("labs[].distill", K::boolean, "true", "", "Whether the lab distils from better models it has access to.")),
               [](LabDef& l) -> auto& { return l.distill; });
   {
@@ -224,6 +270,17 @@ std::vector<KeySpec> declare() {
     k.max = 1;
     add<LabDef>(s, std::move(k), [](LabDef& l) -> auto& { return l.affinity; });
   }
+  add<LabDef>(s, settable(choices(spec("labs[].strategy", K::choice, "fixed", "", "fixed: keeps its release strategy unless an event changes it; adaptive: reconsiders open versus closed every strategy_interval months."),
+                                  {"fixed", "adaptive"})),
+              [](LabDef& l) -> auto& { return l.strategy; });
+  add<LabDef>(s, settable(number("labs[].close_at_share", K::real, 0, 1, "0", "share", "Loss leader: an open lab closes its next versions once its world usage share reaches this (0: never).")),
+              [](LabDef& l) -> auto& { return l.close_at_share; });
+  add<LabDef>(s, settable(spec("labs[].state_backed", K::boolean, "false", "", "Whether the state backs the lab; it then weighs influence more in its release decision.")),
+              [](LabDef& l) -> auto& { return l.state_backed; });
+  add<LabDef>(s, settable(number("labs[].funding", K::real, 0, 1e12, "0", "USD per month", "Compute spend paid from outside the lab's own valuation (a parent company, a state).")),
+              [](LabDef& l) -> auto& { return l.funding; });
+  add<LabDef>(s, number("labs[].valuation", K::real, 0, 1e14, "0", "USD", "Valuation at the start."),
+              [](LabDef& l) -> auto& { return l.valuation; });
 
   // -- chipmakers
   add<ChipmakerDef>(s, spec("chipmakers[].id", K::id, "", "", "Unique id of the chipmaker."), [](ChipmakerDef& c) -> auto& { return c.id; });
@@ -234,6 +291,16 @@ std::vector<KeySpec> declare() {
                     [](ChipmakerDef& c) -> auto& { return c.perf_per_dollar; });
   add<ChipmakerDef>(s, settable(refers(spec("chipmakers[].export_banned_to", K::ref_list, "[]", "", "Nations whose labs may not buy this chipmaker's chips (export controls of its origin nation)."), AgentList::nations)),
                     [](ChipmakerDef& c) -> auto& { return c.export_banned_to; });
+  add<ChipmakerDef>(s, settable(number("chipmakers[].capacity", K::real, 0, 1e15, "1e15", "USD per month", "Compute it can deliver per month, valued at reference prices, before materials shortfalls.")),
+                    [](ChipmakerDef& c) -> auto& { return c.capacity; });
+  add<ChipmakerDef>(s, number("chipmakers[].ecosystem", K::real, 0.05, 1, "1", "fraction", "Maturity of its software ecosystem at the start; multiplies the performance labs get from its chips."),
+                    [](ChipmakerDef& c) -> auto& { return c.ecosystem; });
+  {
+    KeySpec k = settable(refers(spec("chipmakers[].materials_from", K::ref_map, "{}", "share", "Share of its critical materials (rare earths, copper, gallium) bought from each nation."), AgentList::nations));
+    k.min = 0;
+    k.max = 1;
+    add<ChipmakerDef>(s, std::move(k), [](ChipmakerDef& c) -> auto& { return c.materials_from; });
+  }
 
   // -- events: read by the loader into EventDef, not bound to a field
   {

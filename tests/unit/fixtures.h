@@ -17,8 +17,8 @@ nations:
   - {id: A, bloc: {us: 1}}
   - {id: B, bloc: {china: 1}}
 labs:
-  - {id: x, origin: A, open: false, capability: 100, price: 5}
-  - {id: y, origin: B, open: true, capability: 90, price: 1}
+  - {id: x, origin: A, open: false, capability: 100, cost: 5}
+  - {id: y, origin: B, open: true, capability: 90, cost: 1}
 chipmakers:
   - {id: c, origin: A, perf_per_dollar: 1}
 )";

@@ -48,7 +48,7 @@ TEST_CASE("agent lists merge by id; new ids are appended") {
   CHECK_FALSE(lab(d, "y")->open);
   CHECK(lab(d, "y")->origin == "B");
   CHECK(lab(d, "y")->capability == 90);
-  CHECK(lab(d, "y")->price == 1);
+  CHECK(lab(d, "y")->cost == 1);
 }
 
 TEST_CASE("plain lists are replaced, not concatenated") {

@@ -64,8 +64,8 @@ TEST_CASE("wrong type") {
 }
 
 TEST_CASE("a quoted number is text, not a number") {
-  auto d = refusal(replace(tiny, "price: 5}", "price: \"5\"}"));
-  expect_first(d, 9, 61, {"'price' in lab 'x'", "expected a number"});
+  auto d = refusal(replace(tiny, "cost: 5}", "cost: \"5\"}"));
+  expect_first(d, 9, 60, {"'cost' in lab 'x'", "expected a number"});
 }
 
 TEST_CASE("a map where a number belongs") {
@@ -89,8 +89,8 @@ TEST_CASE("an unknown choice, with a suggestion") {
 }
 
 TEST_CASE("missing required key") {
-  auto d = refusal(replace(tiny, ", price: 5}", "}"));
-  expect_first(d, 9, 5, {"missing required key 'price'", "in lab 'x'"});
+  auto d = refusal(replace(tiny, ", cost: 5}", "}"));
+  expect_first(d, 9, 5, {"missing required key 'cost'", "in lab 'x'"});
 }
 
 TEST_CASE("missing required top-level key") {
@@ -114,8 +114,8 @@ TEST_CASE("reference to an undeclared nation, with a suggestion") {
 }
 
 TEST_CASE("reference to an undeclared chipmaker in a map") {
-  auto d = refusal(replace(tiny, "price: 1}", "price: 1, affinity: {cc: 0.5}}"));
-  expect_first(d, 10, 73, {"'affinity' in lab 'y'", "'cc' is not a declared chipmaker", "did you mean 'c'?"});
+  auto d = refusal(replace(tiny, "cost: 1}", "cost: 1, affinity: {cc: 0.5}}"));
+  expect_first(d, 10, 72, {"'affinity' in lab 'y'", "'cc' is not a declared chipmaker", "did you mean 'c'?"});
 }
 
 TEST_CASE("reference to an undeclared nation in a list") {
@@ -182,13 +182,13 @@ TEST_CASE("odd degree for a small world") {
 }
 
 TEST_CASE("every problem is reported, not only the first") {
-  std::string text = replace(replace(tiny, "months: 12", "months: -1"), "price: 5}", "price: 0}");
+  std::string text = replace(replace(tiny, "months: 12", "months: -1"), "cost: 5}", "cost: 0}");
   auto d = refusal(text);
   CHECK(d.size() == 2);
 }
 
 TEST_CASE("remove without extends is refused") {
-  auto d = refusal(replace(tiny, "{id: y, origin: B, open: true, capability: 90, price: 1}", "{id: y, remove: true}"));
+  auto d = refusal(replace(tiny, "{id: y, origin: B, open: true, capability: 90, cost: 1}", "{id: y, remove: true}"));
   CHECK(contains(d.front().message, "'remove: true' only removes an entry inherited through 'extends'"));
 }
 

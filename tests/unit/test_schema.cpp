@@ -48,5 +48,5 @@ TEST_CASE("docs/scenario-format.md carries the generated key tables verbatim") {
   REQUIRE(b != std::string::npos);
   std::string section = doc.substr(a + begin.size(), b - a - begin.size());
   CHECK_MESSAGE(section == geosim::schema_markdown(),
-                "docs/scenario-format.md is out of date: run tools/update-docs.sh (or paste `build/geosim schema --format markdown`)");
+                "docs/scenario-format.md is out of date: run docs/update-scenario-format.sh");
 }

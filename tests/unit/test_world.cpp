@@ -38,7 +38,7 @@ behaviour:
 nations:
   - {id: A, bloc: {us: 1}}
 labs:
-  - {id: only, origin: A, open: false, capability: 100, price: 5}
+  - {id: only, origin: A, open: false, capability: 100, cost: 5}
 )";
 
 }  // namespace
@@ -114,18 +114,21 @@ population:
   network: {kind: well_mixed}
 behaviour:
   utility: {capability: 0.1, price: 0.8, openness: 1.0, neighbours: 0, switching_cost: 0, origin_risk: 2}
+  hosting_margin: 0
   openness_weight: {enterprise: 0.5}
 nations:
   - {id: A, bloc: {us: 1}}
   - {id: B, bloc: {china: 1}, adopter_weight: 0}
 labs:
-  - {id: a, origin: A, open: false, capability: 110, price: 8}
-  - {id: b, origin: A, open: true, capability: 100, price: 1}
-  - {id: c, origin: B, open: true, capability: 105, price: 0.5}
+  - {id: a, origin: A, open: false, capability: 110, cost: 4, markup: 1}
+  - {id: b, origin: A, open: true, capability: 100, cost: 1}
+  - {id: c, origin: B, open: true, capability: 105, cost: 0.5}
 )");
   geosim::World w(def);
   w.step();
-  // Utilities computed here from the documented formula, independently of the engine.
+  // Utilities computed here from the documented formula, independently of the engine. No chipmakers:
+  // reference hardware. Month 1: no open usage yet, so lab a's price is 4 (1 + markup 1) = 8; open
+  // prices are their costs (hosting margin 0).
   double u[3] = {0.1 * 110 - 0.8 * std::log(8.0), 0.1 * 100 - 0.8 * std::log(1.0) + 1.0 * 0.5,
                  0.1 * 105 - 0.8 * std::log(0.5) + 1.0 * 0.5 - 2.0 * 1.0};
   double z = std::exp(u[0]) + std::exp(u[1]) + std::exp(u[2]);
