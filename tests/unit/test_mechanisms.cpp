@@ -1,0 +1,224 @@
+// Each mechanism of the model, switched on and off in a small controlled scenario: its effect has the
+// documented sign and size (docs/model.md). Every run also checks the monthly invariants.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+
+#include "fixtures.h"
+#include "model/series.h"
+#include "model/world.h"
+
+namespace {
+
+/// A run's outputs: value of (month, scope, metric).
+struct Run {
+  std::map<std::string, double> values;
+  double at(const std::string& month, const std::string& scope, const std::string& metric) const {
+    auto it = values.find(month + "|" + scope + "|" + metric);
+    REQUIRE_MESSAGE(it != values.end(), month << " " << scope << " " << metric);
+    return it->second;
+  }
+};
+
+/// Runs a scenario text, checking the invariants every month: finite values, shares in [0, 1] that sum
+/// to 1, adopters conserved, money and compute never negative.
+Run run(const std::string& text) {
+  auto def = geosim::load_scenario_text(text, "mechanism.yaml");
+  geosim::World w(def);
+  Run r;
+  while (!w.done()) {
+    w.step();
+    double sum = 0;
+    for (const auto& row : w.outputs()) {
+      REQUIRE_MESSAGE(std::isfinite(row.value), row.scope << " " << row.metric);
+      if (row.metric.rfind("usage_share", 0) == 0 || row.metric.rfind("influence", 0) == 0 || row.metric == "adoption")
+        CHECK((row.value >= 0 && row.value <= 1 + 1e-12));
+      if (row.scope == "world" && row.metric.rfind("usage_share.", 0) == 0) sum += row.value;
+      if (row.metric == "revenue" || row.metric == "valuation" || row.metric == "price" || row.metric == "compute_factor")
+        CHECK(row.value >= 0);
+      r.values[w.last_month().str() + "|" + row.scope + "|" + row.metric] = row.value;
+    }
+    if (geosim::find_output(w.outputs(), "world", "adopters_using") > 0) CHECK(sum == doctest::Approx(1.0).epsilon(1e-9));
+    CHECK(geosim::find_output(w.outputs(), "world", "adopters_total") == static_cast<double>(def.population.adopters));
+  }
+  return r;
+}
+
+/// Two nations (A in the US bloc, B in the China bloc), a closed lab in A and an open lab in B.
+std::string two_blocs(const std::string& extra_behaviour = "", const std::string& labs_extra = "", int months = 24) {
+  return "start: 2024-01\nmonths: " + std::to_string(months) +
+         "\nseed: 3\npopulation: {adopters: 20000, initial_adoption: 0.5}\n"
+         "behaviour: {" + extra_behaviour + "}\n"
+         "nations:\n  - {id: A, bloc: {us: 1}}\n  - {id: B, bloc: {china: 1}}\n"
+         "labs:\n  - {id: x, origin: A, open: false, capability: 100, cost: 2}\n"
+         "  - {id: y, origin: B, open: true, capability: 90, cost: 1" + labs_extra + "}\n";
+}
+
+}  // namespace
+
+TEST_CASE("adoption: imitation through the network speeds adoption") {
+  const std::string base = "start: 2024-01\nmonths: 24\nseed: 5\npopulation: {adopters: 20000}\n"
+                           "nations: [{id: A, bloc: {us: 1}}]\nlabs: [{id: x, origin: A, open: false, capability: 100, cost: 2}]\n";
+  auto without = run(base + "behaviour: {bass_p: 0.1, bass_q: 0}\n");
+  auto with = run(base + "behaviour: {bass_p: 0.1, bass_q: 3}\n");
+  // Without imitation adoption is 1 - (1 - p/12)^24 = 0.182; imitation must add a lot to that.
+  CHECK(without.at("2025-12", "world", "adoption") == doctest::Approx(1 - std::pow(1 - 0.1 / 12, 24)).epsilon(0.08));
+  CHECK(with.at("2025-12", "world", "adoption") > without.at("2025-12", "world", "adoption") + 0.3);
+}
+
+TEST_CASE("choice: origin risk turns adopters away from rival-origin models") {
+  auto risk_off = run(two_blocs("utility: {origin_risk: 0}"));
+  auto risk_on = run(two_blocs("utility: {origin_risk: 4}"));
+  CHECK(risk_on.at("2025-12", "nation:A", "rival_model_dependency") < risk_off.at("2025-12", "nation:A", "rival_model_dependency") - 0.2);
+  CHECK(risk_on.at("2025-12", "nation:B", "rival_model_dependency") < risk_off.at("2025-12", "nation:B", "rival_model_dependency") - 0.2);
+}
+
+TEST_CASE("choice: frontier access denial removes the closed model for the denied nation") {
+  auto r = run(fixtures::replace(two_blocs(), "{id: A, bloc: {us: 1}}", "{id: A, bloc: {us: 1}, deny_frontier_access: [B]}"));
+  CHECK(r.at("2024-01", "nation:B", "usage_share.us_closed") == 0);
+  CHECK(r.at("2024-01", "nation:A", "usage_share.us_closed") > 0.2);
+}
+
+TEST_CASE("capability: distillation closes a set fraction of the gap to the best accessible model") {
+  auto text = two_blocs("distillation_rate: 0.1, community_rate: 0", ", capability_growth: 0");
+  auto r = run(text);
+  // y grows only by distillation: c(t+1) = c(t) + 0.1 (c_x(t) - c(t)).
+  for (const char* m : {"2024-03", "2024-12", "2025-06"}) {
+    const std::string next = m == std::string("2024-03") ? "2024-04" : m == std::string("2024-12") ? "2025-01" : "2025-07";
+    double cy = r.at(m, "lab:y", "capability"), cx = r.at(m, "lab:x", "capability");
+    CHECK(r.at(next, "lab:y", "capability") == doctest::Approx(cy + 0.1 * (cx - cy)).epsilon(1e-12));
+  }
+  // Denying frontier access to B also cuts y off from distilling x.
+  auto denied = run(fixtures::replace(text, "{id: A, bloc: {us: 1}}", "{id: A, bloc: {us: 1}, deny_frontier_access: [B]}"));
+  CHECK(denied.at("2025-12", "lab:y", "capability") == doctest::Approx(90.0));
+}
+
+TEST_CASE("capability: open labs gain community contributions in proportion to their usage") {
+  auto r = run(two_blocs("distillation_rate: 0, community_rate: 2", ", capability_growth: 0"));
+  double c0 = r.at("2024-06", "lab:y", "capability"), share = r.at("2024-06", "lab:y", "usage_share");
+  CHECK(share > 0.1);
+  CHECK(r.at("2024-07", "lab:y", "capability") == doctest::Approx(c0 + 2 * share).epsilon(1e-12));
+}
+
+TEST_CASE("capability: chip export controls slow the growth of the controlled nation's labs") {
+  const std::string chips = "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.3}\n";
+  const std::string money = "distillation_rate: 0, community_rate: 0";
+  auto open_sales = run(two_blocs(money, ", funding: 1e9") + chips);
+  auto banned = run(two_blocs(money, ", funding: 1e9") + fixtures::replace(chips, "perf_per_dollar: 1}", "perf_per_dollar: 1, export_banned_to: [B]}"));
+  CHECK(open_sales.at("2024-06", "chipmaker:n", "compute_share") > 0.99);  // everyone runs on the better chip
+  CHECK(open_sales.at("2024-06", "chipmaker:h", "compute_share") == 0);
+  CHECK(banned.at("2024-06", "chipmaker:h", "compute_share") > 0.2);  // y now runs on its own nation's chips
+  CHECK(banned.at("2025-12", "lab:y", "capability") < open_sales.at("2025-12", "lab:y", "capability") - 3);
+  CHECK(banned.at("2025-12", "lab:x", "capability") == doctest::Approx(open_sales.at("2025-12", "lab:x", "capability")).epsilon(0.02));
+}
+
+TEST_CASE("release: a loss leader closes once it has won enough users, stranding its open users") {
+  auto r = run(two_blocs("utility: {origin_risk: 0}", ", close_at_share: 0.3", 36));
+  CHECK(r.at("2024-01", "lab:y", "open") == 1);
+  CHECK(r.at("2024-01", "lab:y", "usage_share") >= 0.3);
+  CHECK(r.at("2024-02", "lab:y", "open") == 0);
+  double stranded = r.at("2024-02", "world", "stranded_share");
+  CHECK(stranded == doctest::Approx(r.at("2024-01", "lab:y", "usage_share")).epsilon(0.1));
+  CHECK(r.at("2024-02", "lab:y", "usage_share") < 0.05);
+  // Stranded users leave the frozen version over time as the closed versions improve.
+  CHECK(r.at("2026-12", "world", "stranded_share") < stranded);
+  CHECK(r.at("2026-12", "world", "stranded_adopters") > 0);
+}
+
+TEST_CASE("release: adaptive labs follow the payoff of open versus closed release") {
+  // A huge regulatory penalty on open release makes an adaptive open lab close at its first review.
+  auto penalized = run(fixtures::replace(two_blocs("strategy_interval: 6", ", strategy: adaptive"), "{id: B, bloc: {china: 1}}",
+                                         "{id: B, bloc: {china: 1}, open_release_penalty: 1e11}"));
+  CHECK(penalized.at("2024-06", "lab:y", "open") == 1);
+  CHECK(penalized.at("2024-07", "lab:y", "open") == 0);
+  // A state-backed lab weighing influence highly stays open; it closes when influence is worthless.
+  auto influence = run(two_blocs("strategy_interval: 6, influence_value: 1e11", ", strategy: adaptive, state_backed: true"));
+  CHECK(influence.at("2025-12", "lab:y", "open") == 1);
+  auto no_influence = run(two_blocs("strategy_interval: 6, influence_value: 0, open_api_share: 0.01", ", strategy: adaptive"));
+  CHECK(no_influence.at("2025-12", "lab:y", "open") == 0);
+}
+
+TEST_CASE("prices: open models of similar capability erode closed markups") {
+  auto none = run(fixtures::replace(two_blocs("commoditization: 0"), "capability: 90, cost: 1", "capability: 100, cost: 1"));
+  auto full = run(fixtures::replace(two_blocs("commoditization: 1"), "capability: 90, cost: 1", "capability: 100, cost: 1"));
+  // x: cost 2, markup 2: price 6 without erosion; with erosion 2 (1 + 2 (1 - open share)).
+  double open_share = full.at("2024-06", "lab:y", "usage_share");
+  CHECK(none.at("2024-07", "lab:x", "price") > full.at("2024-07", "lab:x", "price") * 1.2);
+  double cost_x = 2 * std::pow(0.4, 6.0 / 12.0) * std::exp(0.05 * (full.at("2024-07", "lab:x", "capability") - 100));
+  CHECK(full.at("2024-07", "lab:x", "price") == doctest::Approx(cost_x * (1 + 2 * (1 - open_share))).epsilon(1e-9));
+}
+
+TEST_CASE("prices: a state subsidy pushes an open model's price below its cost (dumping)") {
+  auto plain = run(two_blocs("", "", 6));
+  auto dumped = run(two_blocs("", ", subsidy: 0.9", 6));
+  // First month: cost 1, hosting margin 0.3, no decline yet; the subsidy takes 90% off.
+  CHECK(plain.at("2024-01", "lab:y", "price") == doctest::Approx(1.3));
+  CHECK(dumped.at("2024-01", "lab:y", "price") == doctest::Approx(0.13));
+  CHECK(dumped.at("2024-06", "lab:y", "usage_share") > plain.at("2024-06", "lab:y", "usage_share"));
+}
+
+TEST_CASE("hardware: affinity decides the platform; export controls move it; ecosystems grow with use") {
+  const std::string chips = "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.8, ecosystem: 0.5}\n";
+  auto tuned = run(two_blocs("", ", affinity: {n: 0.2, h: 1}") + chips);
+  CHECK(tuned.at("2024-01", "nation:A", "rival_hardware_dependency") > 0);  // A's users of y run it on h
+  CHECK(tuned.at("2025-12", "chipmaker:h", "ecosystem") > 0.55);
+  auto plain = run(two_blocs() + chips);
+  CHECK(plain.at("2024-01", "chipmaker:h", "compute_share") == 0);
+  // Unused but fully portable (affinity 1): pull 0.5 (0 + 1), so 1 - mu shrinks by 1 - 0.05 * 0.5 a month
+  // over the 23 months before 2025-12.
+  CHECK(plain.at("2025-12", "chipmaker:h", "ecosystem") == doctest::Approx(1 - 0.5 * std::pow(1 - 0.025, 23)).epsilon(1e-9));
+}
+
+TEST_CASE("hardware: a materials embargo cuts supply and, where capacity binds, compute") {
+  const std::string chips = "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1, capacity: 1e9, materials_from: {B: 0.5}}\n";
+  auto calm = run(two_blocs("", ", funding: 1e9") + chips);
+  auto embargo = run(fixtures::replace(two_blocs("", ", funding: 1e9"), "{id: B, bloc: {china: 1}}", "{id: B, bloc: {china: 1}, materials_export_ban: [A]}") + chips);
+  CHECK(calm.at("2024-06", "chipmaker:n", "supply") == 1);
+  CHECK(embargo.at("2024-06", "chipmaker:n", "supply") == doctest::Approx(1 - 0.8 * 0.5));
+  CHECK(calm.at("2024-06", "world", "compute_lost_materials") == 0);
+  CHECK(embargo.at("2024-06", "world", "compute_lost_materials") > 0.1);
+  CHECK(embargo.at("2025-12", "lab:x", "capability") < calm.at("2025-12", "lab:x", "capability"));
+}
+
+TEST_CASE("policy: a dependency rule bans rival models after its lag") {
+  auto r = run(fixtures::replace(two_blocs("utility: {origin_risk: 0}"), "{id: A, bloc: {us: 1}}",
+                                 "{id: A, bloc: {us: 1}, rule_ban_threshold: 0.1, rule_ban_lag: 3, rule_ban_sectors: [enterprise, public, developer]}"));
+  CHECK(r.at("2024-01", "nation:A", "rival_model_dependency") > 0.1);
+  CHECK(r.at("2024-03", "nation:A", "rule_ban_active") == 0);
+  CHECK(r.at("2024-04", "nation:A", "rule_ban_active") == 1);
+  CHECK(r.at("2024-04", "nation:A", "rival_model_dependency") == 0);
+}
+
+TEST_CASE("money: revenue follows usage and price; valuation follows revenue") {
+  auto r = run(two_blocs("tokens_per_month: 1e12"));
+  double share_of_all = r.at("2024-06", "lab:x", "usage_share") * r.at("2024-06", "world", "adoption");
+  CHECK(r.at("2024-06", "lab:x", "revenue") == doctest::Approx(share_of_all * 1e12 * r.at("2024-06", "lab:x", "price") / 1e6).epsilon(1e-9));
+  CHECK(r.at("2025-12", "lab:x", "valuation") > 0);
+  CHECK(r.at("2024-01", "world", "closed_value_index") == doctest::Approx(1.0));
+}
+
+TEST_CASE("lock-in: with strong increasing returns one of two equal platforms takes the market (Arthur 1989)") {
+  auto platforms = [](double neighbours, int seed) {
+    return "start: 2024-01\nmonths: 120\nseed: " + std::to_string(seed) +
+           "\npopulation: {adopters: 5000, initial_adoption: 1, size_sigma: 0, network: {kind: well_mixed}}\n"
+           "behaviour: {revisit_rate: 6, utility: {neighbours: " + std::to_string(neighbours) + ", switching_cost: 0}}\n"
+           "nations: [{id: A, bloc: {us: 1}}]\n"
+           "labs:\n  - {id: p, origin: A, open: false, capability: 100, cost: 1, capability_growth: 0, distill: false}\n"
+           "  - {id: q, origin: A, open: false, capability: 100, cost: 1, capability_growth: 0, distill: false}\n";
+  };
+  // Increasing returns: the logit of neighbours' shares has slope 12 p (1 - p) = 3 > 1 at the even
+  // split, so the split is unstable and the market tips; which platform wins depends on early chance.
+  int p_wins = 0, q_wins = 0;
+  for (int seed = 1; seed <= 6; ++seed) {
+    auto r = run(platforms(6, seed));
+    double p = r.at("2033-12", "lab:p", "usage_share");
+    CHECK_MESSAGE((p > 0.95 || p < 0.05), "seed " << seed << ": p's share " << p);
+    (p > 0.5 ? p_wins : q_wins) += 1;
+  }
+  CHECK(p_wins > 0);
+  CHECK(q_wins > 0);
+  // Without increasing returns the market stays shared (within 5 binomial standard errors of 1/2).
+  auto shared = run(platforms(0, 1));
+  CHECK(std::abs(shared.at("2033-12", "lab:p", "usage_share") - 0.5) < 5 * std::sqrt(0.25 / 5000));
+}
