@@ -49,12 +49,26 @@ void print_summary(const World& world, const std::string& out_dir, double second
     }
   line("capability gap US - China", get("world", "capability_gap_us_china"), "capability-months");
   line("lag of best open behind closed", get("world", "open_closed_lag"), "capability-months");
+  for (const char* bloc : {"us", "china", "nonaligned"}) {
+    std::string label = std::string("influence, ") + bloc;
+    line(label.c_str(), get("world", std::string("influence.") + bloc), "share of queries");
+  }
   line("price index", get("world", "price_index"), "USD per 1M tokens");
+  line("price of the start's frontier", get("world", "price_fixed_capability"), "USD per 1M tokens");
   line("closed labs' revenue", get("world", "revenue_closed_labs") / 1e9, "billion USD per month");
-  std::printf("\n  %-20s %12s %12s %12s\n", "lab", "usage share", "capability", "price");
+  line("closed-lab value index", get("world", "closed_value_index"), "x first month");
+  line("stranded adopters", get("world", "stranded_adopters"), "");
+  line("compute lost to materials", get("world", "compute_lost_materials"), "share of demand");
+  std::printf("\n  %-20s %6s %12s %12s %12s %14s\n", "lab", "open", "usage share", "capability", "price", "valuation");
   for (const auto& lab : def.labs) {
     std::string scope = "lab:" + lab.id;
-    std::printf("  %-20s %12.4f %12.1f %12.4g\n", lab.id.c_str(), get(scope, "usage_share"), get(scope, "capability"), get(scope, "price"));
+    std::printf("  %-20s %6s %12.4f %12.1f %12.4g %14.4g\n", lab.id.c_str(), get(scope, "open") > 0 ? "yes" : "no", get(scope, "usage_share"),
+                get(scope, "capability"), get(scope, "price"), get(scope, "valuation"));
+  }
+  std::printf("\n  %-20s %36s\n", "nation", "rival model / hardware dependency");
+  for (const auto& nation : def.nations) {
+    std::string scope = "nation:" + nation.id;
+    std::printf("  %-20s %17.4f %18.4f\n", nation.id.c_str(), get(scope, "rival_model_dependency"), get(scope, "rival_hardware_dependency"));
   }
   std::printf("\nWrote %s/series.csv and %s/scenario.resolved.yaml\n", out_dir.c_str(), out_dir.c_str());
 }

@@ -7,6 +7,7 @@
 
 #include "fixtures.h"
 #include "scenario/schema.h"
+#include "model/world.h"
 #include "scenario/schema_doc.h"
 
 TEST_CASE("every key has a meaning, and numbers have a unit and a sane range") {
@@ -49,4 +50,27 @@ TEST_CASE("docs/scenario-format.md carries the generated key tables verbatim") {
   std::string section = doc.substr(a + begin.size(), b - a - begin.size());
   CHECK_MESSAGE(section == geosim::schema_markdown(),
                 "docs/scenario-format.md is out of date: run docs/update-scenario-format.sh");
+}
+
+TEST_CASE("every metric a run writes is defined in docs/outputs.md") {
+  std::ifstream in(std::string(GEOSIM_SOURCE_DIR) + "/docs/outputs.md");
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  auto def = geosim::load_scenario_text(fixtures::tiny, "tiny.yaml");
+  geosim::World w(def);
+  w.step();
+  std::set<std::string> metrics;
+  for (const auto& r : w.outputs()) {
+    std::string m = r.metric;
+    for (const char* bloc : {"us", "china", "nonaligned"}) {
+      if (m == std::string("influence.") + bloc) m = "influence.<bloc>";
+      for (const char* open : {"_open", "_closed"})
+        if (m == std::string("usage_share.") + bloc + open) m = "usage_share.<bloc>_<openness>";
+    }
+    metrics.insert(m);
+  }
+  CHECK(metrics.size() > 20);
+  for (const auto& m : metrics) CHECK_MESSAGE(doc.find("`" + m + "`") != std::string::npos, m);
 }

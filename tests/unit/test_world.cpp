@@ -162,3 +162,18 @@ TEST_CASE("the memory estimate covers what a world allocates, and grows with the
   big.population.degree = 64;
   CHECK(geosim::estimate_memory(big) > std::size_t{25} * 1000 * 1000 * 1000);
 }
+
+TEST_CASE("the monthly Bass recursion stays close to the continuous Bass curve (docs/model.md, section 4)") {
+  auto largest_gap = [](double p, double q, int years) {
+    double f = 0, worst = 0;
+    for (int m = 1; m <= 12 * years; ++m) {
+      f += (1 - f) * (p + q * f) / 12;
+      double t = m / 12.0;
+      double curve = (1 - std::exp(-(p + q) * t)) / (1 + q / p * std::exp(-(p + q) * t));
+      worst = std::max(worst, std::abs(f - curve));
+    }
+    return worst;
+  };
+  CHECK(largest_gap(0.03, 0.38, 40) == doctest::Approx(0.006).epsilon(0.02));
+  CHECK(largest_gap(0.3, 3.0, 10) == doctest::Approx(0.042).epsilon(0.02));
+}
