@@ -20,12 +20,19 @@ bool can_distil_from(const ScenarioDef& def, const Index& idx, std::size_t j, st
 
 }  // namespace
 
-ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs, std::size_t j) {
+double token_demand(const BehaviourDef& b, int months_done) {
+  const double growth = std::log1p(b.demand_growth), halflife = b.demand_growth_halflife;
+  const double years = static_cast<double>(months_done) / 12.0;
+  // The growth rate decays as 2^(-years / halflife); demand is its integral.
+  return b.tokens_per_month * std::exp(growth * halflife / std::log(2.0) * (1.0 - std::exp2(-years / halflife)));
+}
+
+ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs, std::size_t j, int months_done) {
   const auto& b = def.behaviour;
   const LabDef& d = def.labs[j];
   const LabState& lab = labs[j];
   // Usage in tokens per month if the lab keeps its current users (closing loses some of them).
-  const double tokens = lab.usage_share * b.tokens_per_month;
+  const double tokens = lab.usage_share * token_demand(b, months_done);
   ReleasePayoff p;
   const double influence = b.influence_value * (d.state_backed ? b.state_influence_multiplier : 1.0);
   const double open_price = lab.cost / lab.perf * (1 + b.hosting_margin) * (1 - d.subsidy);
@@ -46,7 +53,7 @@ void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LabSta
       continue;
     }
     if (review && d.strategy == "adaptive") {
-      ReleasePayoff p = release_payoff(def, idx, labs, j);
+      ReleasePayoff p = release_payoff(def, idx, labs, j, months_done);
       const double current = d.open ? p.open : p.closed, other = d.open ? p.closed : p.open;
       if (other - current > b.strategy_hysteresis * std::abs(current)) d.open = !d.open;
     }

@@ -105,6 +105,10 @@ void advance_ecosystems(const ScenarioDef& def, const std::vector<LabState>& lab
 
 // ---- labs.cpp -------------------------------------------------------------------------------------
 
+/// Token demand per month at full adoption in month index `months_done` (0 for the first month):
+/// D0 exp(G H' (1 - 2^(-tau / 12 H))), G = ln(1 + demand_growth), H' = H / ln 2, H the half-life in years.
+double token_demand(const BehaviourDef& b, int months_done);
+
 /// Release decisions at the start of a month: the loss-leader rule and adaptive labs' payoff
 /// comparison, from last month's usage. Changes def.labs[j].open.
 void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs, int months_done);
@@ -113,7 +117,7 @@ void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LabSta
 struct ReleasePayoff {
   double open = 0, closed = 0;
 };
-ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs, std::size_t j);
+ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs, std::size_t j, int months_done);
 
 /// Revenue, valuation and compute purchases after a month's usage; rations chipmakers' capacity.
 void settle_money(const ScenarioDef& def, std::vector<LabState>& labs, std::vector<ChipState>& chips);

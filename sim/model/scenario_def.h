@@ -58,6 +58,8 @@ struct BehaviourDef {
   double community_rate{};
   double compute_elasticity{};
   double tokens_per_month{};
+  double demand_growth{};
+  double demand_growth_halflife{};
   double cost_decline{};
   double capability_cost{};
   double commoditization{};

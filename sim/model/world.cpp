@@ -279,7 +279,7 @@ void World::settle_usage(const ChoiceTables& tables) {
     // Revenue: the lab's share of the world's token demand at its own price; an open lab is paid only
     // for what its own API serves, and a frozen version earns nothing.
     const double demand_share = total > 0 ? on_option[j] / total : 0.0;
-    lab.revenue = demand_share * b.tokens_per_month * lab.price / 1e6 * (def_.labs[j].open ? b.open_api_share : 1.0);
+    lab.revenue = demand_share * token_demand(b, months_done_) * lab.price / 1e6 * (def_.labs[j].open ? b.open_api_share : 1.0);
   }
 }
 

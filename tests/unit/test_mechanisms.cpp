@@ -191,9 +191,13 @@ TEST_CASE("policy: a dependency rule bans rival models after its lag") {
 }
 
 TEST_CASE("money: revenue follows usage and price; valuation follows revenue") {
-  auto r = run(two_blocs("tokens_per_month: 1e12"));
+  auto r = run(two_blocs("tokens_per_month: 1e12, demand_growth: 1, demand_growth_halflife: 3"));
+  // Demand in month index 5: the growth rate ln 2 a year halves every 3 years.
+  const double demand = 1e12 * std::exp(std::log(2.0) * 3 / std::log(2.0) * (1 - std::exp2(-5.0 / 12 / 3)));
   double share_of_all = r.at("2024-06", "lab:x", "usage_share") * r.at("2024-06", "world", "adoption");
-  CHECK(r.at("2024-06", "lab:x", "revenue") == doctest::Approx(share_of_all * 1e12 * r.at("2024-06", "lab:x", "price") / 1e6).epsilon(1e-9));
+  CHECK(r.at("2024-06", "lab:x", "revenue") == doctest::Approx(share_of_all * demand * r.at("2024-06", "lab:x", "price") / 1e6).epsilon(1e-9));
+  CHECK(geosim::token_demand(geosim::load_scenario_text(two_blocs("tokens_per_month: 1e12, demand_growth: 1, demand_growth_halflife: 3"), "m.yaml").behaviour, 100000) ==
+        doctest::Approx(1e12 * std::pow(2.0, 3 / std::log(2.0))));
   CHECK(r.at("2025-12", "lab:x", "valuation") > 0);
   CHECK(r.at("2024-01", "world", "closed_value_index") == doctest::Approx(1.0));
 }
