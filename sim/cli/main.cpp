@@ -1,6 +1,5 @@
 // geosim: the command-line entry point. Subcommands: run, validate, schema.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/run_command.h"

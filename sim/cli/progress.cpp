@@ -31,6 +31,8 @@ void ProgressBar::finish() {
   std::fflush(stderr);
 }
 
-bool progress_wanted(bool quiet) { return !quiet && isatty(fileno(stderr)); }
+bool progress_wanted(bool quiet) {
+  return !quiet && isatty(fileno(stderr));
+}
 
 }  // namespace geosim

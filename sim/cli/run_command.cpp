@@ -4,8 +4,8 @@
 #include <tbb/info.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -34,8 +34,8 @@ void print_summary(const World& world, const std::string& out_dir, double second
   const auto& rows = world.outputs();
   auto get = [&](const std::string& scope, const std::string& metric) { return find_output(rows, scope, metric); };
   std::printf("geosim run: %s, %s to %s, %lld adopters, seed %llu, %d threads, %.2f s\n", def.name.c_str(), def.start.str().c_str(),
-              world.last_month().str().c_str(), static_cast<long long>(def.population.adopters),
-              static_cast<unsigned long long>(def.seed), threads, seconds);
+              world.last_month().str().c_str(), static_cast<long long>(def.population.adopters), static_cast<unsigned long long>(def.seed),
+              threads, seconds);
   std::printf("\nHeadline metrics in %s (world)\n", world.last_month().str().c_str());
   auto line = [](const char* label, double v, const char* unit) {
     if (std::isnan(v)) return;
@@ -62,13 +62,14 @@ void print_summary(const World& world, const std::string& out_dir, double second
   std::printf("\n  %-20s %6s %12s %12s %12s %14s\n", "lab", "open", "usage share", "capability", "price", "valuation");
   for (const auto& lab : def.labs) {
     std::string scope = "lab:" + lab.id;
-    std::printf("  %-20s %6s %12.4f %12.1f %12.4g %14.4g\n", lab.id.c_str(), get(scope, "open") > 0 ? "yes" : "no", get(scope, "usage_share"),
-                get(scope, "capability"), get(scope, "price"), get(scope, "valuation"));
+    std::printf("  %-20s %6s %12.4f %12.1f %12.4g %14.4g\n", lab.id.c_str(), get(scope, "open") > 0 ? "yes" : "no",
+                get(scope, "usage_share"), get(scope, "capability"), get(scope, "price"), get(scope, "valuation"));
   }
   std::printf("\n  %-20s %36s\n", "nation", "rival model / hardware dependency");
   for (const auto& nation : def.nations) {
     std::string scope = "nation:" + nation.id;
-    std::printf("  %-20s %17.4f %18.4f\n", nation.id.c_str(), get(scope, "rival_model_dependency"), get(scope, "rival_hardware_dependency"));
+    std::printf("  %-20s %17.4f %18.4f\n", nation.id.c_str(), get(scope, "rival_model_dependency"),
+                get(scope, "rival_hardware_dependency"));
   }
   std::printf("\nWrote %s/series.csv and %s/scenario.resolved.yaml\n", out_dir.c_str(), out_dir.c_str());
 }
@@ -114,7 +115,8 @@ int run_command(const RunOptions& options) {
     std::fprintf(stderr,
                  "geosim: scenario refused: %lld adopters need about %.1f GiB but only %.1f GiB of memory is available; "
                  "lower population.adopters (or the network degree); nothing was written\n",
-                 static_cast<long long>(def.population.adopters), static_cast<double>(need) / (1 << 30), static_cast<double>(have) / (1 << 30));
+                 static_cast<long long>(def.population.adopters), static_cast<double>(need) / (1 << 30),
+                 static_cast<double>(have) / (1 << 30));
     return 2;
   }
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();

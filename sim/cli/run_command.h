@@ -10,10 +10,10 @@ namespace geosim {
 /// Options of `geosim run` as given on the command line.
 struct RunOptions {
   std::string scenario;
-  std::string out;           // empty: runs/<name>-<timestamp>
+  std::string out;                  // empty: runs/<name>-<timestamp>
   std::vector<Override> overrides;  // --set, then --seed
-  int months = 0;            // --months: simulate this many months (0: as the scenario says)
-  int threads = 0;           // 0: all cores
+  int months = 0;                   // --months: simulate this many months (0: as the scenario says)
+  int threads = 0;                  // 0: all cores
   bool quiet = false;
 };
 

@@ -22,19 +22,21 @@ enum class Purpose : std::uint32_t {
 };
 
 /// Four independent 32-bit words from Philox4x32-10 for one (seed, month, agent, purpose).
-inline std::array<std::uint32_t, 4> philox_words(std::uint64_t seed, std::uint32_t month, std::uint64_t agent,
-                                                 Purpose purpose, std::uint32_t extra = 0) {
+inline std::array<std::uint32_t, 4> philox_words(std::uint64_t seed, std::uint32_t month, std::uint64_t agent, Purpose purpose,
+                                                 std::uint32_t extra = 0) {
   using Rng = r123::Philox4x32;
   Rng rng;
   Rng::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-  Rng::ctr_type ctr = {{static_cast<std::uint32_t>(agent), static_cast<std::uint32_t>(agent >> 32),
-                        month, (static_cast<std::uint32_t>(purpose) << 24) ^ extra}};
+  Rng::ctr_type ctr = {{static_cast<std::uint32_t>(agent), static_cast<std::uint32_t>(agent >> 32), month,
+                        (static_cast<std::uint32_t>(purpose) << 24) ^ extra}};
   Rng::ctr_type out = rng(ctr, key);
   return {out[0], out[1], out[2], out[3]};
 }
 
 /// Maps 32 random bits to a double in the open interval (0, 1).
-inline double unit_open(std::uint32_t bits) { return (static_cast<double>(bits) + 0.5) * 0x1p-32; }
+inline double unit_open(std::uint32_t bits) {
+  return (static_cast<double>(bits) + 0.5) * 0x1p-32;
+}
 
 /// A standard normal from two 32-bit words (Box-Muller); deterministic and branch-free.
 inline double standard_normal(std::uint32_t a, std::uint32_t b) {

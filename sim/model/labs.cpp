@@ -1,8 +1,8 @@
 // Labs: release strategy, money and capability.
+#include "model/labs.h"
+
 #include <algorithm>
 #include <cmath>
-
-#include "model/labs.h"
 
 namespace geosim {
 namespace {

@@ -43,20 +43,22 @@ struct ChipState {
 
 /// A nation's changing state (policy rules).
 struct NationState {
-  int months_above = 0;       // consecutive months with rival dependency above its rule threshold
-  bool rule_active = false;   // the dependency rule has banned rival models
+  int months_above = 0;         // consecutive months with rival dependency above its rule threshold
+  bool rule_active = false;     // the dependency rule has banned rival models
   double rival_dependency = 0;  // last month's rival_model_dependency
 };
 
 /// Options an adopter can hold: lab j's current version (j < L) or the frozen open version of a lab
 /// that closed (L + j).
-inline std::size_t option_count(std::size_t labs) { return 2 * labs; }
+inline std::size_t option_count(std::size_t labs) {
+  return 2 * labs;
+}
 
 /// Indices of agents referred to by id, resolved once per month.
 struct Index {
-  std::vector<int> lab_origin;        // nation index per lab
-  std::vector<int> chip_origin;       // nation index per chipmaker
-  std::vector<std::uint8_t> lab_bloc; // dominant bloc of each lab's origin
+  std::vector<int> lab_origin;         // nation index per lab
+  std::vector<int> chip_origin;        // nation index per chipmaker
+  std::vector<std::uint8_t> lab_bloc;  // dominant bloc of each lab's origin
   explicit Index(const ScenarioDef& def);
 };
 
@@ -90,7 +92,8 @@ void update_supply(const ScenarioDef& def, const Index& idx, std::vector<ChipSta
 double effective_perf(const ScenarioDef& def, const std::vector<ChipState>& chips, std::size_t j, std::size_t m, int buyer);
 
 /// Chooses each lab's chips and sets its serving cost-based price (markups, commoditization, subsidy).
-void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<ChipState>& chips, int months_done, std::vector<LabState>& labs);
+void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<ChipState>& chips, int months_done,
+                std::vector<LabState>& labs);
 
 /// Price lab j charges, or would charge, as a closed lab: serving cost times a markup that open usage
 /// of similar capability erodes, less its subsidy.

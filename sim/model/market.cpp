@@ -122,7 +122,8 @@ double closed_price(const ScenarioDef& def, const std::vector<LabState>& labs, s
   return std::max(p, 1e-9);
 }
 
-void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<ChipState>& chips, int months_done, std::vector<LabState>& labs) {
+void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<ChipState>& chips, int months_done,
+                std::vector<LabState>& labs) {
   (void)idx;
   const auto& b = def.behaviour;
   const double decline = std::pow(1.0 - b.cost_decline, static_cast<double>(months_done) / 12.0);
@@ -166,21 +167,20 @@ ChoiceTables make_choice_tables(const ScenarioDef& def, const Index& idx, const 
         t.price[n * O + o] = legacy == 1 ? legacy_price : open ? open_price : labs[j].price;
         t.hardware[n * O + o] = open ? chip : labs[j].chip;
       }
-      const bool denied = !lab.open && origin != n && std::find(def.nations[origin].deny_frontier_access.begin(),
-                                                                def.nations[origin].deny_frontier_access.end(),
-                                                                nation.id) != def.nations[origin].deny_frontier_access.end();
+      const bool denied = !lab.open && origin != n &&
+                          std::find(def.nations[origin].deny_frontier_access.begin(), def.nations[origin].deny_frontier_access.end(),
+                                    nation.id) != def.nations[origin].deny_frontier_access.end();
       for (std::size_t s = 0; s < S; ++s) {
-        const bool banned = risk >= b.rival_threshold &&
-                            std::find(nation.ban_rival_models_in.begin(), nation.ban_rival_models_in.end(), sector_names[s]) !=
-                                nation.ban_rival_models_in.end();
+        const bool banned = risk >= b.rival_threshold && std::find(nation.ban_rival_models_in.begin(), nation.ban_rival_models_in.end(),
+                                                                   sector_names[s]) != nation.ban_rival_models_in.end();
         const std::size_t cell = (n * S + s) * O;
         t.available[cell + j] = !(denied || banned);
         t.base_utility[cell + j] = b.w_capability * labs[j].capability - b.w_price * std::log(t.price[n * O + j]) +
                                    (lab.open ? b.w_openness * b.openness_weight[s] : 0.0);
         // A frozen open version: only its current users may keep it (see World::update_adopters).
         t.available[cell + L + j] = labs[j].has_legacy && !banned;
-        t.base_utility[cell + L + j] = b.w_capability * labs[j].legacy_capability - b.w_price * std::log(t.price[n * O + L + j]) +
-                                       b.w_openness * b.openness_weight[s];
+        t.base_utility[cell + L + j] =
+            b.w_capability * labs[j].legacy_capability - b.w_price * std::log(t.price[n * O + L + j]) + b.w_openness * b.openness_weight[s];
       }
     }
   }

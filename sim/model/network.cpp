@@ -80,9 +80,12 @@ Network scale_free(std::size_t n, int degree, std::uint64_t seed) {
 Network make_network(const PopulationDef& population, std::uint64_t seed) {
   const auto n = static_cast<std::size_t>(population.adopters);
   switch (population.network) {
-    case NetworkKind::well_mixed: return Network{};
-    case NetworkKind::small_world: return small_world(n, population.degree, population.rewire, seed);
-    case NetworkKind::scale_free: return scale_free(n, population.degree, seed);
+    case NetworkKind::well_mixed:
+      return Network{};
+    case NetworkKind::small_world:
+      return small_world(n, population.degree, population.rewire, seed);
+    case NetworkKind::scale_free:
+      return scale_free(n, population.degree, seed);
   }
   return Network{};
 }

@@ -16,9 +16,7 @@ struct Network {
   std::vector<std::uint32_t> neighbours;  // adopter indices
 
   bool well_mixed() const { return offsets.empty(); }
-  std::span<const std::uint32_t> of(std::size_t i) const {
-    return {neighbours.data() + offsets[i], neighbours.data() + offsets[i + 1]};
-  }
+  std::span<const std::uint32_t> of(std::size_t i) const { return {neighbours.data() + offsets[i], neighbours.data() + offsets[i + 1]}; }
   std::size_t bytes() const { return offsets.capacity() * sizeof(std::uint32_t) + neighbours.capacity() * sizeof(std::uint32_t); }
 };
 

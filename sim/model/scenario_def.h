@@ -90,7 +90,7 @@ struct NationDef {
   std::vector<std::string> materials_export_ban;  // nation ids
   double rule_ban_threshold{};
   int rule_ban_lag{};
-  std::vector<std::string> rule_ban_sectors;      // sector names
+  std::vector<std::string> rule_ban_sectors;  // sector names
 };
 
 /// An AI lab: origin, openness, capability and price.

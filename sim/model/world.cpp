@@ -3,8 +3,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "core/random.h"
@@ -18,10 +18,15 @@ std::size_t estimate_memory(const ScenarioDef& def) {
   std::size_t per_adopter = 2 * sizeof(std::uint8_t) + 3 * sizeof(float) + 2 * sizeof(std::uint16_t);
   std::size_t network = 0;
   switch (def.population.network) {
-    case NetworkKind::well_mixed: break;
-    case NetworkKind::small_world: network = n * (k + 1) * sizeof(std::uint32_t); break;
+    case NetworkKind::well_mixed:
+      break;
+    case NetworkKind::small_world:
+      network = n * (k + 1) * sizeof(std::uint32_t);
+      break;
     // Links are built as a list of both ends (2 m entries per adopter) before the rows are filled.
-    case NetworkKind::scale_free: network = n * (2 * k + k + 2) * sizeof(std::uint32_t); break;
+    case NetworkKind::scale_free:
+      network = n * (2 * k + k + 2) * sizeof(std::uint32_t);
+      break;
   }
   const std::size_t cells = def.nations.size() * sector_count * (def.labs.size() + 1);
   // Per-block sums: a double and a count per cell and block; block sizes grow to keep them under 32M cells.
@@ -138,6 +143,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   const std::size_t blocks = (n + block_size_ - 1) / block_size_;
   const auto& b = def_.behaviour;
   const double p_month = b.bass_p / 12.0, q_month = b.bass_q / 12.0, revisit = b.revisit_rate / 12.0;
+  const double max_hazard = std::min(1.0, p_month + q_month);
   const bool first_month = months_done_ == 0;
   const double initial = def_.population.initial_adoption;
 
@@ -192,7 +198,6 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       for (std::size_t o = 0; o < O; ++o) nbr[o] /= total;
   };
 
-  constexpr std::size_t prefetch_distance = 8;
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t blk) {
     std::vector<double> scratch(2 * O);  // neighbour shares and utilities, reused across the block
     double* nbr = scratch.data();
@@ -202,14 +207,11 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     const std::size_t lo = blk * block_size_, hi = std::min(n, lo + block_size_);
     std::array<std::uint32_t, 4> words{};
     for (std::size_t i = lo; i < hi; ++i) {
-      // The network walk is latency-bound: ask for the neighbours' weights of an adopter a few steps
-      // ahead while this one is computed.
-      if (!mixed && i + prefetch_distance < hi)
-        for (std::uint32_t k : net_.of(i + prefetch_distance)) __builtin_prefetch(wprev + k);
-      // One Philox call serves two consecutive adopters: words 0-1 for even i, 2-3 for odd i.
-      if (i == lo || i % 2 == 0) words = philox_words(def_.seed, month_index, i / 2, Purpose::step);
-      const std::size_t half = 2 * (i % 2);
-      const double u_event = unit_open(words[half]), u_choice = unit_open(words[half + 1]);
+      // Whether anything happens: one Philox call serves four consecutive adopters, a word each. The
+      // draw that picks an option is made only by those who choose.
+      if (i == lo || i % 4 == 0) words = philox_words(def_.seed, month_index, i / 4, Purpose::step);
+      const double u_event = unit_open(words[i % 4]);
+      auto u_choice = [&] { return unit_open(philox_words(def_.seed, month_index, i, Purpose::choose)[0]); };
       std::uint16_t current = prev[i];
       // Users of a lab that just closed its weights hold the frozen open version from now on.
       if (current < L && just_closed[current]) current = static_cast<std::uint16_t>(current + L);
@@ -223,15 +225,17 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
           adopts = u_event < initial;
           if (adopts) std::fill(nbr, nbr + O, 0.0);
         } else {
-          adopts = u_event < std::min(1.0, p_month + q_month * adopted_share(i));
+          // No neighbourhood can raise the hazard above p + q: skip the network walk when even that
+          // would not make this adopter adopt (the same decision, without the random reads).
+          adopts = u_event < max_hazard && u_event < std::min(1.0, p_month + q_month * adopted_share(i));
           if (adopts) lab_shares(i, nbr);
         }
-        if (adopts) chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice);
+        if (adopts) chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice());
       } else {
         const bool forced = !tables.available[cell * O + current];
         if (forced || u_event < revisit) {
           lab_shares(i, nbr);
-          chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice);
+          chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice());
         }
       }
       next[i] = chosen;

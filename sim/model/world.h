@@ -34,8 +34,8 @@ struct OutputRow {
 
 /// Usage summed over adopters: size-weighted and by count, per (nation, sector, option).
 struct Usage {
-  std::size_t options = 0;      // 2 labs + 1: current versions, frozen open versions, "no model"
-  std::vector<double> weight;   // [(n * S + s) * options + j]
+  std::size_t options = 0;     // 2 labs + 1: current versions, frozen open versions, "no model"
+  std::vector<double> weight;  // [(n * S + s) * options + j]
   std::vector<std::int64_t> count;
 };
 
@@ -84,7 +84,7 @@ class World {
   std::vector<double> nation_risk_;
   double closed_value_start_ = -1;
   double start_frontier_ = 0;  // best capability in the first month
-  Usage usage_;  // of the last simulated month (and, before the first, the empty start)
+  Usage usage_;                // of the last simulated month (and, before the first, the empty start)
   std::vector<OutputRow> outputs_;
   int months_done_ = 0;
   std::size_t block_size_ = 1 << 14;

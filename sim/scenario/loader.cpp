@@ -41,8 +41,8 @@ void check_duplicate_ids(const Node& root, std::vector<Diagnostic>& out) {
       if (!id) continue;
       auto [it, fresh] = seen.emplace(id->scalar, id->mark);
       if (!fresh)
-        out.push_back({id->mark, "duplicate id '" + id->scalar + "' in " + e.key + " (first declared at " +
-                                     it->second.str() + "); each id may be declared once"});
+        out.push_back({id->mark, "duplicate id '" + id->scalar + "' in " + e.key + " (first declared at " + it->second.str() +
+                                     "); each id may be declared once"});
     }
   }
 }
@@ -64,8 +64,8 @@ Node resolve_extends(Node tree, const fs::path& file, std::vector<fs::path>& cha
     throw DiagnosticError(Diagnostic{ext->mark, "extends: expected the path of a scenario file, got " + ext->describe()});
   fs::path parent_file = (file.parent_path() / ext->scalar).lexically_normal();
   if (!fs::exists(parent_file))
-    throw DiagnosticError(Diagnostic{ext->mark, "extends: file '" + ext->scalar + "' not found (looked for " +
-                                                     parent_file.string() + ", relative to this file)"});
+    throw DiagnosticError(Diagnostic{
+        ext->mark, "extends: file '" + ext->scalar + "' not found (looked for " + parent_file.string() + ", relative to this file)"});
   chain.push_back(fs::weakly_canonical(file));
   Node parent = load_file_tree(parent_file, parent_file.string(), chain);
   chain.pop_back();
@@ -114,8 +114,7 @@ void apply_override(Node& root, const Override& o) {
     Node* next = cur->find(key);
     if (i == 0 && is_agent_list(key) && !last) {
       // nations.<id>.key: address an agent by its id.
-      if (!next || !next->is_seq() || i + 1 >= parts.size())
-        throw DiagnosticError(Diagnostic{where, "the scenario declares no " + key});
+      if (!next || !next->is_seq() || i + 1 >= parts.size()) throw DiagnosticError(Diagnostic{where, "the scenario declares no " + key});
       const std::string& id = parts[++i];
       Node* found = nullptr;
       std::vector<std::string> ids;
@@ -124,8 +123,7 @@ void apply_override(Node& root, const Override& o) {
           ids.push_back(idn->scalar);
           if (idn->scalar == id) found = &item;
         }
-      if (!found)
-        throw DiagnosticError(Diagnostic{where, "no entry with id '" + id + "' in " + key + did_you_mean(id, ids)});
+      if (!found) throw DiagnosticError(Diagnostic{where, "no entry with id '" + id + "' in " + key + did_you_mean(id, ids)});
       if (i + 1 == parts.size()) {
         *found = merge_trees(*found, value, key);
         return;
@@ -178,7 +176,10 @@ Node merge_trees(const Node& parent, const Node& child, const std::string& path)
     for (const auto& item : child.seq) {
       const Node* id = id_of(item);
       auto same = id ? std::find_if(out.seq.begin(), out.seq.end(),
-                                    [&](const Node& p) { const Node* pid = id_of(p); return pid && pid->scalar == id->scalar; })
+                                    [&](const Node& p) {
+                                      const Node* pid = id_of(p);
+                                      return pid && pid->scalar == id->scalar;
+                                    })
                      : out.seq.end();
       if (is_removal(item)) {
         if (!id) {

@@ -9,24 +9,59 @@ namespace {
 
 // ---- where a key's value lives -------------------------------------------------------------------
 
-template <class Owner> Owner& owner_of(ScenarioDef& d, std::size_t i);
-template <> ScenarioDef& owner_of<ScenarioDef>(ScenarioDef& d, std::size_t) { return d; }
-template <> PopulationDef& owner_of<PopulationDef>(ScenarioDef& d, std::size_t) { return d.population; }
-template <> BehaviourDef& owner_of<BehaviourDef>(ScenarioDef& d, std::size_t) { return d.behaviour; }
-template <> NationDef& owner_of<NationDef>(ScenarioDef& d, std::size_t i) { return d.nations.at(i); }
-template <> LabDef& owner_of<LabDef>(ScenarioDef& d, std::size_t i) { return d.labs.at(i); }
-template <> ChipmakerDef& owner_of<ChipmakerDef>(ScenarioDef& d, std::size_t i) { return d.chipmakers.at(i); }
+template <class Owner>
+Owner& owner_of(ScenarioDef& d, std::size_t i);
+template <>
+ScenarioDef& owner_of<ScenarioDef>(ScenarioDef& d, std::size_t) {
+  return d;
+}
+template <>
+PopulationDef& owner_of<PopulationDef>(ScenarioDef& d, std::size_t) {
+  return d.population;
+}
+template <>
+BehaviourDef& owner_of<BehaviourDef>(ScenarioDef& d, std::size_t) {
+  return d.behaviour;
+}
+template <>
+NationDef& owner_of<NationDef>(ScenarioDef& d, std::size_t i) {
+  return d.nations.at(i);
+}
+template <>
+LabDef& owner_of<LabDef>(ScenarioDef& d, std::size_t i) {
+  return d.labs.at(i);
+}
+template <>
+ChipmakerDef& owner_of<ChipmakerDef>(ScenarioDef& d, std::size_t i) {
+  return d.chipmakers.at(i);
+}
 
 // ---- Value <-> field conversions (the loader has already checked type and range) -----------------
 
-void assign(double& f, const Value& v) { f = std::get<double>(v); }
-void assign(int& f, const Value& v) { f = static_cast<int>(std::llround(std::get<double>(v))); }
-void assign(std::int64_t& f, const Value& v) { f = std::llround(std::get<double>(v)); }
-void assign(std::uint64_t& f, const Value& v) { f = static_cast<std::uint64_t>(std::llround(std::get<double>(v))); }
-void assign(bool& f, const Value& v) { f = std::get<bool>(v); }
-void assign(std::string& f, const Value& v) { f = std::get<std::string>(v); }
-void assign(std::vector<std::string>& f, const Value& v) { f = std::get<std::vector<std::string>>(v); }
-void assign(std::map<std::string, double>& f, const Value& v) { f = std::get<std::map<std::string, double>>(v); }
+void assign(double& f, const Value& v) {
+  f = std::get<double>(v);
+}
+void assign(int& f, const Value& v) {
+  f = static_cast<int>(std::llround(std::get<double>(v)));
+}
+void assign(std::int64_t& f, const Value& v) {
+  f = std::llround(std::get<double>(v));
+}
+void assign(std::uint64_t& f, const Value& v) {
+  f = static_cast<std::uint64_t>(std::llround(std::get<double>(v)));
+}
+void assign(bool& f, const Value& v) {
+  f = std::get<bool>(v);
+}
+void assign(std::string& f, const Value& v) {
+  f = std::get<std::string>(v);
+}
+void assign(std::vector<std::string>& f, const Value& v) {
+  f = std::get<std::vector<std::string>>(v);
+}
+void assign(std::map<std::string, double>& f, const Value& v) {
+  f = std::get<std::map<std::string, double>>(v);
+}
 void assign(Month& f, const Value& v) {
   auto m = parse_month(std::get<std::string>(v));
   if (!m) throw std::logic_error("month value not validated: " + std::get<std::string>(v));
@@ -37,15 +72,33 @@ void assign(NetworkKind& f, const Value& v) {
   f = s == "well_mixed" ? NetworkKind::well_mixed : s == "scale_free" ? NetworkKind::scale_free : NetworkKind::small_world;
 }
 
-Value to_value(double f) { return f; }
-Value to_value(int f) { return static_cast<double>(f); }
-Value to_value(std::int64_t f) { return static_cast<double>(f); }
-Value to_value(std::uint64_t f) { return static_cast<double>(f); }
-Value to_value(bool f) { return f; }
-Value to_value(const std::string& f) { return f; }
-Value to_value(const std::vector<std::string>& f) { return f; }
-Value to_value(const std::map<std::string, double>& f) { return f; }
-Value to_value(Month f) { return f.str(); }
+Value to_value(double f) {
+  return f;
+}
+Value to_value(int f) {
+  return static_cast<double>(f);
+}
+Value to_value(std::int64_t f) {
+  return static_cast<double>(f);
+}
+Value to_value(std::uint64_t f) {
+  return static_cast<double>(f);
+}
+Value to_value(bool f) {
+  return f;
+}
+Value to_value(const std::string& f) {
+  return f;
+}
+Value to_value(const std::vector<std::string>& f) {
+  return f;
+}
+Value to_value(const std::map<std::string, double>& f) {
+  return f;
+}
+Value to_value(Month f) {
+  return f.str();
+}
 Value to_value(NetworkKind f) {
   return std::string(f == NetworkKind::well_mixed ? "well_mixed" : f == NetworkKind::scale_free ? "scale_free" : "small_world");
 }
@@ -94,9 +147,7 @@ KeySpec choices(KeySpec k, std::vector<std::string> c) {
 template <class Owner, class Access>
 void add(std::vector<KeySpec>& out, KeySpec k, Access access) {
   k.set = [access](ScenarioDef& d, std::size_t i, const Value& v) { assign(access(owner_of<Owner>(d, i)), v); };
-  k.get = [access](const ScenarioDef& d, std::size_t i) {
-    return to_value(access(owner_of<Owner>(const_cast<ScenarioDef&>(d), i)));
-  };
+  k.get = [access](const ScenarioDef& d, std::size_t i) { return to_value(access(owner_of<Owner>(const_cast<ScenarioDef&>(d), i))); };
   out.push_back(std::move(k));
 }
 
@@ -350,26 +401,38 @@ const KeySpec* find_key(const std::string& path) {
   return nullptr;
 }
 
-std::size_t key_index(const KeySpec& key) { return static_cast<std::size_t>(&key - schema().data()); }
+std::size_t key_index(const KeySpec& key) {
+  return static_cast<std::size_t>(&key - schema().data());
+}
 
 const char* agent_list_name(AgentList list) {
   switch (list) {
-    case AgentList::nations: return "nations";
-    case AgentList::labs: return "labs";
-    case AgentList::chipmakers: return "chipmakers";
-    case AgentList::events: return "events";
-    case AgentList::none: break;
+    case AgentList::nations:
+      return "nations";
+    case AgentList::labs:
+      return "labs";
+    case AgentList::chipmakers:
+      return "chipmakers";
+    case AgentList::events:
+      return "events";
+    case AgentList::none:
+      break;
   }
   return "";
 }
 
 const char* agent_noun(AgentList list) {
   switch (list) {
-    case AgentList::nations: return "nation";
-    case AgentList::labs: return "lab";
-    case AgentList::chipmakers: return "chipmaker";
-    case AgentList::events: return "event";
-    case AgentList::none: break;
+    case AgentList::nations:
+      return "nation";
+    case AgentList::labs:
+      return "lab";
+    case AgentList::chipmakers:
+      return "chipmaker";
+    case AgentList::events:
+      return "event";
+    case AgentList::none:
+      break;
   }
   return "";
 }
@@ -381,42 +444,62 @@ std::string describe_expected(const KeySpec& k) {
     return out;
   };
   switch (k.type) {
-    case KeyType::integer: return "a whole number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
-    case KeyType::real: return "a number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
-    case KeyType::boolean: return "true or false";
-    case KeyType::text: return "a text";
-    case KeyType::month: return "a month written YYYY-MM";
-    case KeyType::choice: return "one of: " + join(k.choices);
-    case KeyType::choice_list: return "a list of: " + join(k.choices);
-    case KeyType::ref: return std::string("the id of a declared ") + agent_noun(k.ref);
-    case KeyType::ref_list: return std::string("a list of ids of declared ") + agent_list_name(k.ref);
+    case KeyType::integer:
+      return "a whole number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
+    case KeyType::real:
+      return "a number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
+    case KeyType::boolean:
+      return "true or false";
+    case KeyType::text:
+      return "a text";
+    case KeyType::month:
+      return "a month written YYYY-MM";
+    case KeyType::choice:
+      return "one of: " + join(k.choices);
+    case KeyType::choice_list:
+      return "a list of: " + join(k.choices);
+    case KeyType::ref:
+      return std::string("the id of a declared ") + agent_noun(k.ref);
+    case KeyType::ref_list:
+      return std::string("a list of ids of declared ") + agent_list_name(k.ref);
     case KeyType::ref_map:
-      return std::string("a map from ") + agent_noun(k.ref) + " ids to numbers in [" + fmt_number(k.min) + ", " +
-             fmt_number(k.max) + "]";
-    case KeyType::id: return "an id made of letters, digits, '_' and '-'";
-    case KeyType::changes: return "a map from key paths to values";
+      return std::string("a map from ") + agent_noun(k.ref) + " ids to numbers in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
+    case KeyType::id:
+      return "an id made of letters, digits, '_' and '-'";
+    case KeyType::changes:
+      return "a map from key paths to values";
   }
   return "";
 }
 
 std::size_t agent_count(const ScenarioDef& def, AgentList list) {
   switch (list) {
-    case AgentList::nations: return def.nations.size();
-    case AgentList::labs: return def.labs.size();
-    case AgentList::chipmakers: return def.chipmakers.size();
-    case AgentList::events: return def.events.size();
-    case AgentList::none: break;
+    case AgentList::nations:
+      return def.nations.size();
+    case AgentList::labs:
+      return def.labs.size();
+    case AgentList::chipmakers:
+      return def.chipmakers.size();
+    case AgentList::events:
+      return def.events.size();
+    case AgentList::none:
+      break;
   }
   return 1;
 }
 
 const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t index) {
   switch (list) {
-    case AgentList::nations: return def.nations.at(index).id;
-    case AgentList::labs: return def.labs.at(index).id;
-    case AgentList::chipmakers: return def.chipmakers.at(index).id;
-    case AgentList::events: return def.events.at(index).id;
-    case AgentList::none: break;
+    case AgentList::nations:
+      return def.nations.at(index).id;
+    case AgentList::labs:
+      return def.labs.at(index).id;
+    case AgentList::chipmakers:
+      return def.chipmakers.at(index).id;
+    case AgentList::events:
+      return def.events.at(index).id;
+    case AgentList::none:
+      break;
   }
   throw std::logic_error("agent_id: not an agent list");
 }

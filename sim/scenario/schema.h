@@ -13,18 +13,18 @@ namespace geosim {
 
 /// What kind of value a key holds.
 enum class KeyType {
-  integer,     // whole number (Value holds a double)
-  real,        // number
-  boolean,     // true / false
-  text,        // free text
-  month,       // "YYYY-MM"
-  choice,      // one of `choices`
-  choice_list, // list of `choices`
-  ref,         // id of an agent in `ref`
-  ref_list,    // list of ids of agents in `ref`
-  ref_map,     // map from ids of agents in `ref` to numbers in [min, max]
-  id,          // an agent's own id: letters, digits, '_' and '-'
-  changes,     // an event's map from key paths to values
+  integer,      // whole number (Value holds a double)
+  real,         // number
+  boolean,      // true / false
+  text,         // free text
+  month,        // "YYYY-MM"
+  choice,       // one of `choices`
+  choice_list,  // list of `choices`
+  ref,          // id of an agent in `ref`
+  ref_list,     // list of ids of agents in `ref`
+  ref_map,      // map from ids of agents in `ref` to numbers in [min, max]
+  id,           // an agent's own id: letters, digits, '_' and '-'
+  changes,      // an event's map from key paths to values
 };
 
 /// Which agent list a key belongs to, or refers to.
@@ -34,9 +34,9 @@ enum class AgentList { none, nations, labs, chipmakers, events };
 struct KeySpec {
   std::string path;  // full path; "[]" marks an agent list, e.g. "labs[].affinity"
   KeyType type = KeyType::real;
-  double min = 0, max = 0;     // range for numbers (and for ref_map values)
+  double min = 0, max = 0;  // range for numbers (and for ref_map values)
   bool required = false;
-  std::string default_text;    // default as YAML text; empty when required or when there is none
+  std::string default_text;  // default as YAML text; empty when required or when there is none
   std::string unit;
   std::string doc;
   std::vector<std::string> choices;

@@ -60,24 +60,32 @@ bool Node::erase(const std::string& key) {
 
 std::string Node::describe() const {
   switch (kind) {
-    case Kind::null: return "nothing";
-    case Kind::map: return "a map";
-    case Kind::seq: return "a list";
-    case Kind::scalar: return "'" + scalar + "'";
+    case Kind::null:
+      return "nothing";
+    case Kind::map:
+      return "a map";
+    case Kind::seq:
+      return "a list";
+    case Kind::scalar:
+      return "'" + scalar + "'";
   }
   return "";
 }
 
 namespace {
 
-Mark mark_of(const YAML::Mark& m, const std::string& file) { return Mark{file, m.line + 1, m.column + 1}; }
+Mark mark_of(const YAML::Mark& m, const std::string& file) {
+  return Mark{file, m.line + 1, m.column + 1};
+}
 
 Node convert(const YAML::Node& y, const std::string& file) {
   Node n;
   n.mark = mark_of(y.Mark(), file);
   switch (y.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: n.kind = Node::Kind::null; break;
+    case YAML::NodeType::Undefined:
+      n.kind = Node::Kind::null;
+      break;
     case YAML::NodeType::Scalar:
       n.kind = Node::Kind::scalar;
       n.scalar = y.Scalar();
@@ -94,8 +102,7 @@ Node convert(const YAML::Node& y, const std::string& file) {
         if (!kv.first.IsScalar())
           throw DiagnosticError(Diagnostic{km, "expected a plain key (a name), got " + std::string(kv.first.IsMap() ? "a map" : "a list")});
         std::string key = kv.first.Scalar();
-        if (n.find(key))
-          throw DiagnosticError(Diagnostic{km, "duplicate key '" + key + "' in the same map; each key may appear once"});
+        if (n.find(key)) throw DiagnosticError(Diagnostic{km, "duplicate key '" + key + "' in the same map; each key may appear once"});
         n.map.push_back(Node::Entry{key, km, convert(kv.second, file)});
       }
       break;

@@ -11,9 +11,7 @@ namespace geosim {
 struct Mark {
   std::string file;
   int line = 0, column = 0;
-  std::string str() const {
-    return line == 0 ? file : file + ":" + std::to_string(line) + ":" + std::to_string(column);
-  }
+  std::string str() const { return line == 0 ? file : file + ":" + std::to_string(line) + ":" + std::to_string(column); }
 };
 
 /// One problem found in a scenario, with its position and what was expected.

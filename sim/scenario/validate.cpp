@@ -128,8 +128,8 @@ class Builder {
       return;
     }
     if (!e.value.is_map()) {
-      fail(e.value.mark, "'" + shown(full) + "'" + context + ": expected a map with keys " + list_text(children_of(full)) +
-                             ", got " + e.value.describe());
+      fail(e.value.mark, "'" + shown(full) + "'" + context + ": expected a map with keys " + list_text(children_of(full)) + ", got " +
+                             e.value.describe());
       return;
     }
     for (const auto& child : e.value.map) read_entry(child, full, index, context, seen);
@@ -191,10 +191,9 @@ class Builder {
         std::vector<std::string> out;
         for (const auto& item : n.seq) {
           if (!item.is_scalar()) return wrong(item);
-          if (k.type == KeyType::choice_list &&
-              std::find(k.choices.begin(), k.choices.end(), item.scalar) == k.choices.end()) {
-            fail(item.mark, "'" + shown(k.path) + "'" + context + ": expected " + describe_expected(k) + ", got '" + item.scalar +
-                                "'" + did_you_mean(item.scalar, k.choices));
+          if (k.type == KeyType::choice_list && std::find(k.choices.begin(), k.choices.end(), item.scalar) == k.choices.end()) {
+            fail(item.mark, "'" + shown(k.path) + "'" + context + ": expected " + describe_expected(k) + ", got '" + item.scalar + "'" +
+                                did_you_mean(item.scalar, k.choices));
             return std::nullopt;
           }
           if (k.type == KeyType::ref_list) pending_.push_back({&k, item.scalar, item.mark, context});
@@ -214,7 +213,8 @@ class Builder {
         }
         return Value{out};
       }
-      case KeyType::changes: break;  // events are read by read_events
+      case KeyType::changes:
+        break;  // events are read by read_events
     }
     return wrong(n);
   }
@@ -251,8 +251,7 @@ class Builder {
   }
 
   /// Fills every key of this scope that the file did not give: the declared default, or an error.
-  void apply_defaults(AgentList list, std::size_t index, const std::set<std::size_t>& seen, const Mark& where,
-                      const std::string& context) {
+  void apply_defaults(AgentList list, std::size_t index, const std::set<std::size_t>& seen, const Mark& where, const std::string& context) {
     for (const auto& k : schema()) {
       if (k.owner() != list || seen.count(key_index(k)) || !k.set) continue;
       if (k.required) {
@@ -290,7 +289,9 @@ class Builder {
     for (std::size_t i = 0; i < def_.nations.size(); ++i) {
       const auto& n = def_.nations[i];
       if (n.bloc[0] + n.bloc[1] + n.bloc[2] <= 0)
-        fail(mark_of_list_item("nations", i), "nation '" + n.id + "': bloc weights are all zero; give at least one of bloc.us, bloc.china, bloc.nonaligned a positive weight");
+        fail(mark_of_list_item("nations", i),
+             "nation '" + n.id +
+                 "': bloc weights are all zero; give at least one of bloc.us, bloc.china, bloc.nonaligned a positive weight");
     }
     double total_weight = 0;
     for (const auto& n : def_.nations) total_weight += n.adopter_weight;
@@ -337,7 +338,8 @@ class Builder {
         }
         if (!k) {
           auto siblings = children_of("events[]");
-          fail(e.key_mark, "unknown key '" + e.key + "'" + context + did_you_mean(e.key, siblings) + " (expected one of: " + list_text(siblings) + ")");
+          fail(e.key_mark,
+               "unknown key '" + e.key + "'" + context + did_you_mean(e.key, siblings) + " (expected one of: " + list_text(siblings) + ")");
           continue;
         }
         if (k->type == KeyType::changes) {
@@ -358,7 +360,8 @@ class Builder {
           ev.note = std::get<std::string>(*v);
         }
       }
-      if (!has_at && !item.find("at")) fail(item.mark, "missing required key 'at'" + context + " (the month the event takes effect, YYYY-MM)");
+      if (!has_at && !item.find("at"))
+        fail(item.mark, "missing required key 'at'" + context + " (the month the event takes effect, YYYY-MM)");
       if (!set) {
         fail(item.mark, "missing required key 'set'" + context + " (a map from key paths to new values)");
       } else if (!set->is_map()) {
@@ -375,14 +378,19 @@ class Builder {
     std::string path = c.key;
     auto dot = path.find('.');
     std::string head = path.substr(0, dot);
-    AgentList list = head == "nations" ? AgentList::nations : head == "labs" ? AgentList::labs : head == "chipmakers" ? AgentList::chipmakers : AgentList::none;
+    AgentList list = head == "nations"      ? AgentList::nations
+                     : head == "labs"       ? AgentList::labs
+                     : head == "chipmakers" ? AgentList::chipmakers
+                                            : AgentList::none;
     std::string key_path = path;
     std::size_t agent = 0;
     if (list != AgentList::none) {
       auto dot2 = dot == std::string::npos ? std::string::npos : path.find('.', dot + 1);
       if (dot2 == std::string::npos) {
         fail(c.key_mark, "'" + path + "'" + context + ": expected " + head + ".<id>.<key>, e.g. " + head + ".X." +
-                             (list == AgentList::labs ? "open" : list == AgentList::nations ? "ban_rival_models_in" : "export_banned_to"));
+                             (list == AgentList::labs      ? "open"
+                              : list == AgentList::nations ? "ban_rival_models_in"
+                                                           : "export_banned_to"));
         return;
       }
       std::string id = path.substr(dot + 1, dot2 - dot - 1);
@@ -419,6 +427,8 @@ class Builder {
 
 }  // namespace
 
-ScenarioDef build_scenario(const Node& tree, const std::string& default_name) { return Builder(default_name).build(tree); }
+ScenarioDef build_scenario(const Node& tree, const std::string& default_name) {
+  return Builder(default_name).build(tree);
+}
 
 }  // namespace geosim

@@ -1,5 +1,6 @@
 // The geosim program end to end: files written, exit codes, byte-for-byte reproducibility.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -7,7 +8,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -47,7 +47,9 @@ fs::path fresh_dir(const std::string& name) {
   return d;
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -129,7 +131,8 @@ TEST_CASE("broken scenarios exit 2, name file:line:col, and write nothing") {
       {"missing_required.yaml", "missing_required.yaml:8:5: error: missing required key 'origin' in lab 'x'"},
       {"duplicate_id.yaml", "duplicate_id.yaml:8:9: error: duplicate id 'A' in nations"},
       {"unknown_reference.yaml", "unknown_reference.yaml:10:21: error: 'origin' in lab 'x': 'USA' is not a declared nation"},
-      {"event_outside.yaml", "event_outside.yaml:12:9: error: event at 2030-01 in event #2 is outside the simulated period 2024-01 to 2025-12"},
+      {"event_outside.yaml",
+       "event_outside.yaml:12:9: error: event at 2030-01 in event #2 is outside the simulated period 2024-01 to 2025-12"},
       {"malformed.yaml", "malformed.yaml:6:"},
       {"missing_extends.yaml", "missing_extends.yaml:2:10: error: extends: file 'nowhere.yaml' not found"},
       {"circular_a.yaml", "error: circular extends: circular_a.yaml -> circular_b.yaml -> circular_a.yaml"},

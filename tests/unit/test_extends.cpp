@@ -7,7 +7,9 @@
 
 namespace {
 
-std::string data(const std::string& name) { return std::string(GEOSIM_TEST_DATA) + "/extends/" + name; }
+std::string data(const std::string& name) {
+  return std::string(GEOSIM_TEST_DATA) + "/extends/" + name;
+}
 
 const geosim::LabDef* lab(const geosim::ScenarioDef& d, const std::string& id) {
   for (const auto& l : d.labs)
@@ -24,7 +26,9 @@ std::string first_error(const std::string& file) {
   return "accepted";
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 }  // namespace
 

@@ -10,7 +10,9 @@ using fixtures::tiny;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 /// Checks that the first diagnostic sits at line:col and its message contains each part.
 void expect_first(const std::vector<geosim::Diagnostic>& d, int line, int col, std::initializer_list<const char*> parts) {
@@ -194,7 +196,8 @@ TEST_CASE("remove without extends is refused") {
 
 TEST_CASE("--set overrides are checked by the same schema") {
   std::string path = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
-  auto def = geosim::load_scenario(path, {geosim::parse_override("population.adopters=5000"), geosim::parse_override("labs.deepseek.open=false")});
+  auto def =
+      geosim::load_scenario(path, {geosim::parse_override("population.adopters=5000"), geosim::parse_override("labs.deepseek.open=false")});
   CHECK(def.population.adopters == 5000);
   bool found = false;
   for (const auto& l : def.labs)

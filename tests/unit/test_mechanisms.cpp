@@ -49,17 +49,21 @@ Run run(const std::string& text) {
 std::string two_blocs(const std::string& extra_behaviour = "", const std::string& labs_extra = "", int months = 24) {
   return "start: 2024-01\nmonths: " + std::to_string(months) +
          "\nseed: 3\npopulation: {adopters: 20000, initial_adoption: 0.5}\n"
-         "behaviour: {" + extra_behaviour + "}\n"
+         "behaviour: {" +
+         extra_behaviour +
+         "}\n"
          "nations:\n  - {id: A, bloc: {us: 1}}\n  - {id: B, bloc: {china: 1}}\n"
          "labs:\n  - {id: x, origin: A, open: false, capability: 100, cost: 2}\n"
-         "  - {id: y, origin: B, open: true, capability: 90, cost: 1" + labs_extra + "}\n";
+         "  - {id: y, origin: B, open: true, capability: 90, cost: 1" +
+         labs_extra + "}\n";
 }
 
 }  // namespace
 
 TEST_CASE("adoption: imitation through the network speeds adoption") {
-  const std::string base = "start: 2024-01\nmonths: 24\nseed: 5\npopulation: {adopters: 20000}\n"
-                           "nations: [{id: A, bloc: {us: 1}}]\nlabs: [{id: x, origin: A, open: false, capability: 100, cost: 2}]\n";
+  const std::string base =
+      "start: 2024-01\nmonths: 24\nseed: 5\npopulation: {adopters: 20000}\n"
+      "nations: [{id: A, bloc: {us: 1}}]\nlabs: [{id: x, origin: A, open: false, capability: 100, cost: 2}]\n";
   auto without = run(base + "behaviour: {bass_p: 0.1, bass_q: 0}\n");
   auto with = run(base + "behaviour: {bass_p: 0.1, bass_q: 3}\n");
   // Without imitation adoption is 1 - (1 - p/12)^24 = 0.182; imitation must add a lot to that.
@@ -105,7 +109,8 @@ TEST_CASE("capability: chip export controls slow the growth of the controlled na
   const std::string chips = "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.3}\n";
   const std::string money = "distillation_rate: 0, community_rate: 0";
   auto open_sales = run(two_blocs(money, ", funding: 1e9") + chips);
-  auto banned = run(two_blocs(money, ", funding: 1e9") + fixtures::replace(chips, "perf_per_dollar: 1}", "perf_per_dollar: 1, export_banned_to: [B]}"));
+  auto banned = run(two_blocs(money, ", funding: 1e9") +
+                    fixtures::replace(chips, "perf_per_dollar: 1}", "perf_per_dollar: 1, export_banned_to: [B]}"));
   CHECK(open_sales.at("2024-06", "chipmaker:n", "compute_share") > 0.99);  // everyone runs on the better chip
   CHECK(open_sales.at("2024-06", "chipmaker:h", "compute_share") == 0);
   CHECK(banned.at("2024-06", "chipmaker:h", "compute_share") > 0.2);  // y now runs on its own nation's chips
@@ -159,7 +164,8 @@ TEST_CASE("prices: a state subsidy pushes an open model's price below its cost (
 }
 
 TEST_CASE("hardware: affinity decides the platform; export controls move it; ecosystems grow with use") {
-  const std::string chips = "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.8, ecosystem: 0.5}\n";
+  const std::string chips =
+      "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.8, ecosystem: 0.5}\n";
   auto tuned = run(two_blocs("", ", affinity: {n: 0.2, h: 1}") + chips);
   CHECK(tuned.at("2024-01", "nation:A", "rival_hardware_dependency") > 0);  // A's users of y run it on h
   CHECK(tuned.at("2025-12", "chipmaker:h", "ecosystem") > 0.55);
@@ -173,7 +179,9 @@ TEST_CASE("hardware: affinity decides the platform; export controls move it; eco
 TEST_CASE("hardware: a materials embargo cuts supply and, where capacity binds, compute") {
   const std::string chips = "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1, capacity: 1e9, materials_from: {B: 0.5}}\n";
   auto calm = run(two_blocs("", ", funding: 1e9") + chips);
-  auto embargo = run(fixtures::replace(two_blocs("", ", funding: 1e9"), "{id: B, bloc: {china: 1}}", "{id: B, bloc: {china: 1}, materials_export_ban: [A]}") + chips);
+  auto embargo = run(fixtures::replace(two_blocs("", ", funding: 1e9"), "{id: B, bloc: {china: 1}}",
+                                       "{id: B, bloc: {china: 1}, materials_export_ban: [A]}") +
+                     chips);
   CHECK(calm.at("2024-06", "chipmaker:n", "supply") == 1);
   CHECK(embargo.at("2024-06", "chipmaker:n", "supply") == doctest::Approx(1 - 0.8 * 0.5));
   CHECK(calm.at("2024-06", "world", "compute_lost_materials") == 0);
@@ -182,8 +190,9 @@ TEST_CASE("hardware: a materials embargo cuts supply and, where capacity binds, 
 }
 
 TEST_CASE("policy: a dependency rule bans rival models after its lag") {
-  auto r = run(fixtures::replace(two_blocs("utility: {origin_risk: 0}"), "{id: A, bloc: {us: 1}}",
-                                 "{id: A, bloc: {us: 1}, rule_ban_threshold: 0.1, rule_ban_lag: 3, rule_ban_sectors: [enterprise, public, developer]}"));
+  auto r = run(fixtures::replace(
+      two_blocs("utility: {origin_risk: 0}"), "{id: A, bloc: {us: 1}}",
+      "{id: A, bloc: {us: 1}, rule_ban_threshold: 0.1, rule_ban_lag: 3, rule_ban_sectors: [enterprise, public, developer]}"));
   CHECK(r.at("2024-01", "nation:A", "rival_model_dependency") > 0.1);
   CHECK(r.at("2024-03", "nation:A", "rule_ban_active") == 0);
   CHECK(r.at("2024-04", "nation:A", "rule_ban_active") == 1);
@@ -195,9 +204,12 @@ TEST_CASE("money: revenue follows usage and price; valuation follows revenue") {
   // Demand in month index 5: the growth rate ln 2 a year halves every 3 years.
   const double demand = 1e12 * std::exp(std::log(2.0) * 3 / std::log(2.0) * (1 - std::exp2(-5.0 / 12 / 3)));
   double share_of_all = r.at("2024-06", "lab:x", "usage_share") * r.at("2024-06", "world", "adoption");
-  CHECK(r.at("2024-06", "lab:x", "revenue") == doctest::Approx(share_of_all * demand * r.at("2024-06", "lab:x", "price") / 1e6).epsilon(1e-9));
-  CHECK(geosim::token_demand(geosim::load_scenario_text(two_blocs("tokens_per_month: 1e12, demand_growth: 1, demand_growth_halflife: 3"), "m.yaml").behaviour, 100000) ==
-        doctest::Approx(1e12 * std::pow(2.0, 3 / std::log(2.0))));
+  CHECK(r.at("2024-06", "lab:x", "revenue") ==
+        doctest::Approx(share_of_all * demand * r.at("2024-06", "lab:x", "price") / 1e6).epsilon(1e-9));
+  CHECK(
+      geosim::token_demand(
+          geosim::load_scenario_text(two_blocs("tokens_per_month: 1e12, demand_growth: 1, demand_growth_halflife: 3"), "m.yaml").behaviour,
+          100000) == doctest::Approx(1e12 * std::pow(2.0, 3 / std::log(2.0))));
   CHECK(r.at("2025-12", "lab:x", "valuation") > 0);
   CHECK(r.at("2024-01", "world", "closed_value_index") == doctest::Approx(1.0));
 }
@@ -206,7 +218,9 @@ TEST_CASE("lock-in: with strong increasing returns one of two equal platforms ta
   auto platforms = [](double neighbours, int seed) {
     return "start: 2024-01\nmonths: 120\nseed: " + std::to_string(seed) +
            "\npopulation: {adopters: 5000, initial_adoption: 1, size_sigma: 0, network: {kind: well_mixed}}\n"
-           "behaviour: {revisit_rate: 6, utility: {neighbours: " + std::to_string(neighbours) + ", switching_cost: 0}}\n"
+           "behaviour: {revisit_rate: 6, utility: {neighbours: " +
+           std::to_string(neighbours) +
+           ", switching_cost: 0}}\n"
            "nations: [{id: A, bloc: {us: 1}}]\n"
            "labs:\n  - {id: p, origin: A, open: false, capability: 100, cost: 1, capability_growth: 0, distill: false}\n"
            "  - {id: q, origin: A, open: false, capability: 100, cost: 1, capability_growth: 0, distill: false}\n";

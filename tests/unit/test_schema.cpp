@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "fixtures.h"
-#include "scenario/schema.h"
 #include "model/world.h"
+#include "scenario/schema.h"
 #include "scenario/schema_doc.h"
 
 TEST_CASE("every key has a meaning, and numbers have a unit and a sane range") {
@@ -48,8 +48,7 @@ TEST_CASE("docs/scenario-format.md carries the generated key tables verbatim") {
   REQUIRE(a != std::string::npos);
   REQUIRE(b != std::string::npos);
   std::string section = doc.substr(a + begin.size(), b - a - begin.size());
-  CHECK_MESSAGE(section == geosim::schema_markdown(),
-                "docs/scenario-format.md is out of date: run docs/update-scenario-format.sh");
+  CHECK_MESSAGE(section == geosim::schema_markdown(), "docs/scenario-format.md is out of date: run docs/update-scenario-format.sh");
 }
 
 TEST_CASE("every metric a run writes is defined in docs/outputs.md") {

@@ -11,7 +11,9 @@
 
 namespace {
 
-geosim::ScenarioDef load(const std::string& text) { return geosim::load_scenario_text(text, "world-test.yaml"); }
+geosim::ScenarioDef load(const std::string& text) {
+  return geosim::load_scenario_text(text, "world-test.yaml");
+}
 
 /// Runs a scenario to its end and returns all series.csv text it would write.
 std::string run_text(const geosim::ScenarioDef& def) {
@@ -19,7 +21,8 @@ std::string run_text(const geosim::ScenarioDef& def) {
   std::string out;
   while (!w.done()) {
     w.step();
-    for (const auto& r : w.outputs()) out += w.last_month().str() + "," + r.scope + "," + r.metric + "," + geosim::format_value(r.value) + "\n";
+    for (const auto& r : w.outputs())
+      out += w.last_month().str() + "," + r.scope + "," + r.metric + "," + geosim::format_value(r.value) + "\n";
   }
   return out;
 }
