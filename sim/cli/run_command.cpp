@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "cli/progress.h"
+#include "core/memory.h"
 #include "model/series.h"
 #include "model/world.h"
 
@@ -110,10 +111,17 @@ int run_command(const RunOptions& options) {
     print_diagnostics(e);
     return 2;
   }
-  const std::size_t need = estimate_memory(def), have = available_memory();
+  std::size_t have = 0;
+  try {
+    have = available_memory();
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "geosim: %s; nothing was written\n", e.what());
+    return 2;
+  }
+  const std::size_t need = estimate_memory(def);
   if (have > 0 && need > have) {
     std::fprintf(stderr,
-                 "geosim: scenario refused: %lld adopters need about %.1f GiB but only %.1f GiB of memory is available; "
+                 "geosim: scenario refused: %lld adopters need about %.2f GiB but only %.2f GiB of memory is available; "
                  "lower population.adopters (or the network degree); nothing was written\n",
                  static_cast<long long>(def.population.adopters), static_cast<double>(need) / (1 << 30),
                  static_cast<double>(have) / (1 << 30));

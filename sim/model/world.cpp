@@ -34,17 +34,6 @@ std::size_t estimate_memory(const ScenarioDef& def) {
   return n * per_adopter + network + block_cells * (sizeof(double) + sizeof(std::int64_t));
 }
 
-std::size_t available_memory() {
-  std::FILE* f = std::fopen("/proc/meminfo", "r");
-  if (!f) return 0;
-  char line[256];
-  std::size_t kib = 0;
-  while (std::fgets(line, sizeof line, f))
-    if (std::sscanf(line, "MemAvailable: %zu kB", &kib) == 1) break;
-  std::fclose(f);
-  return kib * 1024;
-}
-
 World::World(ScenarioDef def)
     : def_(std::move(def)), idx_(def_), pop_(make_population(def_)), net_(make_network(def_.population, def_.seed)) {
   labs_.resize(def_.labs.size());

@@ -43,9 +43,6 @@ struct Usage {
 /// per-block sums), computed before anything is allocated.
 std::size_t estimate_memory(const ScenarioDef& def);
 
-/// Memory the system can still give this process (MemAvailable), or 0 when unknown.
-std::size_t available_memory();
-
 /// A whole simulation: scenario, adopters, network, labs, and the month it has reached.
 class World {
  public:

@@ -3,9 +3,9 @@
 // run, with the fraction of it the adopter update reaches. Prints a table; asserts nothing.
 //
 //   cmake --build build --target geosim_bench && build/tests/geosim_bench [--sizes 100000,1000000] [--months 24] [--repeats 3]
+#include <malloc.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -27,14 +27,11 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
-std::size_t resident_bytes() {
-  std::FILE* f = std::fopen("/proc/self/statm", "r");
-  long pages = 0, resident = 0;
-  if (f) {
-    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-    std::fclose(f);
-  }
-  return static_cast<std::size_t>(resident) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+/// Bytes the allocator has handed out and not taken back (heap plus mmapped blocks): measured, so that
+/// reused pages count as well as fresh ones.
+std::size_t allocated_bytes() {
+  struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
 }
 
 /// STREAM triad a = b + s c over arrays far larger than the caches; bytes per second, median of 7.
@@ -110,9 +107,9 @@ int main(int argc, char** argv) {
       std::vector<double> rates, moved;
       std::size_t before = 0, after = 0, arrays = 0;
       for (int rep = 0; rep < repeats; ++rep) {
-        before = resident_bytes();
+        before = allocated_bytes();
         geosim::World world(def);
-        after = resident_bytes();
+        after = allocated_bytes();
         arrays = world.adopter_bytes();
         while (!world.done()) {
           auto t0 = Clock::now();
@@ -136,8 +133,8 @@ int main(int argc, char** argv) {
       rows.push_back(r);
     }
   }
-  std::printf("%12s %8s %18s %10s %14s %14s %16s %12s\n", "adopters", "threads", "adopter-months/s", "speed-up", "bytes/adopter",
-              "(arrays)", "moved B/ad-month", "of triad bw");
+  std::printf("%12s %8s %18s %10s %14s %14s %16s %12s\n", "adopters", "threads", "adopter-months/s", "speed-up", "B/adopter", "(arrays)",
+              "moved B/ad-month", "of triad bw");
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     double speedup = r.threads == 2 && i > 0 ? r.rate / rows[i - 1].rate : 1.0;

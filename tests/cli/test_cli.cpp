@@ -26,13 +26,15 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-/// Runs geosim with `args` (already shell-quoted where needed), capturing output and exit code.
-Result geosim(const std::string& args) {
+/// Runs geosim with `args` (already shell-quoted where needed) and environment assignments `env`,
+/// capturing output and exit code.
+Result geosim(const std::string& args, const std::string& env = "") {
   static int counter = 0;
   fs::path dir = fs::temp_directory_path() / ("geosim-cli-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   fs::path out = dir / ("out" + std::to_string(counter)), err = dir / ("err" + std::to_string(counter++));
-  std::string cmd = std::string("cd ") + GEOSIM_SOURCE_DIR + " && " + GEOSIM_BIN + " " + args + " >" + out.string() + " 2>" + err.string();
+  std::string cmd =
+      std::string("cd ") + GEOSIM_SOURCE_DIR + " && " + env + " " + GEOSIM_BIN + " " + args + " >" + out.string() + " 2>" + err.string();
   int status = std::system(cmd.c_str());
   Result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -174,4 +176,18 @@ TEST_CASE("validate accepts every scenario in scenarios/ and schema lists every 
   auto md = geosim("schema --format markdown");
   CHECK(md.code == 0);
   CHECK(contains(md.out, "| `behaviour.bass_q` | a number in [0, 12] | per year | 0.38 | yes |"));
+}
+
+TEST_CASE("a population that would not fit in memory is refused before anything is allocated") {
+  fs::path out = fresh_dir("memory");
+  auto r = geosim("run scenarios/baseline.yaml --set population.adopters=1000000 --out " + out.string(), "GEOSIM_MEMORY_LIMIT=20M");
+  CHECK(r.code == 2);
+  CHECK_MESSAGE(contains(r.err, "1000000 adopters need about 0.05 GiB but only 0.02 GiB of memory is available"), r.err);
+  CHECK_FALSE(fs::exists(out));
+  auto ok = geosim("run scenarios/baseline.yaml --set population.adopters=1000 --months 2 --quiet --out " + out.string(),
+                   "GEOSIM_MEMORY_LIMIT=1G");
+  CHECK(ok.code == 0);
+  auto bad = geosim("run scenarios/baseline.yaml --out " + fresh_dir("memory2").string(), "GEOSIM_MEMORY_LIMIT=lots");
+  CHECK(bad.code == 2);
+  CHECK(contains(bad.err, "GEOSIM_MEMORY_LIMIT='lots' is not a byte count"));
 }
