@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> sets;
   std::string seed;
   auto* run_cmd = app.add_subcommand("run", "Run one scenario headless; write series.csv and scenario.resolved.yaml");
-  run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
+  auto* scenario_opt = run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML); not with --resume");
   run_cmd->add_option("--out", run.out, "Output directory (default runs/<scenario>-<timestamp>)");
   run_cmd->add_option("--seed", seed, "Seed of every random draw (overrides the scenario's seed)");
   run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
@@ -35,6 +35,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1200));
   run_cmd->add_option("--set", sets, "Override a scenario key: --set key.path=value (repeatable), e.g. --set labs.deepseek.open=false");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress bar and no summary");
+  auto* at_opt = run_cmd->add_option("--checkpoint-at", run.checkpoint_at, "Save the whole state at the start of this month (YYYY-MM) ...");
+  auto* ck_opt = run_cmd->add_option("--checkpoint", run.checkpoint, "... into this checkpoint file");
+  at_opt->needs(ck_opt);
+  ck_opt->needs(at_opt);
+  auto* resume_opt = run_cmd->add_option("--resume", run.resume, "Continue the run saved in this checkpoint file");
+  auto* from_opt = run_cmd->add_option("--from", run.from, "Start the scenario from the state saved in this checkpoint (a branch)");
+  resume_opt->excludes(scenario_opt)->excludes(from_opt);
+  from_opt->needs(scenario_opt);
 
   std::string validate_file;
   std::vector<std::string> validate_sets;
@@ -55,6 +63,14 @@ int main(int argc, char** argv) {
 
   try {
     if (*run_cmd) {
+      if (run.scenario.empty() && run.resume.empty()) {
+        std::cerr << "geosim run: give a scenario file, or --resume CHECKPOINT\n";
+        return 2;
+      }
+      if (!run.resume.empty() && (!sets.empty() || !seed.empty() || run.months > 0)) {
+        std::cerr << "geosim run: --resume continues a run as it was; --set, --seed and --months do not apply\n";
+        return 2;
+      }
       run.overrides = collect_overrides(sets, seed);
       return geosim::run_command(run);
     }

@@ -3,14 +3,19 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
+#include "cli/checkpoint_file.h"
 #include "cli/progress.h"
 #include "core/memory.h"
 #include "model/series.h"
@@ -97,20 +102,31 @@ int validate_command(const std::string& scenario, const std::vector<Override>& o
   }
 }
 
-int run_command(const RunOptions& options) {
-  ScenarioDef def;
-  try {
-    def = load_scenario(options.scenario, options.overrides);
-    if (options.months > 0) {
-      std::size_t dropped = set_horizon(def, options.months);
-      if (dropped > 0 && !options.quiet)
-        std::fprintf(stderr, "geosim: --months %d ends the run in %s; %zu later event%s will not happen\n", options.months,
-                     (def.start + (def.months - 1)).str().c_str(), dropped, dropped == 1 ? "" : "s");
-    }
-  } catch (const DiagnosticError& e) {
-    print_diagnostics(e);
-    return 2;
-  }
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  interrupted = true;
+}
+
+/// Reads a whole file; throws std::runtime_error when it cannot.
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+/// Refuses a population the machine cannot hold; returns an exit code, or 0 to go on.
+int check_memory(const ScenarioDef& def) {
   std::size_t have = 0;
   try {
     have = available_memory();
@@ -127,28 +143,140 @@ int run_command(const RunOptions& options) {
                  static_cast<double>(have) / (1 << 30));
     return 2;
   }
+  return 0;
+}
+
+/// The scenario a branch may start from a checkpoint of: same start, population, seed and agents.
+std::string branch_mismatch(const ScenarioDef& base, const ScenarioDef& whatif, Month at) {
+  if (base.start != whatif.start) return "it starts in " + whatif.start.str() + ", the checkpoint's scenario in " + base.start.str();
+  if (!(at < whatif.start + whatif.months)) return "it ends before the branch month " + at.str();
+  if (base.seed != whatif.seed) return "its seed differs from the checkpoint's scenario";
+  const auto& a = base.population;
+  const auto& b = whatif.population;
+  if (a.adopters != b.adopters || a.sector_weights != b.sector_weights || a.size_sigma != b.size_sigma || a.risk_sigma != b.risk_sigma ||
+      a.network != b.network || a.degree != b.degree || a.rewire != b.rewire || a.initial_adoption != b.initial_adoption)
+    return "its population differs from the checkpoint's scenario";
+  auto ids = [](const auto& list) {
+    std::vector<std::string> out;
+    for (const auto& x : list) out.push_back(x.id);
+    return out;
+  };
+  if (ids(base.nations) != ids(whatif.nations) || ids(base.labs) != ids(whatif.labs) || ids(base.chipmakers) != ids(whatif.chipmakers))
+    return "its nations, labs or chipmakers (or their order) differ from the checkpoint's scenario";
+  for (std::size_t n = 0; n < base.nations.size(); ++n)
+    if (base.nations[n].adopter_weight != whatif.nations[n].adopter_weight) return "its nations' adopter weights differ";
+  return "";
+}
+
+}  // namespace
+
+int run_command(const RunOptions& options) {
+  ScenarioDef def;       // the scenario this run follows from now on
+  std::string resolved;  // scenario.resolved.yaml of this run
+  std::string history;   // for a branch: the resolved scenario of the shared history
+  std::string series_so_far;
+  CheckpointFile loaded;
+  const bool continuing = !options.resume.empty() || !options.from.empty();
+  try {
+    if (continuing) loaded = read_checkpoint(options.resume.empty() ? options.from : options.resume);
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "geosim: %s; nothing was written\n", e.what());
+    return 2;
+  }
+  try {
+    if (!options.resume.empty()) {
+      def = load_scenario_text(loaded.scenario_yaml, loaded.scenario_name + ".yaml");
+      resolved = loaded.scenario_yaml;
+    } else {
+      def = load_scenario(options.scenario, options.overrides);
+      if (options.months > 0) {
+        std::size_t dropped = set_horizon(def, options.months);
+        if (dropped > 0 && !options.quiet)
+          std::fprintf(stderr, "geosim: --months %d ends the run in %s; %zu later event%s will not happen\n", options.months,
+                       (def.start + (def.months - 1)).str().c_str(), dropped, dropped == 1 ? "" : "s");
+      }
+      resolved = resolved_yaml(def);
+    }
+    if (!options.from.empty()) {
+      ScenarioDef base = load_scenario_text(loaded.scenario_yaml, loaded.scenario_name + ".yaml");
+      std::string why = branch_mismatch(base, def, loaded.month);
+      if (!why.empty()) {
+        std::fprintf(stderr, "geosim: %s cannot branch from %s: %s; nothing was written\n", options.scenario.c_str(), options.from.c_str(),
+                     why.c_str());
+        return 2;
+      }
+      history = loaded.scenario_yaml;
+    }
+  } catch (const DiagnosticError& e) {
+    print_diagnostics(e);
+    return 2;
+  }
+  std::optional<Month> checkpoint_at;
+  if (!options.checkpoint_at.empty()) {
+    checkpoint_at = parse_month(options.checkpoint_at);
+    if (!checkpoint_at || *checkpoint_at <= def.start || def.start + def.months < *checkpoint_at) {
+      std::fprintf(stderr, "geosim: --checkpoint-at %s: expected a month YYYY-MM after the start %s and at most %s; nothing was written\n",
+                   options.checkpoint_at.c_str(), def.start.str().c_str(), (def.start + def.months).str().c_str());
+      return 2;
+    }
+  }
+  if (int code = check_memory(def)) return code;
+
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-
-  std::string out_dir = options.out.empty() ? "runs/" + def.name + "-" + timestamp() : options.out;
+  const std::string out_dir = options.out.empty() ? "runs/" + def.name + "-" + timestamp() : options.out;
+  const std::string marker = out_dir + "/INCOMPLETE";
+  interrupted = false;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
   try {
     auto t0 = std::chrono::steady_clock::now();
     World world(def);
-    fs::create_directories(out_dir);
-    {
-      std::ofstream resolved(out_dir + "/scenario.resolved.yaml", std::ios::binary);
-      resolved << resolved_yaml(def);
-      if (!resolved) throw std::runtime_error("cannot write " + out_dir + "/scenario.resolved.yaml");
+    if (continuing) {
+      ByteReader state(loaded.state);
+      try {
+        world.load_state(state, options.from.empty());
+      } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "geosim: %s: %s; nothing was written\n", (options.resume.empty() ? options.from : options.resume).c_str(),
+                     e.what());
+        return 2;
+      }
+      series_so_far = loaded.series;
     }
-    SeriesWriter series(out_dir + "/series.csv");
-    ProgressBar bar(def.months, "months", progress_wanted(options.quiet));
+    fs::create_directories(out_dir);
+    // The marker goes first and leaves last: a directory holding it is not a finished run.
+    write_text(marker, "geosim run started; not finished. Delete this directory or run again.\n");
+    write_text(out_dir + "/scenario.resolved.yaml", resolved);
+    if (!history.empty()) write_text(out_dir + "/history.resolved.yaml", history);
+    SeriesWriter series(out_dir + "/series.csv", series_so_far);
+    ProgressBar bar(def.months - world.months_done(), "months", progress_wanted(options.quiet));
+    const int first = world.months_done();
+    auto checkpoint_due = [&] { return checkpoint_at && def.start + world.months_done() == *checkpoint_at; };
+    auto save_checkpoint = [&] {
+      series.flush();
+      ByteWriter state;
+      world.save_state(state);
+      write_checkpoint(options.checkpoint, {def.name, resolved, *checkpoint_at, read_text(out_dir + "/series.csv"), state.data()});
+    };
     while (!world.done()) {
+      if (checkpoint_due()) save_checkpoint();
+      if (interrupted) {
+        series.close();
+        bar.finish();
+        write_text(marker,
+                   "geosim run interrupted after " + (def.start + (world.months_done() - 1)).str() + "; series.csv is incomplete.\n");
+        std::fprintf(stderr, "geosim: interrupted after %s; %s is marked incomplete\n",
+                     (def.start + (world.months_done() - 1)).str().c_str(), out_dir.c_str());
+        return 130;
+      }
       world.step();
       series.write(world.last_month(), world.outputs());
-      bar.update(world.months_done());
+      bar.update(world.months_done() - first);
     }
+    if (checkpoint_due()) save_checkpoint();
     series.close();
     bar.finish();
+    fs::remove(marker);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!options.quiet) print_summary(world, out_dir, seconds, threads);
     return 0;

@@ -15,6 +15,10 @@ struct RunOptions {
   int months = 0;                   // --months: simulate this many months (0: as the scenario says)
   int threads = 0;                  // 0: all cores
   bool quiet = false;
+  std::string checkpoint_at;  // YYYY-MM: save the state at the start of this month ...
+  std::string checkpoint;     // ... into this file
+  std::string resume;         // continue the run saved in this checkpoint (no scenario)
+  std::string from;           // start `scenario` from the state saved in this checkpoint (a branch)
 };
 
 /// Runs a scenario; returns the process exit code (0 ok, 2 bad input, 1 internal failure).

@@ -17,10 +17,15 @@ std::string format_value(double v) {
   return std::string(buf, r.ptr);
 }
 
-SeriesWriter::SeriesWriter(const std::string& path) : path_(path) {
+SeriesWriter::SeriesWriter(const std::string& path, const std::string& so_far) : path_(path) {
   file_ = std::fopen(path.c_str(), "wb");
   if (!file_) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-  std::fputs("month,scope,metric,value\n", file_);
+  const std::string start = so_far.empty() ? "month,scope,metric,value\n" : so_far;
+  std::fwrite(start.data(), 1, start.size(), file_);
+}
+
+void SeriesWriter::flush() {
+  if (file_ && std::fflush(file_) != 0) throw std::runtime_error("writing " + path_ + " failed: " + std::strerror(errno));
 }
 
 SeriesWriter::~SeriesWriter() {

@@ -15,12 +15,15 @@ std::string format_value(double v);
 /// Streams rows of series.csv to a file.
 class SeriesWriter {
  public:
-  /// Opens `path` for writing; throws std::runtime_error with the reason when it cannot.
-  explicit SeriesWriter(const std::string& path);
+  /// Opens `path` for writing and writes the header, or `so_far` (rows of earlier months, header
+  /// included) when continuing a run; throws std::runtime_error with the reason when it cannot.
+  explicit SeriesWriter(const std::string& path, const std::string& so_far = "");
   ~SeriesWriter();
   SeriesWriter(const SeriesWriter&) = delete;
   SeriesWriter& operator=(const SeriesWriter&) = delete;
   void write(Month month, const std::vector<OutputRow>& rows);
+  /// Pushes what was written to the file.
+  void flush();
   /// Flushes and closes; throws when the data could not be written (disk full, ...).
   void close();
 

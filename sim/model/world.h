@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bytes.h"
 #include "model/labs.h"
 #include "model/network.h"
 #include "model/population.h"
@@ -60,6 +61,15 @@ class World {
   const std::vector<LabState>& labs() const { return labs_; }
   const std::vector<ChipState>& chips() const { return chips_; }
   const Population& population() const { return pop_; }
+  /// Appends the whole changing state (parameters in force, adopters' options, labs, chipmakers,
+  /// nations, the month reached) to `out`; the unchanging part is rebuilt from the scenario.
+  void save_state(ByteWriter& out) const;
+  /// Restores a state saved by a world built from the same scenario. With `parameters` false the
+  /// parameters stay this world's own (a branch: another scenario's future from a shared history) and
+  /// its events dated before the month reached are applied at once. Throws std::runtime_error when the
+  /// data does not fit this world.
+  void load_state(ByteReader& in, bool parameters);
+
   /// Bytes held by adopters and network.
   std::size_t adopter_bytes() const { return pop_.bytes() + net_.bytes(); }
 

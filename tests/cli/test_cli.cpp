@@ -10,48 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "cli_helpers.h"
+
 namespace fs = std::filesystem;
 
+using cli::contains;
+using cli::fresh_dir;
+using cli::geosim;
+using cli::slurp;
+
 namespace {
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-/// Runs geosim with `args` (already shell-quoted where needed) and environment assignments `env`,
-/// capturing output and exit code.
-Result geosim(const std::string& args, const std::string& env = "") {
-  static int counter = 0;
-  fs::path dir = fs::temp_directory_path() / ("geosim-cli-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  fs::path out = dir / ("out" + std::to_string(counter)), err = dir / ("err" + std::to_string(counter++));
-  std::string cmd =
-      std::string("cd ") + GEOSIM_SOURCE_DIR + " && " + env + " " + GEOSIM_BIN + " " + args + " >" + out.string() + " 2>" + err.string();
-  int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-fs::path fresh_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("geosim-cli-" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  return d;
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;

@@ -190,3 +190,26 @@ TEST_CASE("the monthly Bass recursion stays close to the continuous Bass curve (
   CHECK(largest_gap(0.03, 0.38, 40) == doctest::Approx(0.006).epsilon(0.02));
   CHECK(largest_gap(0.3, 3.0, 10) == doctest::Approx(0.042).epsilon(0.02));
 }
+
+TEST_CASE("a world restored from its saved state continues exactly as the original") {
+  auto def = load(fixtures::tiny + "events:\n  - {at: 2024-08, set: {labs.y.open: false}}\n");
+  geosim::World original(def);
+  for (int m = 0; m < 5; ++m) original.step();
+  geosim::ByteWriter saved;
+  original.save_state(saved);
+  geosim::World restored(def);
+  geosim::ByteReader in(saved.data());
+  restored.load_state(in, true);
+  CHECK(restored.months_done() == 5);
+  while (!original.done()) {
+    original.step();
+    restored.step();
+    REQUIRE(original.outputs().size() == restored.outputs().size());
+    for (std::size_t i = 0; i < original.outputs().size(); ++i) CHECK(original.outputs()[i].value == restored.outputs()[i].value);
+  }
+  // A state cut short is refused, not half-loaded.
+  std::string cut = saved.data().substr(0, saved.data().size() - 9);
+  geosim::ByteReader short_in(cut);
+  geosim::World other(def);
+  CHECK_THROWS_AS(other.load_state(short_in, true), std::runtime_error);
+}

@@ -1,0 +1,159 @@
+// Saving and restoring a world's changing state (checkpoints, resumed runs, branches).
+#include <stdexcept>
+
+#include "model/world.h"
+#include "scenario/schema.h"
+
+namespace geosim {
+namespace {
+
+constexpr std::uint32_t state_format = 1;
+
+void put_value(ByteWriter& out, const Value& v) {
+  out.put<std::uint8_t>(static_cast<std::uint8_t>(v.index()));
+  switch (v.index()) {
+    case 0:
+      out.put(std::get<double>(v));
+      break;
+    case 1:
+      out.put<std::uint8_t>(std::get<bool>(v));
+      break;
+    case 2:
+      out.put_string(std::get<std::string>(v));
+      break;
+    case 3: {
+      const auto& list = std::get<std::vector<std::string>>(v);
+      out.put<std::uint64_t>(list.size());
+      for (const auto& s : list) out.put_string(s);
+      break;
+    }
+    case 4: {
+      const auto& map = std::get<std::map<std::string, double>>(v);
+      out.put<std::uint64_t>(map.size());
+      for (const auto& [k, d] : map) {
+        out.put_string(k);
+        out.put(d);
+      }
+      break;
+    }
+  }
+}
+
+Value get_value(ByteReader& in) {
+  switch (in.get<std::uint8_t>()) {
+    case 0:
+      return in.get<double>();
+    case 1:
+      return in.get<std::uint8_t>() != 0;
+    case 2:
+      return in.get_string();
+    case 3: {
+      const auto n = in.get<std::uint64_t>();
+      if (n > 100000) throw std::runtime_error("checkpoint holds an impossibly long list");
+      std::vector<std::string> list;
+      for (std::uint64_t i = 0; i < n; ++i) list.push_back(in.get_string());
+      return list;
+    }
+    case 4: {
+      const auto n = in.get<std::uint64_t>();
+      if (n > 100000) throw std::runtime_error("checkpoint holds an impossibly long map");
+      std::map<std::string, double> map;
+      for (std::uint64_t i = 0; i < n; ++i) {
+        std::string key = in.get_string();
+        map[key] = in.get<double>();
+      }
+      return map;
+    }
+    default:
+      throw std::runtime_error("checkpoint holds an unknown kind of value");
+  }
+  return {};
+}
+
+/// The keys whose values make up the parameters in force, in a fixed order.
+template <class F>
+void for_each_parameter(const ScenarioDef& def, F&& f) {
+  for (const auto& k : schema()) {
+    if (!k.get || k.owner() == AgentList::events) continue;
+    const std::size_t n = k.owner() == AgentList::none ? 1 : agent_count(def, k.owner());
+    for (std::size_t i = 0; i < n; ++i) f(k, i);
+  }
+}
+
+}  // namespace
+
+void World::save_state(ByteWriter& out) const {
+  out.put(state_format);
+  out.put<std::int32_t>(months_done_);
+  std::uint64_t count = 0;
+  for_each_parameter(def_, [&](const KeySpec&, std::size_t) { ++count; });
+  out.put(count);
+  for_each_parameter(def_, [&](const KeySpec& k, std::size_t i) { put_value(out, k.get(def_, i)); });
+  out.put<std::int32_t>(pop_.cur);
+  out.put_vector(pop_.choice[pop_.cur]);
+  out.put_vector(pop_.weight[pop_.cur]);
+  out.put_vector(labs_);
+  out.put_vector(chips_);
+  out.put_vector(nations_);
+  out.put_vector(was_open_);
+  out.put_vector(usage_.weight);
+  out.put_vector(usage_.count);
+  out.put(closed_value_start_);
+  out.put(start_frontier_);
+}
+
+void World::load_state(ByteReader& in, bool parameters) {
+  if (in.get<std::uint32_t>() != state_format) throw std::runtime_error("the checkpoint's state is of another format version");
+  const int months = in.get<std::int32_t>();
+  if (months < 0 || months > def_.months) throw std::runtime_error("the checkpoint's month lies outside this scenario's period");
+  std::uint64_t count = 0;
+  for_each_parameter(def_, [&](const KeySpec&, std::size_t) { ++count; });
+  if (in.get<std::uint64_t>() != count) throw std::runtime_error("the checkpoint comes from a scenario with other agents");
+  ScenarioDef saved = def_;
+  for_each_parameter(saved, [&](const KeySpec& k, std::size_t i) {
+    Value v = get_value(in);
+    if (v.index() != k.get(saved, i).index()) throw std::runtime_error("the checkpoint's parameters do not fit this scenario");
+    k.set(saved, i, v);
+  });
+  const int cur = in.get<std::int32_t>();
+  auto choice = in.get_vector<std::uint16_t>();
+  auto weight = in.get_vector<float>();
+  auto labs = in.get_vector<LabState>();
+  auto chips = in.get_vector<ChipState>();
+  auto nations = in.get_vector<NationState>();
+  auto was_open = in.get_vector<std::uint8_t>();
+  auto usage_weight = in.get_vector<double>();
+  auto usage_count = in.get_vector<std::int64_t>();
+  const double closed_value_start = in.get<double>(), start_frontier = in.get<double>();
+  if (!in.done() || (cur != 0 && cur != 1) || choice.size() != pop_.count() || weight.size() != pop_.count() ||
+      labs.size() != labs_.size() || chips.size() != chips_.size() || nations.size() != nations_.size() ||
+      usage_weight.size() != usage_.weight.size() || usage_count.size() != usage_.count.size())
+    throw std::runtime_error("the checkpoint's state does not fit this scenario (other population, agents or format)");
+  for (auto c : choice)
+    if (c != no_model && c >= option_count(labs_.size()))
+      throw std::runtime_error("the checkpoint holds an adopter option that does not exist");
+
+  months_done_ = months;
+  pop_.cur = cur;
+  pop_.choice[cur] = std::move(choice);
+  pop_.weight[cur] = std::move(weight);
+  labs_ = std::move(labs);
+  chips_ = std::move(chips);
+  nations_ = std::move(nations);
+  was_open_ = std::move(was_open);
+  usage_.weight = std::move(usage_weight);
+  usage_.count = std::move(usage_count);
+  closed_value_start_ = closed_value_start;
+  start_frontier_ = start_frontier;
+  if (parameters) {
+    def_ = std::move(saved);
+  } else {
+    // A branch: this scenario's parameters as they stand at the branch month.
+    for (const auto& ev : def_.events)
+      if (ev.at < def_.start + months_done_)
+        for (const auto& c : ev.changes) schema()[c.key].set(def_, c.agent, c.value);
+  }
+  nation_risk_ = origin_risk(def_);
+}
+
+}  // namespace geosim
