@@ -35,7 +35,7 @@ ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std
   const double tokens = lab.usage_share * token_demand(b, months_done);
   ReleasePayoff p;
   const double influence = b.influence_value * (d.state_backed ? b.state_influence_multiplier : 1.0);
-  const double open_price = lab.cost / lab.perf * (1 + b.hosting_margin) * (1 - d.subsidy);
+  const double open_price = std::min(1e9, lab.cost / lab.perf * (1 + b.hosting_margin) * (1 - d.subsidy));
   p.open = b.open_api_share * tokens * open_price / 1e6 + influence * lab.usage_share -
            def.nations[static_cast<std::size_t>(idx.lab_origin[j])].open_release_penalty;
   p.closed = b.close_retention * tokens * closed_price(def, labs, j) / 1e6;
@@ -86,7 +86,7 @@ void settle_money(const ScenarioDef& def, std::vector<LabState>& labs, std::vect
     // Saturating: 1 at the reference spend, never more than 2, so that money cannot make capability
     // (and with it cost, price and revenue) run away.
     const double x = std::pow(compute / b.reference_compute_spend, b.compute_elasticity);
-    lab.compute_factor = 2.0 * x / (1.0 + x);
+    lab.compute_factor = 2.0 - 2.0 / (1.0 + x);  // = 2x / (1 + x), and 2 when x overflows
   }
 }
 

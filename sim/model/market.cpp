@@ -20,6 +20,8 @@ double affinity(const LabDef& lab, const std::string& chipmaker) {
 /// hardware), at a small fraction of reference efficiency, so that prices stay finite.
 constexpr double no_chip_perf = 0.05;
 
+constexpr double min_price = 1e-9, max_price = 1e9;
+
 /// The chipmaker with the best effective performance for lab j and buyer nation, and that performance.
 std::pair<int, double> best_chip(const ScenarioDef& def, const std::vector<ChipState>& chips, std::size_t j, int buyer) {
   if (def.chipmakers.empty()) return {-1, 1.0};
@@ -32,10 +34,16 @@ std::pair<int, double> best_chip(const ScenarioDef& def, const std::vector<ChipS
   return {best, best < 0 ? no_chip_perf : perf};
 }
 
+/// Keeps a price within [10^-9, 10^9] USD per 1M tokens: far outside any real price, so that only
+/// extreme parameter sets meet the bounds, which keep them finite (a cost can grow exponentially with
+/// capability).
+double bounded_price(double p) {
+  return std::clamp(std::isnan(p) ? max_price : p, min_price, max_price);
+}
+
 /// Price of open weights served by hosts at cost plus margin, less the lab's subsidy.
 double hosted_price(const ScenarioDef& def, double cost, std::size_t j, double perf) {
-  double p = cost / perf * (1 + def.behaviour.hosting_margin) * (1 - def.labs[j].subsidy);
-  return std::max(p, 1e-9);
+  return bounded_price(cost / perf * (1 + def.behaviour.hosting_margin) * (1 - def.labs[j].subsidy));
 }
 
 }  // namespace
@@ -118,8 +126,7 @@ double closed_price(const ScenarioDef& def, const std::vector<LabState>& labs, s
   for (std::size_t k = 0; k < labs.size(); ++k)
     if (def.labs[k].open && labs[k].capability >= labs[j].capability - b.commoditization_window) open_near += labs[k].usage_share;
   double markup = def.labs[j].markup * std::max(0.0, 1.0 - b.commoditization * open_near);
-  double p = labs[j].cost / labs[j].perf * (1 + markup) * (1 - def.labs[j].subsidy);
-  return std::max(p, 1e-9);
+  return bounded_price(labs[j].cost / labs[j].perf * (1 + markup) * (1 - def.labs[j].subsidy));
 }
 
 void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<ChipState>& chips, int months_done,

@@ -235,9 +235,9 @@ std::vector<KeySpec> declare() {
       [](BehaviourDef& b) -> auto& { return b.compute_elasticity; });
   beh(number("behaviour.tokens_per_month", K::real, 0, 1e18, "2e14", "tokens per month", "World demand for AI tokens at the start if every adopter had adopted; grows by demand_growth; turns usage shares into revenue."),
       [](BehaviourDef& b) -> auto& { return b.tokens_per_month; });
-  beh(number("behaviour.demand_growth", K::real, 0, 100, "1.0", "fraction per year", "Growth of token demand per year at the start (1: doubling); the growth rate itself halves every demand_growth_halflife years."),
+  beh(number("behaviour.demand_growth", K::real, 0, 10, "1.0", "fraction per year", "Growth of token demand per year at the start (1: doubling); the growth rate itself halves every demand_growth_halflife years."),
       [](BehaviourDef& b) -> auto& { return b.demand_growth; });
-  beh(number("behaviour.demand_growth_halflife", K::real, 0.1, 100, "3", "years", "Years in which the growth rate of token demand halves."),
+  beh(number("behaviour.demand_growth_halflife", K::real, 0.1, 30, "3", "years", "Years in which the growth rate of token demand halves."),
       [](BehaviourDef& b) -> auto& { return b.demand_growth_halflife; });
   beh(number("behaviour.cost_decline", K::real, 0, 0.99, "0.6", "fraction per year", "Fraction by which the cost of serving a lab's models falls each year (algorithms and hardware)."),
       [](BehaviourDef& b) -> auto& { return b.cost_decline; });
