@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # geosim set-up: install Debian packages (only those missing), build, then run the baseline or the tests.
-# Usage: ./setup.sh run    install, build, run scenarios/baseline.yaml
-#        ./setup.sh test   install, build, run the test suite (what .ci/run calls)
-#        ./setup.sh build  install and build only
+# Usage: ./setup.sh run            install, build, run scenarios/baseline.yaml
+#        ./setup.sh test           install, build, run the test suite (what .ci/run calls first)
+#        ./setup.sh build          install and build only
+#        ./setup.sh sanitize       the test suite under ASan + UBSan, and under TSan (build-asan/, build-tsan/)
+#        ./setup.sh fuzz [SECONDS] fuzz the scenario loader with libFuzzer for SECONDS (default 60)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 mode=${1:-run}
-case $mode in run|test|build) ;; *) echo "usage: $0 run|test|build" >&2; exit 2 ;; esac
+case $mode in run|test|build|sanitize|fuzz) ;; *) echo "usage: $0 run|test|build|sanitize|fuzz [SECONDS]" >&2; exit 2 ;; esac
 
 # One list, read by humans and by this script: what geosim builds and tests with.
 packages=(
   g++ make cmake pkg-config
   libeigen3-dev libtbb-dev libyaml-cpp-dev librandom123-dev libcli11-dev doctest-dev
 )
+# The sanitizer and fuzzing stages also need clang and its runtime (libFuzzer).
+if [[ $mode == sanitize || $mode == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -38,7 +42,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$jobs"
 
 case $mode in
-  run)   build/geosim run scenarios/baseline.yaml ;;
-  test)  ctest --test-dir build --output-on-failure -j "$jobs" ;;
-  build) ;;
+  run)      build/geosim run scenarios/baseline.yaml ;;
+  test)     ctest --test-dir build --output-on-failure -j "$jobs" ;;
+  build)    ;;
+  sanitize) tests/ci/sanitizers.sh ;;
+  fuzz)     tests/fuzz/run.sh "${2:-60}" ;;
 esac

@@ -1,9 +1,8 @@
 #include "model/network.h"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 
+#include "core/parallel.h"
 #include "core/random.h"
 
 namespace geosim {
@@ -17,7 +16,7 @@ Network small_world(std::size_t n, int degree, double rewire, std::uint64_t seed
   const auto k = static_cast<std::size_t>(degree);
   net.offsets.resize(n + 1);
   net.neighbours.resize(n * k);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const tbb::blocked_range<std::size_t>& r) {
+  parallel_for_range(n, 1 << 14, [&](const tbb::blocked_range<std::size_t>& r) {
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
       net.offsets[i] = static_cast<std::uint32_t>(i * k);
       for (std::size_t s = 0; s < k; ++s) {

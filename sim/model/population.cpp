@@ -1,11 +1,10 @@
 #include "model/population.h"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
+#include "core/parallel.h"
 #include "core/random.h"
 
 namespace geosim {
@@ -61,7 +60,7 @@ Population make_population(const ScenarioDef& def) {
   const double cut0 = sw[0] / sw_total, cut1 = (sw[0] + sw[1]) / sw_total;
   const double size_sigma = def.population.size_sigma, risk_sigma = def.population.risk_sigma;
   const std::uint64_t seed = def.seed;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, total, 1 << 14), [&](const tbb::blocked_range<std::size_t>& r) {
+  parallel_for_range(total, 1 << 14, [&](const tbb::blocked_range<std::size_t>& r) {
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
       auto w = philox_words(seed, 0, i, Purpose::init_sector);
       double u = unit_open(w[0]);

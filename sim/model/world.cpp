@@ -1,12 +1,11 @@
 #include "model/world.h"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
+#include "core/parallel.h"
 #include "core/random.h"
 #include "scenario/schema.h"
 
@@ -187,7 +186,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       for (std::size_t o = 0; o < O; ++o) nbr[o] /= total;
   };
 
-  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t blk) {
+  parallel_for_index(blocks, [&](std::size_t blk) {
     std::vector<double> scratch(2 * O);  // neighbour shares and utilities, reused across the block
     double* nbr = scratch.data();
     double* utility = scratch.data() + O;

@@ -1,7 +1,13 @@
 // Every refusal of the scenario loader: the message says what was expected, the mark says where.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "fixtures.h"
+#include "model/world.h"
 #include "scenario/schema.h"
 
 using fixtures::refusal;
@@ -220,4 +226,30 @@ TEST_CASE("--set overrides are checked by the same schema") {
   CHECK(contains(refused("labs.deepsek.open=true"), "did you mean 'deepseek'?"));
   CHECK(contains(refused("behaviour.bass=1"), "did you mean 'bass_p'?"));
   CHECK_THROWS_AS(geosim::parse_override("no-equals-sign"), geosim::DiagnosticError);
+}
+
+TEST_CASE("inputs the fuzzer found troublesome load or are refused, and never break the model") {
+  namespace fs = std::filesystem;
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(GEOSIM_SOURCE_DIR) / "tests/fuzz/regressions")) {
+    INFO(entry.path().string());
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    ++files;
+    geosim::ScenarioDef def;
+    try {
+      def = geosim::load_scenario_text(ss.str(), entry.path().filename().string());
+    } catch (const geosim::DiagnosticError& e) {
+      CHECK(!e.diagnostics().empty());
+      continue;
+    }
+    def.population.adopters = std::min<std::int64_t>(def.population.adopters, 300);
+    geosim::World w(def);
+    while (!w.done()) {
+      w.step();
+      for (const auto& r : w.outputs()) CHECK_MESSAGE(std::isfinite(r.value), r.scope << " " << r.metric);
+    }
+  }
+  CHECK(files >= 3);
 }
