@@ -11,10 +11,11 @@ bool contains(const std::vector<std::string>& list, const std::string& id) {
   return std::find(list.begin(), list.end(), id) != list.end();
 }
 
-/// Whether lab k may distil from lab j: open weights always; closed ones unless j's nation denies
-/// frontier access to k's nation.
+/// Whether lab k may distil from lab j: open weights always; closed ones if j lets its outputs be
+/// distilled and j's nation does not deny frontier access to k's nation.
 bool can_distil_from(const ScenarioDef& def, const Index& idx, std::size_t j, std::size_t k) {
   if (def.labs[j].open) return true;
+  if (!def.labs[j].distillable) return false;
   return !contains(def.nations[static_cast<std::size_t>(idx.lab_origin[j])].deny_frontier_access, def.labs[k].origin);
 }
 

@@ -170,7 +170,7 @@ ChoiceTables make_choice_tables(const ScenarioDef& def, const Index& idx, const 
       for (std::size_t legacy = 0; legacy < 2; ++legacy) {
         const std::size_t o = j + legacy * L;
         const bool open = legacy == 1 || lab.open;
-        t.risk[n * O + o] = risk;
+        t.risk[n * O + o] = risk * (1.0 - lab.risk_discount);  // perceived risk; bans use the origin's
         t.price[n * O + o] = legacy == 1 ? legacy_price : open ? open_price : labs[j].price;
         t.hardware[n * O + o] = open ? chip : labs[j].chip;
       }

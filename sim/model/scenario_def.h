@@ -104,6 +104,8 @@ struct LabDef {
   double markup{};
   double subsidy{};
   bool distill{};
+  bool distillable{};
+  double risk_discount{};
   std::map<std::string, double> affinity;  // chipmaker id -> fit in [0, 1]
   std::string strategy;                    // "fixed" or "adaptive"
   double close_at_share{};

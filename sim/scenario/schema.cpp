@@ -319,6 +319,10 @@ std::vector<KeySpec> declare() {
               [](LabDef& l) -> auto& { return l.subsidy; });
   add<LabDef>(s, settable(spec("labs[].distill", K::boolean, "true", "", "Whether the lab distils from better models it has access to.")),
               [](LabDef& l) -> auto& { return l.distill; });
+  add<LabDef>(s, settable(spec("labs[].distillable", K::boolean, "true", "", "Whether other labs may distil from this lab's closed models (false: its outputs are guarded against distillation).")),
+              [](LabDef& l) -> auto& { return l.distillable; });
+  add<LabDef>(s, settable(number("labs[].risk_discount", K::real, 0, 1, "0", "share", "Share of the lab's origin risk adopters no longer perceive, e.g. because a trusted platform of their own bloc hosts its model; bans and dependency still count the origin.")),
+              [](LabDef& l) -> auto& { return l.risk_discount; });
   {
     KeySpec k = settable(refers(spec("labs[].affinity", K::ref_map, "{}", "fit", "How well the lab's models run on each chipmaker's platform, 0 to 1; chipmakers not named get 1."), AgentList::chipmakers));
     k.min = 0;

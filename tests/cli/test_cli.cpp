@@ -159,3 +159,16 @@ TEST_CASE("a population that would not fit in memory is refused before anything 
   CHECK(bad.code == 2);
   CHECK(contains(bad.err, "GEOSIM_MEMORY_LIMIT='lots' is not a byte count"));
 }
+
+TEST_CASE("every scenario in scenarios/ runs its whole horizon with a small population") {
+  int scenarios = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(GEOSIM_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++scenarios;
+    fs::path out = fresh_dir("all-" + entry.path().stem().string());
+    auto r = geosim("run " + entry.path().string() + " --set population.adopters=1500 --quiet --out " + out.string());
+    CHECK_MESSAGE(r.code == 0, entry.path().string() << ": " << r.err);
+    CHECK(contains(slurp(out / "series.csv"), "2035-12,world,adoption,"));
+  }
+  CHECK(scenarios >= 11);
+}

@@ -78,6 +78,12 @@ TEST_CASE("choice: origin risk turns adopters away from rival-origin models") {
   CHECK(risk_on.at("2025-12", "nation:B", "rival_model_dependency") < risk_off.at("2025-12", "nation:B", "rival_model_dependency") - 0.2);
 }
 
+TEST_CASE("choice: a risk discount (trusted hosting) brings back adopters, while dependency still counts the origin") {
+  auto plain = run(two_blocs("utility: {origin_risk: 4}"));
+  auto hosted = run(two_blocs("utility: {origin_risk: 4}", ", risk_discount: 0.9"));
+  CHECK(hosted.at("2025-12", "nation:A", "rival_model_dependency") > plain.at("2025-12", "nation:A", "rival_model_dependency") + 0.2);
+}
+
 TEST_CASE("choice: frontier access denial removes the closed model for the denied nation") {
   auto r = run(fixtures::replace(two_blocs(), "{id: A, bloc: {us: 1}}", "{id: A, bloc: {us: 1}, deny_frontier_access: [B]}"));
   CHECK(r.at("2024-01", "nation:B", "usage_share.us_closed") == 0);
@@ -96,6 +102,13 @@ TEST_CASE("capability: distillation closes a set fraction of the gap to the best
   // Denying frontier access to B also cuts y off from distilling x.
   auto denied = run(fixtures::replace(text, "{id: A, bloc: {us: 1}}", "{id: A, bloc: {us: 1}, deny_frontier_access: [B]}"));
   CHECK(denied.at("2025-12", "lab:y", "capability") == doctest::Approx(90.0));
+}
+
+TEST_CASE("capability: a lab that guards its outputs cannot be distilled") {
+  const std::string text = two_blocs("distillation_rate: 0.1, community_rate: 0", ", capability_growth: 0");
+  auto guarded = run(fixtures::replace(text, "capability: 100, cost: 2}", "capability: 100, cost: 2, distillable: false}"));
+  CHECK(guarded.at("2025-12", "lab:y", "capability") == doctest::Approx(90.0));
+  CHECK(run(text).at("2025-12", "lab:y", "capability") > 95);
 }
 
 TEST_CASE("capability: open labs gain community contributions in proportion to their usage") {
