@@ -14,7 +14,7 @@ case $mode in run|test|build|sanitize|fuzz) ;; *) echo "usage: $0 run|test|build
 # One list, read by humans and by this script: what geosim builds and tests with.
 packages=(
   g++ make cmake pkg-config
-  libeigen3-dev libtbb-dev libyaml-cpp-dev librandom123-dev libcli11-dev doctest-dev
+  libtbb-dev libyaml-cpp-dev librandom123-dev libcli11-dev doctest-dev
 )
 # The sanitizer and fuzzing stages also need clang and its runtime (libFuzzer).
 if [[ $mode == sanitize || $mode == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
