@@ -175,6 +175,7 @@ int run_command(const RunOptions& options) {
   std::string resolved;  // scenario.resolved.yaml of this run
   std::string history;   // for a branch: the resolved scenario of the shared history
   std::string series_so_far;
+  ScenarioDef history_def;  // for a branch: the scenario of the shared history
   CheckpointFile loaded;
   const bool continuing = !options.resume.empty() || !options.from.empty();
   try {
@@ -206,6 +207,7 @@ int run_command(const RunOptions& options) {
         return 2;
       }
       history = loaded.scenario_yaml;
+      history_def = base;
     }
   } catch (const DiagnosticError& e) {
     print_diagnostics(e);
@@ -235,7 +237,7 @@ int run_command(const RunOptions& options) {
     if (continuing) {
       ByteReader state(loaded.state);
       try {
-        world.load_state(state, options.from.empty());
+        world.load_state(state, options.from.empty() ? nullptr : &history_def);
       } catch (const std::runtime_error& e) {
         std::fprintf(stderr, "geosim: %s: %s; nothing was written\n", (options.resume.empty() ? options.from : options.resume).c_str(),
                      e.what());

@@ -102,7 +102,7 @@ void World::save_state(ByteWriter& out) const {
   out.put(start_frontier_);
 }
 
-void World::load_state(ByteReader& in, bool parameters) {
+void World::load_state(ByteReader& in, const ScenarioDef* history) {
   if (in.get<std::uint32_t>() != state_format) throw std::runtime_error("the checkpoint's state is of another format version");
   const int months = in.get<std::int32_t>();
   if (months < 0 || months > def_.months) throw std::runtime_error("the checkpoint's month lies outside this scenario's period");
@@ -145,15 +145,24 @@ void World::load_state(ByteReader& in, bool parameters) {
   usage_.count = std::move(usage_count);
   closed_value_start_ = closed_value_start;
   start_frontier_ = start_frontier;
-  if (parameters) {
-    def_ = std::move(saved);
-  } else {
-    // A branch: this scenario's parameters as they stand at the branch month.
-    for (const auto& ev : def_.events)
-      if (ev.at < def_.start + months_done_)
-        for (const auto& c : ev.changes) schema()[c.key].set(def_, c.agent, c.value);
+  if (history) {
+    // A branch: the what-if's differences from the history, both as they stand at the branch month,
+    // laid over the parameters in force.
+    const Month at = def_.start + months_done_;
+    auto as_of = [&](ScenarioDef d) {
+      for (const auto& ev : d.events)
+        if (ev.at < at)
+          for (const auto& c : ev.changes) schema()[c.key].set(d, c.agent, c.value);
+      return d;
+    };
+    const ScenarioDef mine = as_of(def_), theirs = as_of(*history);
+    for_each_parameter(mine, [&](const KeySpec& k, std::size_t i) {
+      if (!(k.get(mine, i) == k.get(theirs, i))) k.set(saved, i, k.get(mine, i));
+    });
   }
+  def_ = std::move(saved);
   nation_risk_ = origin_risk(def_);
+  idx_ = Index(def_);
 }
 
 }  // namespace geosim

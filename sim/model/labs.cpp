@@ -33,30 +33,32 @@ ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std
   const LabDef& d = def.labs[j];
   const LabState& lab = labs[j];
   // Usage in tokens per month if the lab keeps its current users (closing loses some of them).
-  const double tokens = lab.usage_share * token_demand(b, months_done);
+  // Tokens it serves if it keeps its current users: its share of all adopters' weight times demand.
+  const double tokens = lab.demand_share * token_demand(b, months_done);
   ReleasePayoff p;
   const double influence = b.influence_value * (d.state_backed ? b.state_influence_multiplier : 1.0);
-  const double open_price = std::min(1e9, lab.cost / lab.perf * (1 + b.hosting_margin) * (1 - d.subsidy));
-  p.open = b.open_api_share * tokens * open_price / 1e6 + influence * lab.usage_share -
+  p.open = b.open_api_share * tokens * hosted_price(def, lab.cost, j, lab.perf) / 1e6 + influence * lab.usage_share -
            def.nations[static_cast<std::size_t>(idx.lab_origin[j])].open_release_penalty;
   p.closed = b.close_retention * tokens * closed_price(def, labs, j) / 1e6;
   return p;
 }
 
 void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs, int months_done) {
-  const auto& b = def.behaviour;
-  const bool review = b.strategy_interval > 0 && months_done > 0 && months_done % b.strategy_interval == 0;
+  if (months_done == 0) return;  // nothing is known about usage before the first month
+  // All labs decide at once, from the same state: nobody sees another's decision of this month.
+  const ScenarioDef before = def;
+  const auto& b = before.behaviour;
+  const bool review = b.strategy_interval > 0 && months_done % b.strategy_interval == 0;
   for (std::size_t j = 0; j < labs.size(); ++j) {
-    LabDef& d = def.labs[j];
-    if (months_done == 0) continue;  // nothing is known about usage before the first month
+    const LabDef& d = before.labs[j];
     if (d.open && d.close_at_share > 0 && labs[j].usage_share >= d.close_at_share) {
-      d.open = false;  // loss leader: users won, later versions are closed
+      def.labs[j].open = false;  // loss leader: users won, later versions are closed
       continue;
     }
     if (review && d.strategy == "adaptive") {
-      ReleasePayoff p = release_payoff(def, idx, labs, j, months_done);
+      ReleasePayoff p = release_payoff(before, idx, labs, j, months_done);
       const double current = d.open ? p.open : p.closed, other = d.open ? p.closed : p.open;
-      if (other - current > b.strategy_hysteresis * std::abs(current)) d.open = !d.open;
+      if (other - current > b.strategy_hysteresis * std::abs(current)) def.labs[j].open = !d.open;
     }
   }
 }

@@ -28,6 +28,7 @@ struct LabState {
   double revenue_avg = 0;        // 12-month moving average of revenue
   double valuation = 0;          // USD
   double usage_share = 0;        // share of the world's adopted weight on its current version
+  double demand_share = 0;       // share of the world's total weight (adopters or not) on it
   bool has_legacy = false;       // it closed once: a frozen open version is still in use
   double legacy_capability = 0;  // capability of that version
 };
@@ -54,7 +55,8 @@ inline std::size_t option_count(std::size_t labs) {
   return 2 * labs;
 }
 
-/// Indices of agents referred to by id, resolved once per month.
+/// Indices of agents referred to by id, and each lab's dominant origin bloc; rebuilt when an event
+/// changes the scenario.
 struct Index {
   std::vector<int> lab_origin;         // nation index per lab
   std::vector<int> chip_origin;        // nation index per chipmaker
@@ -98,6 +100,10 @@ void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<Chip
 /// Price lab j charges, or would charge, as a closed lab: serving cost times a markup that open usage
 /// of similar capability erodes, less its subsidy.
 double closed_price(const ScenarioDef& def, const std::vector<LabState>& labs, std::size_t j);
+
+/// Price of lab j's open weights served by hosts at `cost` on chips of performance `perf`: cost plus
+/// hosting margin, less the lab's subsidy.
+double hosted_price(const ScenarioDef& def, double cost, std::size_t j, double perf);
 
 /// Builds this month's choice tables.
 ChoiceTables make_choice_tables(const ScenarioDef& def, const Index& idx, const std::vector<LabState>& labs,

@@ -41,11 +41,6 @@ double bounded_price(double p) {
   return std::clamp(std::isnan(p) ? max_price : p, min_price, max_price);
 }
 
-/// Price of open weights served by hosts at cost plus margin, less the lab's subsidy.
-double hosted_price(const ScenarioDef& def, double cost, std::size_t j, double perf) {
-  return bounded_price(cost / perf * (1 + def.behaviour.hosting_margin) * (1 - def.labs[j].subsidy));
-}
-
 }  // namespace
 
 Index::Index(const ScenarioDef& def) {
@@ -116,7 +111,7 @@ double effective_perf(const ScenarioDef& def, const std::vector<ChipState>& chip
   const ChipmakerDef& c = def.chipmakers[m];
   const std::string& buyer_id = buyer >= 0 ? def.nations[static_cast<std::size_t>(buyer)].id : def.labs[j].origin;
   if (contains(c.export_banned_to, buyer_id)) return 0.0;
-  return c.perf_per_dollar * affinity(def.labs[j], c.id) * chips[m].ecosystem * chips[m].rationed;
+  return c.perf_per_dollar * affinity(def.labs[j], c.id) * chips[m].ecosystem;
 }
 
 double closed_price(const ScenarioDef& def, const std::vector<LabState>& labs, std::size_t j) {
@@ -124,9 +119,14 @@ double closed_price(const ScenarioDef& def, const std::vector<LabState>& labs, s
   // Open usage within reach of this lab's capability erodes its markup.
   double open_near = 0;
   for (std::size_t k = 0; k < labs.size(); ++k)
-    if (def.labs[k].open && labs[k].capability >= labs[j].capability - b.commoditization_window) open_near += labs[k].usage_share;
+    if (k != j && def.labs[k].open && labs[k].capability >= labs[j].capability - b.commoditization_window) open_near += labs[k].usage_share;
   double markup = def.labs[j].markup * std::max(0.0, 1.0 - b.commoditization * open_near);
   return bounded_price(labs[j].cost / labs[j].perf * (1 + markup) * (1 - def.labs[j].subsidy));
+}
+
+/// Price of open weights served by hosts at cost plus margin, less the lab's subsidy.
+double hosted_price(const ScenarioDef& def, double cost, std::size_t j, double perf) {
+  return bounded_price(cost / perf * (1 + def.behaviour.hosting_margin) * (1 - def.labs[j].subsidy));
 }
 
 void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<ChipState>& chips, int months_done,
@@ -178,8 +178,9 @@ ChoiceTables make_choice_tables(const ScenarioDef& def, const Index& idx, const 
                           std::find(def.nations[origin].deny_frontier_access.begin(), def.nations[origin].deny_frontier_access.end(),
                                     nation.id) != def.nations[origin].deny_frontier_access.end();
       for (std::size_t s = 0; s < S; ++s) {
-        const bool banned = risk >= b.rival_threshold && std::find(nation.ban_rival_models_in.begin(), nation.ban_rival_models_in.end(),
-                                                                   sector_names[s]) != nation.ban_rival_models_in.end();
+        const bool banned = origin != n && risk >= b.rival_threshold &&
+                            std::find(nation.ban_rival_models_in.begin(), nation.ban_rival_models_in.end(), sector_names[s]) !=
+                                nation.ban_rival_models_in.end();
         const std::size_t cell = (n * S + s) * O;
         t.available[cell + j] = !(denied || banned);
         t.base_utility[cell + j] = b.w_capability * labs[j].capability - b.w_price * std::log(t.price[n * O + j]) +

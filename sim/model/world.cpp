@@ -27,7 +27,7 @@ std::size_t estimate_memory(const ScenarioDef& def) {
       network = n * (2 * k + k + 2) * sizeof(std::uint32_t);
       break;
   }
-  const std::size_t cells = def.nations.size() * sector_count * (def.labs.size() + 1);
+  const std::size_t cells = def.nations.size() * sector_count * (option_count(def.labs.size()) + 1);
   // Per-block sums: a double and a count per cell and block; block sizes grow to keep them under 32M cells.
   const std::size_t block_cells = std::min((n / 16384 + 1) * cells, std::size_t{32} << 20);
   return n * per_adopter + network + block_cells * (sizeof(double) + sizeof(std::int64_t));
@@ -69,7 +69,10 @@ void World::apply_events(Month month) {
     for (const auto& c : ev.changes) schema()[c.key].set(def_, c.agent, c.value);
     changed = true;
   }
-  if (changed) nation_risk_ = origin_risk(def_);
+  if (changed) {
+    nation_risk_ = origin_risk(def_);
+    idx_ = Index(def_);  // a bloc mix may have changed a lab's dominant bloc
+  }
 }
 
 void World::strand_closed_labs(std::vector<std::uint8_t>& just_closed) {
@@ -270,8 +273,8 @@ void World::settle_usage(const ChoiceTables& tables) {
     lab.usage_share = adopted > 0 ? on_option[j] / adopted : 0.0;
     // Revenue: the lab's share of the world's token demand at its own price; an open lab is paid only
     // for what its own API serves, and a frozen version earns nothing.
-    const double demand_share = total > 0 ? on_option[j] / total : 0.0;
-    lab.revenue = demand_share * token_demand(b, months_done_) * lab.price / 1e6 * (def_.labs[j].open ? b.open_api_share : 1.0);
+    lab.demand_share = total > 0 ? on_option[j] / total : 0.0;
+    lab.revenue = lab.demand_share * token_demand(b, months_done_) * lab.price / 1e6 * (def_.labs[j].open ? b.open_api_share : 1.0);
   }
 }
 

@@ -64,11 +64,13 @@ class World {
   /// Appends the whole changing state (parameters in force, adopters' options, labs, chipmakers,
   /// nations, the month reached) to `out`; the unchanging part is rebuilt from the scenario.
   void save_state(ByteWriter& out) const;
-  /// Restores a state saved by a world built from the same scenario. With `parameters` false the
-  /// parameters stay this world's own (a branch: another scenario's future from a shared history) and
-  /// its events dated before the month reached are applied at once. Throws std::runtime_error when the
-  /// data does not fit this world.
-  void load_state(ByteReader& in, bool parameters);
+  /// Restores a state saved by a world of the same population and agents, with the parameters in
+  /// force then (including labs' own release decisions and bans fired by rules). For a branch,
+  /// `history` is the scenario the saved run followed: every parameter on which this world's scenario
+  /// and `history` differ at the month reached (each with its events before that month applied) takes
+  /// this world's value, so that a what-if changes exactly what it names. Throws std::runtime_error
+  /// when the data does not fit this world.
+  void load_state(ByteReader& in, const ScenarioDef* history = nullptr);
 
   /// Bytes held by adopters and network.
   std::size_t adopter_bytes() const { return pop_.bytes() + net_.bytes(); }

@@ -8,6 +8,7 @@
 #include "fixtures.h"
 #include "model/series.h"
 #include "model/world.h"
+#include "scenario/schema.h"
 
 namespace {
 
@@ -199,7 +200,7 @@ TEST_CASE("a world restored from its saved state continues exactly as the origin
   original.save_state(saved);
   geosim::World restored(def);
   geosim::ByteReader in(saved.data());
-  restored.load_state(in, true);
+  restored.load_state(in);
   CHECK(restored.months_done() == 5);
   while (!original.done()) {
     original.step();
@@ -211,5 +212,36 @@ TEST_CASE("a world restored from its saved state continues exactly as the origin
   std::string cut = saved.data().substr(0, saved.data().size() - 9);
   geosim::ByteReader short_in(cut);
   geosim::World other(def);
-  CHECK_THROWS_AS(other.load_state(short_in, true), std::runtime_error);
+  CHECK_THROWS_AS(other.load_state(short_in), std::runtime_error);
+}
+
+TEST_CASE("a branch keeps the history's own decisions and changes only what the what-if names") {
+  // In the history the open lab y closes itself (loss leader) in its second month.
+  const std::string history_text =
+      fixtures::replace(fixtures::tiny, "capability: 90, cost: 1}", "capability: 90, cost: 1, close_at_share: 0.2}") +
+      "population: {adopters: 2000, initial_adoption: 0.5}\n";
+  auto history = load(fixtures::replace(history_text, "population:\n  adopters: 2000\n", ""));
+  geosim::World base(history);
+  for (int m = 0; m < 6; ++m) base.step();
+  REQUIRE_FALSE(base.params().labs[1].open);
+  geosim::ByteWriter saved;
+  base.save_state(saved);
+
+  // The what-if changes one behaviour parameter and, with an event before the branch, x's markup.
+  auto whatif = history;
+  whatif.behaviour.bass_q = 0.9;
+  geosim::EventDef cheaper;
+  cheaper.at = whatif.start + 2;
+  cheaper.changes.push_back({geosim::key_index(*geosim::find_key("labs[].markup")), 0, geosim::Value{0.5}});
+  whatif.events.push_back(cheaper);
+  geosim::World branch(whatif);
+  geosim::ByteReader in(saved.data());
+  branch.load_state(in, &history);
+  CHECK(branch.months_done() == 6);
+  CHECK_FALSE(branch.params().labs[1].open);       // the history's decision stands
+  CHECK(branch.params().behaviour.bass_q == 0.9);  // the what-if's difference applies
+  CHECK(branch.params().labs[0].markup == 0.5);    // including its events before the branch
+  CHECK(branch.params().labs[1].close_at_share == 0.2);
+  branch.step();
+  CHECK(branch.last_month().str() == "2024-07");
 }
