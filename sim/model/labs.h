@@ -94,8 +94,7 @@ void update_supply(const ScenarioDef& def, const Index& idx, std::vector<ChipSta
 double effective_perf(const ScenarioDef& def, const std::vector<ChipState>& chips, std::size_t j, std::size_t m, int buyer);
 
 /// Chooses each lab's chips and sets its serving cost-based price (markups, commoditization, subsidy).
-void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<ChipState>& chips, int months_done,
-                std::vector<LabState>& labs);
+void set_prices(const ScenarioDef& def, const std::vector<ChipState>& chips, int months_done, std::vector<LabState>& labs);
 
 /// Price lab j charges, or would charge, as a closed lab: serving cost times a markup that open usage
 /// of similar capability erodes, less its subsidy.

@@ -129,9 +129,7 @@ double hosted_price(const ScenarioDef& def, double cost, std::size_t j, double p
   return bounded_price(cost / perf * (1 + def.behaviour.hosting_margin) * (1 - def.labs[j].subsidy));
 }
 
-void set_prices(const ScenarioDef& def, const Index& idx, const std::vector<ChipState>& chips, int months_done,
-                std::vector<LabState>& labs) {
-  (void)idx;
+void set_prices(const ScenarioDef& def, const std::vector<ChipState>& chips, int months_done, std::vector<LabState>& labs) {
   const auto& b = def.behaviour;
   const double decline = std::pow(1.0 - b.cost_decline, static_cast<double>(months_done) / 12.0);
   for (std::size_t j = 0; j < labs.size(); ++j) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 #include "core/parallel.h"
@@ -286,7 +285,7 @@ void World::step() {
   std::vector<std::uint8_t> just_closed;
   strand_closed_labs(just_closed);
   update_supply(def_, idx_, chips_);
-  set_prices(def_, idx_, chips_, months_done_, labs_);
+  set_prices(def_, chips_, months_done_, labs_);
   const ChoiceTables tables = make_choice_tables(def_, idx_, labs_, chips_, nation_risk_);
   update_adopters(static_cast<std::uint32_t>(months_done_ + 1), tables, just_closed);
   settle_usage(tables);
