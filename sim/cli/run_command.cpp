@@ -4,6 +4,7 @@
 #include <tbb/info.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -108,6 +109,13 @@ std::atomic<bool> interrupted{false};
 
 extern "C" void on_interrupt(int) {
   interrupted = true;
+}
+
+/// A scenario name as a folder name: anything but letters, digits, '-', '_' and '.' becomes '_'.
+std::string file_safe(std::string name) {
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+  return name.empty() || name[0] == '.' ? "scenario" + name : name;
 }
 
 /// Reads a whole file; throws std::runtime_error when it cannot.
@@ -226,7 +234,7 @@ int run_command(const RunOptions& options) {
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  const std::string out_dir = options.out.empty() ? "runs/" + def.name + "-" + timestamp() : options.out;
+  const std::string out_dir = options.out.empty() ? "runs/" + file_safe(def.name) + "-" + timestamp() : options.out;
   const std::string marker = out_dir + "/INCOMPLETE";
   interrupted = false;
   std::signal(SIGINT, on_interrupt);
