@@ -118,6 +118,18 @@ void World::compute_outputs(const ChoiceTables& tables) {
   }
   emit(world, "compute_lost_materials", ratio(unconstrained - delivered, demand));
 
+  // Share of open options in each sector's adopted weight (enterprise adoption of open models).
+  for (std::size_t sec = 0; sec < S; ++sec) {
+    double open = 0, adopted = 0;
+    for (std::size_t n = 0; n < N; ++n)
+      for (std::size_t o = 0; o < O; ++o) {
+        const double w = usage_.weight[(n * S + sec) * usage_.options + o];
+        adopted += w;
+        if (o >= L || def_.labs[o].open) open += w;
+      }
+    emit(world, std::string("open_share.") + sector_names[sec], ratio(open, adopted));
+  }
+
   // Nations.
   for (std::size_t n = 0; n < N; ++n) {
     const std::string scope = "nation:" + def_.nations[n].id;
@@ -129,6 +141,12 @@ void World::compute_outputs(const ChoiceTables& tables) {
     emit(scope, "rival_hardware_dependency", ratio(m.rival_hw, nation_adopted[n]));
     emit(scope, "price_index", ratio(m.price, nation_adopted[n]));
     emit(scope, "rule_ban_active", nations_[n].rule_active ? 1.0 : 0.0);
+    // Whose chips the nation's AI work runs on.
+    std::vector<double> on_chip(chips_.size(), 0.0);
+    for (std::size_t o = 0; o < O; ++o)
+      if (const int chip = tables.hardware[n * O + o]; chip >= 0) on_chip[static_cast<std::size_t>(chip)] += on[n * O + o];
+    for (std::size_t c = 0; c < chips_.size(); ++c)
+      emit(scope, "chip_share." + def_.chipmakers[c].id, ratio(on_chip[c], nation_adopted[n]));
   }
 
   // Labs.

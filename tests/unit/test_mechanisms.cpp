@@ -181,6 +181,9 @@ TEST_CASE("hardware: affinity decides the platform; export controls move it; eco
       "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.8, ecosystem: 0.5}\n";
   auto tuned = run(two_blocs("", ", affinity: {n: 0.2, h: 1}") + chips);
   CHECK(tuned.at("2024-01", "nation:A", "rival_hardware_dependency") > 0);  // A's users of y run it on h
+  // Every option has a chip here: a nation's chip shares add up to 1, and y's users in A are h's share.
+  CHECK(tuned.at("2024-01", "nation:A", "chip_share.n") + tuned.at("2024-01", "nation:A", "chip_share.h") == doctest::Approx(1.0));
+  CHECK(tuned.at("2024-01", "nation:A", "chip_share.h") == doctest::Approx(tuned.at("2024-01", "nation:A", "rival_hardware_dependency")));
   CHECK(tuned.at("2025-12", "chipmaker:h", "ecosystem") > 0.55);
   auto plain = run(two_blocs() + chips);
   CHECK(plain.at("2024-01", "chipmaker:h", "compute_share") == 0);

@@ -113,7 +113,8 @@ TEST_CASE("invariants hold for hundreds of random parameter sets") {
         REQUIRE_MESSAGE(std::isfinite(r.value), w.last_month().str() << " " << r.scope << " " << r.metric);
         if (r.metric.rfind("usage_share", 0) == 0 || r.metric.rfind("influence", 0) == 0 || r.metric == "adoption" ||
             r.metric == "compute_share" || r.metric == "stranded_share" || r.metric == "rival_model_dependency" ||
-            r.metric == "rival_hardware_dependency" || r.metric == "supply" || r.metric == "rationed" || r.metric == "ecosystem")
+            r.metric == "rival_hardware_dependency" || r.metric == "supply" || r.metric == "rationed" || r.metric == "ecosystem" ||
+            r.metric.rfind("open_share", 0) == 0 || r.metric.rfind("chip_share", 0) == 0)
           REQUIRE_MESSAGE((r.value >= 0 && r.value <= 1 + 1e-9), r.scope << " " << r.metric << " = " << r.value);
         if (r.metric == "revenue" || r.metric == "valuation" || r.metric == "price" || r.metric == "compute_factor" ||
             r.metric == "capability" || r.metric == "compute_lost_materials" || r.metric == "closed_value_index")
