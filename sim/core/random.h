@@ -19,6 +19,7 @@ enum class Purpose : std::uint32_t {
   revisit = 6,
   choose = 7,
   step = 8,
+  design = 9,
 };
 
 /// Four independent 32-bit words from Philox4x32-10 for one (seed, month, agent, purpose).

@@ -1,0 +1,72 @@
+#include "analysis/sensitivity/designs.h"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+#include "core/random.h"
+
+namespace geosim::analysis {
+namespace {
+
+/// Uniform number for (seed, stream, index, column): a pure function, like the simulation's draws.
+double uniform(std::uint64_t seed, std::uint32_t stream, std::size_t index, std::size_t column) {
+  return unit_open(philox_words(seed, stream, index, Purpose::design, static_cast<std::uint32_t>(column))[0]);
+}
+
+}  // namespace
+
+Design saltelli(std::size_t base, std::size_t dims, std::uint64_t seed) {
+  if (base == 0 || dims == 0) throw std::invalid_argument("a Saltelli design needs at least one base point and one parameter");
+  Design d;
+  d.dims = dims;
+  d.rows = base * (dims + 2);
+  d.values.resize(d.rows * dims);
+  for (std::size_t b = 0; b < base; ++b) {
+    const std::size_t first = b * (dims + 2);
+    for (std::size_t k = 0; k < dims; ++k) {
+      const double a = uniform(seed, 1, b, k), bb = uniform(seed, 2, b, k);
+      for (std::size_t r = 0; r < dims + 2; ++r) {
+        // Row 0 is A, rows 1..dims are AB_i (A with column i from B), the last row is B.
+        const bool from_b = r == dims + 1 || r == k + 1;
+        d.values[(first + r) * dims + k] = from_b ? bb : a;
+      }
+    }
+  }
+  return d;
+}
+
+Design morris(std::size_t trajectories, std::size_t dims, std::size_t levels, std::uint64_t seed) {
+  if (trajectories == 0 || dims == 0) throw std::invalid_argument("a Morris design needs at least one trajectory and one parameter");
+  if (levels < 2 || levels % 2 != 0) throw std::invalid_argument("Morris levels must be an even number of at least 2");
+  const double step = static_cast<double>(levels) / (2.0 * static_cast<double>(levels - 1));
+  Design d;
+  d.dims = dims;
+  d.rows = trajectories * (dims + 1);
+  d.values.resize(d.rows * dims);
+  std::vector<std::size_t> order(dims);
+  for (std::size_t t = 0; t < trajectories; ++t) {
+    std::vector<double> x(dims);
+    for (std::size_t k = 0; k < dims; ++k) {
+      auto level = std::min(levels - 1, static_cast<std::size_t>(uniform(seed, 3, t, k) * static_cast<double>(levels)));
+      x[k] = static_cast<double>(level) / static_cast<double>(levels - 1);
+    }
+    // A random order of the parameters (Fisher-Yates with counter-based draws).
+    std::iota(order.begin(), order.end(), 0);
+    for (std::size_t k = dims; k > 1; --k) {
+      auto j = std::min(k - 1, static_cast<std::size_t>(uniform(seed, 4, t, k) * static_cast<double>(k)));
+      std::swap(order[k - 1], order[j]);
+    }
+    const std::size_t first = t * (dims + 1);
+    std::copy(x.begin(), x.end(), d.values.begin() + static_cast<std::ptrdiff_t>(first * dims));
+    for (std::size_t s = 0; s < dims; ++s) {
+      const std::size_t k = order[s];
+      // Up by the step where it stays inside the cube, else down: every level has a partner.
+      x[k] = x[k] + step <= 1.0 + 1e-12 ? x[k] + step : x[k] - step;
+      std::copy(x.begin(), x.end(), d.values.begin() + static_cast<std::ptrdiff_t>((first + s + 1) * dims));
+    }
+  }
+  return d;
+}
+
+}  // namespace geosim::analysis
