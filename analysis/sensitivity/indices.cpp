@@ -9,7 +9,8 @@
 namespace geosim::analysis {
 namespace {
 
-/// First-order (Saltelli 2010) and total (Jansen 1999) indices over the given base points.
+/// First-order (Saltelli et al. 2010, with f(B) centred on the sample mean) and total (Jansen 1999)
+/// indices over the given base points.
 void estimate(const Design& d, const std::vector<double>& y, const std::vector<std::size_t>& points, std::vector<double>& first,
               std::vector<double>& total) {
   const std::size_t k = d.dims, stride = k + 2;
@@ -20,14 +21,14 @@ void estimate(const Design& d, const std::vector<double>& y, const std::vector<s
     sum2 += ya * ya + yb * yb;
   }
   const double n = 2.0 * static_cast<double>(points.size());
-  const double var = sum2 / n - (sum / n) * (sum / n);
+  const double mean = sum / n, var = sum2 / n - mean * mean;
   first.assign(k, 0.0);
   total.assign(k, 0.0);
   for (std::size_t i = 0; i < k; ++i) {
     double s1 = 0, st = 0;
     for (auto b : points) {
       const double ya = y[b * stride], yb = y[b * stride + k + 1], yab = y[b * stride + 1 + i];
-      s1 += yb * (yab - ya);
+      s1 += (yb - mean) * (yab - ya);  // centred: same expectation, far smaller variance when the mean is large
       st += (ya - yab) * (ya - yab);
     }
     const double m = static_cast<double>(points.size());

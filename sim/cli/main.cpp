@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/command_registry.h"
 #include "cli/run_command.h"
 #include "scenario/schema_doc.h"
 
@@ -54,6 +55,9 @@ int main(int argc, char** argv) {
   auto* schema_cmd = app.add_subcommand("schema", "Print every scenario key with its type, range, default, unit and meaning");
   schema_cmd->add_option("--format", format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
 
+  std::vector<std::function<int()>> extra;
+  for (const auto& setup : geosim::cli::registered_commands()) extra.push_back(setup(app));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,6 +83,8 @@ int main(int argc, char** argv) {
       std::cout << (format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
       return 0;
     }
+    for (const auto& run_extra : extra)
+      if (int code = run_extra(); code >= 0) return code;
   } catch (const geosim::DiagnosticError& e) {
     geosim::print_diagnostics(e);
     return 2;

@@ -1,0 +1,222 @@
+// `geosim design` and `geosim analyze`: the sensitivity tools as SALib-style steps, usable with any
+// model. A design file is CSV with two comment lines that say how it was made, so that `analyze`
+// needs nothing else:
+//   # geosim design: method=saltelli base=1000 trajectories=0 levels=0 seed=42
+//   # ranges: x1=-3.14:3.14,x2=-3.14:3.14
+//   x1,x2
+//   ...
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "analysis/sensitivity/indices.h"
+#include "cli/command_registry.h"
+
+namespace geosim::analysis {
+namespace {
+
+struct Parameter {
+  std::string name;
+  double low = 0, high = 1;
+};
+
+Parameter parse_parameter(const std::string& text) {
+  // NAME:LOW:HIGH
+  auto c1 = text.find(':'), c2 = text.rfind(':');
+  if (c1 == std::string::npos || c1 == c2) throw std::invalid_argument("--param '" + text + "': expected NAME:LOW:HIGH, e.g. bass_q:0.1:0.6");
+  Parameter p{text.substr(0, c1), 0, 0};
+  try {
+    p.low = std::stod(text.substr(c1 + 1, c2 - c1 - 1));
+    p.high = std::stod(text.substr(c2 + 1));
+  } catch (const std::exception&) {
+    throw std::invalid_argument("--param '" + text + "': LOW and HIGH must be numbers");
+  }
+  if (p.name.empty() || p.name.find(',') != std::string::npos || !(p.low < p.high))
+    throw std::invalid_argument("--param '" + text + "': expected a name without commas and LOW < HIGH");
+  return p;
+}
+
+std::string number(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+struct DesignFile {
+  std::string method;
+  std::size_t base = 0, trajectories = 0, levels = 0;
+  std::uint64_t seed = 0;
+  std::vector<Parameter> params;
+  Design unit;  // values scaled back to [0, 1]
+};
+
+void write_design(const std::string& path, const DesignFile& f) {
+  std::ofstream out(path, std::ios::binary);
+  out << "# geosim design: method=" << f.method << " base=" << f.base << " trajectories=" << f.trajectories << " levels=" << f.levels
+      << " seed=" << f.seed << "\n# ranges: ";
+  for (std::size_t i = 0; i < f.params.size(); ++i)
+    out << (i ? "," : "") << f.params[i].name << "=" << number(f.params[i].low) << ":" << number(f.params[i].high);
+  out << "\n";
+  for (std::size_t i = 0; i < f.params.size(); ++i) out << (i ? "," : "") << f.params[i].name;
+  out << "\n";
+  for (std::size_t r = 0; r < f.unit.rows; ++r) {
+    for (std::size_t i = 0; i < f.params.size(); ++i) {
+      const auto& p = f.params[i];
+      out << (i ? "," : "") << number(p.low + f.unit.at(r, i) * (p.high - p.low));
+    }
+    out << "\n";
+  }
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+DesignFile read_design(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument(path + ": cannot read the design file");
+  DesignFile f;
+  std::string line;
+  auto bad = [&](const std::string& why) { return std::invalid_argument(path + ": " + why + " (write designs with geosim design)"); };
+  if (!std::getline(in, line) || line.rfind("# geosim design: ", 0) != 0) throw bad("no '# geosim design:' first line");
+  {
+    std::istringstream ss(line.substr(17));
+    std::string kv;
+    while (ss >> kv) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos) throw bad("malformed design line");
+      std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+      if (k == "method") f.method = v;
+      else if (k == "base") f.base = std::stoul(v);
+      else if (k == "trajectories") f.trajectories = std::stoul(v);
+      else if (k == "levels") f.levels = std::stoul(v);
+      else if (k == "seed") f.seed = std::stoull(v);
+    }
+  }
+  if (!std::getline(in, line) || line.rfind("# ranges: ", 0) != 0) throw bad("no '# ranges:' second line");
+  {
+    std::istringstream ss(line.substr(10));
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      auto eq = item.find('=');
+      if (eq == std::string::npos) throw bad("malformed ranges line");
+      f.params.push_back(parse_parameter(item.substr(0, eq) + ":" + item.substr(eq + 1)));
+    }
+  }
+  std::getline(in, line);  // column names
+  f.unit.dims = f.params.size();
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::istringstream ss(line);
+    std::string cell;
+    std::size_t i = 0;
+    while (std::getline(ss, cell, ',')) {
+      if (i >= f.params.size()) throw bad("a row has more values than parameters");
+      const auto& p = f.params[i++];
+      f.unit.values.push_back((std::stod(cell) - p.low) / (p.high - p.low));
+    }
+    if (i != f.params.size()) throw bad("a row has fewer values than parameters");
+    ++f.unit.rows;
+  }
+  return f;
+}
+
+std::vector<double> read_outputs(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument(path + ": cannot read the outputs file");
+  std::vector<double> y;
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    char* end = nullptr;
+    double v = std::strtod(line.c_str(), &end);
+    if (end == line.c_str() || *end != '\0') {
+      if (first) {  // a header line
+        first = false;
+        continue;
+      }
+      throw std::invalid_argument(path + ": '" + line + "' is not a number (one output per line, in design row order)");
+    }
+    first = false;
+    y.push_back(v);
+  }
+  return y;
+}
+
+CLI::App* design_command(CLI::App& app, std::string& method, std::vector<std::string>& params, std::size_t& base, std::size_t& trajectories,
+                         std::size_t& levels, std::uint64_t& seed, std::string& out) {
+  auto* cmd = app.add_subcommand("design", "Write a sensitivity design (Saltelli for Sobol indices, or Morris) as CSV");
+  cmd->add_option("--method", method, "saltelli or morris")->required()->check(CLI::IsMember({"saltelli", "morris"}));
+  cmd->add_option("--param", params, "A parameter as NAME:LOW:HIGH (repeatable, in order)")->required();
+  cmd->add_option("--base", base, "saltelli: number of base points (rows = base x (parameters + 2))");
+  cmd->add_option("--trajectories", trajectories, "morris: number of trajectories (rows = trajectories x (parameters + 1))");
+  cmd->add_option("--levels", levels, "morris: grid levels (even)");
+  cmd->add_option("--seed", seed, "Seed of the design's random numbers");
+  cmd->add_option("--out", out, "Design CSV to write")->required();
+  return cmd;
+}
+
+// clang-format off
+const geosim::cli::Registration design_registration{[](CLI::App& app) -> std::function<int()> {
+  struct Options { std::string method, out; std::vector<std::string> params; std::size_t base = 1000, trajectories = 50, levels = 4; std::uint64_t seed = 1; };
+  auto o = std::make_shared<Options>();
+  auto* cmd = design_command(app, o->method, o->params, o->base, o->trajectories, o->levels, o->seed, o->out);
+  return [cmd, o]() -> int {
+    if (!*cmd) return -1;
+    try {
+      DesignFile f;
+      f.method = o->method;
+      f.seed = o->seed;
+      for (const auto& p : o->params) f.params.push_back(parse_parameter(p));
+      if (f.method == "saltelli") f.base = o->base, f.unit = saltelli(o->base, f.params.size(), o->seed);
+      else f.trajectories = o->trajectories, f.levels = o->levels, f.unit = morris(o->trajectories, f.params.size(), o->levels, o->seed);
+      write_design(o->out, f);
+      std::printf("wrote %zu rows of %zu parameters to %s\n", f.unit.rows, f.params.size(), o->out.c_str());
+      return 0;
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "geosim design: %s\n", e.what());
+      return 2;
+    }
+  };
+}};
+
+const geosim::cli::Registration analyze_registration{[](CLI::App& app) -> std::function<int()> {
+  struct Options { std::string design, outputs; std::size_t resamples = 200; std::uint64_t seed = 1; };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("analyze", "Sensitivity indices from a design and its outputs: Sobol (with 95% bootstrap intervals) or Morris");
+  cmd->add_option("--design", o->design, "Design CSV written by geosim design")->required();
+  cmd->add_option("--outputs", o->outputs, "Outputs, one number per line in design row order (a header line is allowed)")->required();
+  cmd->add_option("--resamples", o->resamples, "Bootstrap resamples for Sobol intervals");
+  cmd->add_option("--seed", o->seed, "Seed of the bootstrap");
+  return [cmd, o]() -> int {
+    if (!*cmd) return -1;
+    try {
+      const DesignFile f = read_design(o->design);
+      const std::vector<double> y = read_outputs(o->outputs);
+      if (y.size() != f.unit.rows)
+        throw std::invalid_argument(o->outputs + ": " + std::to_string(y.size()) + " outputs for " + std::to_string(f.unit.rows) + " design rows");
+      if (f.method == "saltelli") {
+        const auto s = sobol_indices(f.unit, y, o->resamples, o->seed);
+        std::printf("parameter,S1,S1_low,S1_high,ST,ST_low,ST_high\n");
+        for (std::size_t i = 0; i < f.params.size(); ++i)
+          std::printf("%s,%s,%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), number(s.first[i].value).c_str(), number(s.first[i].low).c_str(),
+                      number(s.first[i].high).c_str(), number(s.total[i].value).c_str(), number(s.total[i].low).c_str(), number(s.total[i].high).c_str());
+      } else {
+        const auto m = morris_indices(f.unit, y);
+        std::printf("parameter,mu,mu_star,mu_star_half_width,sigma\n");
+        for (std::size_t i = 0; i < f.params.size(); ++i)
+          std::printf("%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), number(m.mu[i]).c_str(), number(m.mu_star[i]).c_str(),
+                      number(m.mu_star_half_width[i]).c_str(), number(m.sigma[i]).c_str());
+      }
+      return 0;
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "geosim analyze: %s\n", e.what());
+      return 2;
+    }
+  };
+}};
+// clang-format on
+
+}  // namespace
+}  // namespace geosim::analysis
