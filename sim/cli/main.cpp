@@ -13,7 +13,7 @@ namespace {
 std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& sets, const std::string& seed) {
   std::vector<geosim::Override> out;
   for (const auto& s : sets) out.push_back(geosim::parse_override(s));
-  if (!seed.empty()) out.push_back({"seed", seed});
+  if (!seed.empty()) out.push_back({"seed", seed, "--seed " + seed});
   return out;
 }
 

@@ -194,7 +194,7 @@ int run_command(const RunOptions& options) {
   }
   try {
     if (!options.resume.empty()) {
-      def = load_scenario_text(loaded.scenario_yaml, loaded.scenario_name + ".yaml");
+      def = load_scenario_text(loaded.scenario_yaml, options.resume + " (its scenario)");
       resolved = loaded.scenario_yaml;
     } else {
       def = load_scenario(options.scenario, options.overrides);
@@ -207,7 +207,7 @@ int run_command(const RunOptions& options) {
       resolved = resolved_yaml(def);
     }
     if (!options.from.empty()) {
-      ScenarioDef base = load_scenario_text(loaded.scenario_yaml, loaded.scenario_name + ".yaml");
+      ScenarioDef base = load_scenario_text(loaded.scenario_yaml, options.from + " (its scenario)");
       std::string why = branch_mismatch(base, def, loaded.month);
       if (!why.empty()) {
         std::fprintf(stderr, "geosim: %s cannot branch from %s: %s; nothing was written\n", options.scenario.c_str(), options.from.c_str(),
@@ -224,11 +224,19 @@ int run_command(const RunOptions& options) {
   std::optional<Month> checkpoint_at;
   if (!options.checkpoint_at.empty()) {
     checkpoint_at = parse_month(options.checkpoint_at);
-    if (!checkpoint_at || *checkpoint_at <= def.start || def.start + def.months < *checkpoint_at) {
-      std::fprintf(stderr, "geosim: --checkpoint-at %s: expected a month YYYY-MM after the start %s and at most %s; nothing was written\n",
-                   options.checkpoint_at.c_str(), def.start.str().c_str(), (def.start + def.months).str().c_str());
+    const Month first = continuing ? loaded.month : def.start;
+    if (!checkpoint_at || *checkpoint_at <= first || def.start + def.months < *checkpoint_at) {
+      std::fprintf(stderr, "geosim: --checkpoint-at %s: expected a month YYYY-MM after %s and at most %s; nothing was written\n",
+                   options.checkpoint_at.c_str(), first.str().c_str(), (def.start + def.months).str().c_str());
       return 2;
     }
+    // Find out now, not months into the run, that the checkpoint cannot be written.
+    const std::string probe = options.checkpoint + ".partial";
+    if (!std::ofstream(probe, std::ios::binary)) {
+      std::fprintf(stderr, "geosim: --checkpoint %s: cannot write there; nothing was written\n", options.checkpoint.c_str());
+      return 2;
+    }
+    fs::remove(probe);
   }
   if (int code = check_memory(def)) return code;
 

@@ -132,6 +132,9 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   for (auto c : choice)
     if (c != no_model && c >= option_count(labs_.size()))
       throw std::runtime_error("the checkpoint holds an adopter option that does not exist");
+  for (const auto& lab : labs)
+    if (lab.chip >= static_cast<int>(chips_.size())) throw std::runtime_error("the checkpoint names a chipmaker that does not exist");
+  if (was_open.size() != labs_.size()) throw std::runtime_error("the checkpoint's state does not fit this scenario (other labs)");
 
   months_done_ = months;
   pop_.cur = cur;

@@ -27,7 +27,7 @@ const Node* id_of(const Node& item) {
 
 bool is_removal(const Node& item) {
   const Node* r = item.is_map() ? item.find("remove") : nullptr;
-  return r && r->is_scalar() && !r->quoted && r->scalar == "true";
+  return r && r->is_scalar() && !r->quoted && (r->scalar == "true" || r->scalar == "True" || r->scalar == "TRUE");
 }
 
 /// Refuses an agent list that names the same id twice in one file (merging would hide it).
@@ -47,7 +47,7 @@ void check_duplicate_ids(const Node& root, std::vector<Diagnostic>& out) {
   }
 }
 
-Node load_file_tree(const fs::path& file, const std::string& display, std::vector<fs::path>& chain);
+Node load_file_tree(const fs::path& file, const std::string& display, std::vector<fs::path>& chain, const Mark& via);
 
 /// Checks one file's tree and, if it names `extends`, merges it over the scenario it extends.
 Node resolve_extends(Node tree, const fs::path& file, std::vector<fs::path>& chain) {
@@ -63,24 +63,30 @@ Node resolve_extends(Node tree, const fs::path& file, std::vector<fs::path>& cha
   if (!ext->is_scalar() || ext->scalar.empty())
     throw DiagnosticError(Diagnostic{ext->mark, "extends: expected the path of a scenario file, got " + ext->describe()});
   fs::path parent_file = (file.parent_path() / ext->scalar).lexically_normal();
-  if (!fs::exists(parent_file))
+  std::error_code ec;
+  if (!fs::exists(parent_file, ec))
     throw DiagnosticError(Diagnostic{
         ext->mark, "extends: file '" + ext->scalar + "' not found (looked for " + parent_file.string() + ", relative to this file)"});
-  chain.push_back(fs::weakly_canonical(file));
-  Node parent = load_file_tree(parent_file, parent_file.string(), chain);
+  if (!fs::is_regular_file(parent_file, ec))
+    throw DiagnosticError(Diagnostic{ext->mark, "extends: '" + ext->scalar + "' is not a file (" + parent_file.string() + ")"});
+  chain.push_back(fs::weakly_canonical(file, ec));
+  Node parent = load_file_tree(parent_file, parent_file.string(), chain, ext->mark);
   chain.pop_back();
   tree.erase("extends");
   return merge_trees(parent, tree);
 }
 
-Node load_file_tree(const fs::path& file, const std::string& display, std::vector<fs::path>& chain) {
-  fs::path canon = fs::weakly_canonical(file);
+Node load_file_tree(const fs::path& file, const std::string& display, std::vector<fs::path>& chain, const Mark& via) {
+  std::error_code ec;
+  fs::path canon = fs::weakly_canonical(file, ec);
+  if (ec) throw DiagnosticError(Diagnostic{via, "cannot read '" + display + "': " + ec.message()});
+  if (fs::is_directory(file, ec)) throw DiagnosticError(Diagnostic{via, "'" + display + "' is a folder, not a scenario file"});
   for (std::size_t i = 0; i < chain.size(); ++i) {
     if (chain[i] == canon) {
       std::string cycle;
       for (std::size_t j = i; j < chain.size(); ++j) cycle += chain[j].filename().string() + " -> ";
       cycle += canon.filename().string();
-      throw DiagnosticError(Diagnostic{Mark{display, 0, 0}, "circular extends: " + cycle + "; a scenario cannot extend itself"});
+      throw DiagnosticError(Diagnostic{via, "circular extends: " + cycle + "; a scenario cannot extend itself"});
     }
   }
   return resolve_extends(parse_yaml_file(file.string(), display), file, chain);
@@ -100,7 +106,7 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 void apply_override(Node& root, const Override& o) {
-  Mark where{"--set " + o.path + "=" + o.value, 1, 1};
+  Mark where{o.origin.empty() ? "--set " + o.path + "=" + o.value : o.origin, 1, 1};
   auto parts = split_path(o.path);
   for (const auto& p : parts)
     if (p.empty()) throw DiagnosticError(Diagnostic{where, "expected a key path like labs.deepseek.open, got '" + o.path + "'"});
@@ -154,7 +160,7 @@ Override parse_override(const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     throw DiagnosticError(Diagnostic{Mark{"--set " + text, 1, 1}, "expected key.path=value, e.g. --set population.adopters=10000"});
-  return Override{text.substr(0, eq), text.substr(eq + 1)};
+  return Override{text.substr(0, eq), text.substr(eq + 1), ""};
 }
 
 Node merge_trees(const Node& parent, const Node& child, const std::string& path) {
@@ -203,7 +209,7 @@ Node merge_trees(const Node& parent, const Node& child, const std::string& path)
 
 Node load_merged_tree(const std::string& path, const std::vector<Override>& overrides) {
   std::vector<fs::path> chain;
-  Node tree = load_file_tree(fs::path(path), path, chain);
+  Node tree = load_file_tree(fs::path(path), path, chain, Mark{path, 0, 0});
   for (const auto& o : overrides) apply_override(tree, o);
   return tree;
 }

@@ -12,8 +12,9 @@ namespace geosim {
 
 /// A `--set key.path=value` override from the command line.
 struct Override {
-  std::string path;   // e.g. "labs.deepseek.open" or "population.adopters"
-  std::string value;  // YAML text, e.g. "false", "[CN, RU]"
+  std::string path;    // e.g. "labs.deepseek.open" or "population.adopters"
+  std::string value;   // YAML text, e.g. "false", "[CN, RU]"
+  std::string origin;  // how the user wrote it, for messages; empty: "--set path=value"
 };
 
 /// Parses "key.path=value"; throws DiagnosticError when there is no '='.

@@ -365,7 +365,7 @@ std::vector<KeySpec> declare() {
   {
     KeySpec k = spec("events[].at", K::month, "", "month", "Month at whose start the event's changes take effect; inside the simulated period.");
     s.push_back(k);
-    s.push_back(optional(spec("events[].id", K::text, "", "", "Optional id; a scenario that extends another replaces or removes the event with this id.")));
+    s.push_back(optional(spec("events[].id", K::id, "", "", "Optional id; a scenario that extends another replaces or removes the event with this id.")));
     s.push_back(optional(spec("events[].note", K::text, "", "", "What happened, with its source.")));
     s.push_back(spec("events[].set", K::changes, "", "", "Map from key paths (e.g. chipmakers.nvidia.export_banned_to, labs.meta.open, behaviour.bass_q) to new values; only keys marked settable."));
   }

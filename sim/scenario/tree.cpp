@@ -78,7 +78,14 @@ Mark mark_of(const YAML::Mark& m, const std::string& file) {
   return Mark{file, m.line + 1, m.column + 1};
 }
 
-Node convert(const YAML::Node& y, const std::string& file) {
+/// More nodes than any scenario needs: only aliases expanding on themselves get there.
+constexpr std::size_t max_nodes = 2'000'000;
+
+Node convert(const YAML::Node& y, const std::string& file, std::size_t& nodes) {
+  if (++nodes > max_nodes)
+    throw DiagnosticError(Diagnostic{mark_of(y.Mark(), file),
+                                     "the document expands to more than 2,000,000 YAML nodes (aliases repeating "
+                                     "aliases?); a scenario is far smaller"});
   Node n;
   n.mark = mark_of(y.Mark(), file);
   switch (y.Type()) {
@@ -93,17 +100,20 @@ Node convert(const YAML::Node& y, const std::string& file) {
       break;
     case YAML::NodeType::Sequence:
       n.kind = Node::Kind::seq;
-      for (const auto& item : y) n.seq.push_back(convert(item, file));
+      for (const auto& item : y) n.seq.push_back(convert(item, file, nodes));
       break;
     case YAML::NodeType::Map:
       n.kind = Node::Kind::map;
       for (const auto& kv : y) {
         Mark km = mark_of(kv.first.Mark(), file);
         if (!kv.first.IsScalar())
-          throw DiagnosticError(Diagnostic{km, "expected a plain key (a name), got " + std::string(kv.first.IsMap() ? "a map" : "a list")});
+          throw DiagnosticError(
+              Diagnostic{km, "expected a plain key (a name), got " + std::string(kv.first.IsMap()        ? "a map"
+                                                                                 : kv.first.IsSequence() ? "a list"
+                                                                                                         : "nothing (null)")});
         std::string key = kv.first.Scalar();
         if (n.find(key)) throw DiagnosticError(Diagnostic{km, "duplicate key '" + key + "' in the same map; each key may appear once"});
-        n.map.push_back(Node::Entry{key, km, convert(kv.second, file)});
+        n.map.push_back(Node::Entry{key, km, convert(kv.second, file, nodes)});
       }
       break;
   }
@@ -113,13 +123,17 @@ Node convert(const YAML::Node& y, const std::string& file) {
 }  // namespace
 
 Node parse_yaml(const std::string& text, const std::string& file) {
-  YAML::Node doc;
+  std::vector<YAML::Node> docs;
   try {
-    doc = YAML::Load(text);
+    docs = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
     throw DiagnosticError(Diagnostic{mark_of(e.mark, file), "malformed YAML: " + e.msg});
   }
-  return convert(doc, file);
+  if (docs.empty()) return Node{Node::Kind::null, "", false, {}, {}, Mark{file, 1, 1}};
+  if (docs.size() > 1)
+    throw DiagnosticError(Diagnostic{mark_of(docs[1].Mark(), file), "a second YAML document (after '---'); a scenario is one document"});
+  std::size_t nodes = 0;
+  return convert(docs[0], file, nodes);
 }
 
 Node parse_yaml_file(const std::string& path, const std::string& display_name) {

@@ -69,8 +69,15 @@ class Builder {
     }
     apply_defaults(AgentList::none, 0, top_seen, root.mark, "");
     if (def_.name.empty()) def_.name = default_name_;
-    if (!root.find("nations")) fail(root.mark, "missing required key 'nations': a scenario needs at least one nation");
-    if (!root.find("labs")) fail(root.mark, "missing required key 'labs': a scenario needs at least one lab");
+    for (const char* list : {"nations", "labs"}) {
+      const Node* n = root.find(list);
+      if (!n)
+        fail(root.mark,
+             std::string("missing required key '") + list + "': a scenario needs at least one " + (list[0] == 'n' ? "nation" : "lab"));
+      else if (n->is_seq() && n->seq.empty())
+        fail(n->mark, std::string("'") + list + "' is empty: a scenario needs at least one " + (list[0] == 'n' ? "nation" : "lab"));
+    }
+    check_unique_ids(root);
     check_semantics(root);
     if (const Node* events = root.find("events")) read_events(*events);
     check_references();
@@ -110,6 +117,11 @@ class Builder {
   void read_entry(const Node::Entry& e, const std::string& prefix, std::size_t index, const std::string& context,
                   std::set<std::size_t>& seen) {
     std::string full = join(prefix, e.key);
+    if (e.key.find_first_of(".[]") != std::string::npos) {
+      fail(e.key_mark,
+           "unknown key '" + e.key + "'" + context + ": keys are single names; nest them as maps (a.b: 1 is written a: {b: 1})");
+      return;
+    }
     if (e.key == "remove" && prefix.find("[]") != std::string::npos) {
       fail(e.key_mark, "'remove: true' only removes an entry inherited through 'extends'" + context);
       return;
@@ -281,6 +293,21 @@ class Builder {
     }
   }
 
+  /// Ids must be unique in the merged scenario too (an override can rename an agent onto another's id).
+  void check_unique_ids(const Node& root) {
+    for (AgentList list : {AgentList::nations, AgentList::labs, AgentList::chipmakers}) {
+      const Node* l = root.find(agent_list_name(list));
+      for (std::size_t i = 0; i < agent_count(def_, list); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+          if (!agent_id(def_, list, i).empty() && agent_id(def_, list, i) == agent_id(def_, list, j)) {
+            const Node* item = l && l->is_seq() && i < l->seq.size() ? &l->seq[i] : &root;
+            const Node* id = item->is_map() ? item->find("id") : nullptr;
+            fail(id ? id->mark : item->mark,
+                 "duplicate id '" + agent_id(def_, list, i) + "' in " + agent_list_name(list) + "; each id may be declared once");
+          }
+    }
+  }
+
   void check_semantics(const Node& root) {
     auto mark_of_list_item = [&](const char* list, std::size_t i) {
       const Node* l = root.find(list);
@@ -370,12 +397,33 @@ class Builder {
         for (const auto& c : set->map) read_change(c, context, ev);
       }
       def_.events.push_back(std::move(ev));
+      event_marks_.push_back(item.mark);
+    }
+    check_event_effects();
+  }
+
+  /// Applies the events in time order to a copy and refuses one that leaves a nation without any
+  /// bloc alignment (origin risk would be undefined).
+  void check_event_effects() {
+    std::vector<std::size_t> order(def_.events.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return def_.events[a].at < def_.events[b].at; });
+    ScenarioDef state = def_;
+    for (std::size_t e : order) {
+      for (const auto& c : def_.events[e].changes) schema()[c.key].set(state, c.agent, c.value);
+      for (const auto& n : state.nations)
+        if (n.bloc[0] + n.bloc[1] + n.bloc[2] <= 0)
+          fail(event_marks_[e], "this event leaves nation '" + n.id + "' with all bloc weights zero; keep at least one positive");
     }
   }
 
   /// One entry of an event's `set`: "labs.<id>.<key>" or "behaviour.<key>".
   void read_change(const Node::Entry& c, const std::string& context, EventDef& ev) {
     std::string path = c.key;
+    if (path.find_first_of("[]") != std::string::npos) {
+      fail(c.key_mark, "'" + path + "'" + context + ": address agents by id, e.g. labs.deepseek.open, not with []");
+      return;
+    }
     auto dot = path.find('.');
     std::string head = path.substr(0, dot);
     AgentList list = head == "nations"      ? AgentList::nations
@@ -423,6 +471,7 @@ class Builder {
   ScenarioDef def_;
   std::vector<Diagnostic> errors_;
   std::vector<PendingRef> pending_;
+  std::vector<Mark> event_marks_;  // where each event of def_.events was written
 };
 
 }  // namespace

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   for (long long n : sizes) {
     for (int threads : {1, 2}) {
       tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-      geosim::ScenarioDef def = geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n)}});
+      geosim::ScenarioDef def = geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n), ""}});
       geosim::set_horizon(def, months);
       std::vector<double> rates, moved;
       std::size_t before = 0, after = 0, arrays = 0;

@@ -103,3 +103,15 @@ TEST_CASE("errors point into the file the value came from") {
   CHECK(contains(e, "base.yaml:16"));
   CHECK(contains(e, "'B' is not a declared nation"));
 }
+
+TEST_CASE("remove accepts every spelling of true, and extends must name a file") {
+  auto d = geosim::load_scenario_text("extends: base.yaml\nlabs:\n  - {id: y, remove: True}\n", "child.yaml",
+                                      std::string(GEOSIM_TEST_DATA) + "/extends");
+  CHECK(d.labs.size() == 1);
+  try {
+    geosim::load_scenario_text("extends: ../extends\n", "folder.yaml", std::string(GEOSIM_TEST_DATA) + "/extends");
+    FAIL("accepted");
+  } catch (const geosim::DiagnosticError& e) {
+    CHECK(contains(e.diagnostics().front().str(), "folder.yaml:1:10: error: extends: '../extends' is not a file"));
+  }
+}

@@ -253,3 +253,43 @@ TEST_CASE("inputs the fuzzer found troublesome load or are refused, and never br
   }
   CHECK(files >= 3);
 }
+
+TEST_CASE("empty agent lists, dotted keys and [] paths are refused") {
+  CHECK(contains(refusal(replace(tiny,
+                                 "labs:\n  - {id: x, origin: A, open: false, capability: 100, cost: 5}\n  - {id: y, origin: B, open: true, "
+                                 "capability: 90, cost: 1}\n",
+                                 "labs: []\n"))
+                     .front()
+                     .message,
+                 "'labs' is empty: a scenario needs at least one lab"));
+  auto dotted = refusal(tiny + "behaviour.bass_p: 0.5\n");
+  expect_first(dotted, 13, 1, {"unknown key 'behaviour.bass_p'", "keys are single names"});
+  auto brackets = refusal(tiny + "events:\n  - at: 2024-03\n    set:\n      labs[].open: true\n");
+  expect_first(brackets, 16, 7, {"address agents by id"});
+}
+
+TEST_CASE("a second YAML document, and aliases that explode, are refused") {
+  expect_first(refusal(tiny + "---\nmonths: 3\n"), 14, 1, {"a second YAML document"});
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'h'; ++c) {
+    std::string prev(1, static_cast<char>(c - 1));
+    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+            ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+  }
+  CHECK(contains(refusal(bomb).front().message, "expands to more than 2,000,000 YAML nodes"));
+}
+
+TEST_CASE("an event that leaves a nation without any bloc alignment is refused") {
+  auto d = refusal(tiny + "events:\n  - {at: 2024-03, set: {nations.B.bloc.china: 0}}\n");
+  expect_first(d, 14, 5, {"leaves nation 'B' with all bloc weights zero"});
+}
+
+TEST_CASE("an override that gives two agents one id is refused") {
+  std::string path = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  try {
+    geosim::load_scenario(path, {geosim::parse_override("nations.CN.id=US")});
+    FAIL("accepted");
+  } catch (const geosim::DiagnosticError& e) {
+    CHECK(contains(e.diagnostics().front().message, "duplicate id 'US' in nations"));
+  }
+}
