@@ -6,6 +6,7 @@
 //   x1,x2
 //   ...
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -23,17 +24,25 @@ struct Parameter {
   double low = 0, high = 1;
 };
 
+/// The whole text as a finite number, or an error naming `what`.
+double strict_number(std::string text, const std::string& what) {
+  if (!text.empty() && text.back() == '\r') text.pop_back();  // files written on Windows
+  double v = 0;
+  const char* begin = text.data() + (text.size() > 1 && text[0] == '+' ? 1 : 0);
+  auto r = std::from_chars(begin, text.data() + text.size(), v);
+  if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size() || !std::isfinite(v))
+    throw std::invalid_argument(what + ": '" + text + "' is not a finite number");
+  return v;
+}
+
 Parameter parse_parameter(const std::string& text) {
   // NAME:LOW:HIGH
   auto c1 = text.find(':'), c2 = text.rfind(':');
   if (c1 == std::string::npos || c1 == c2) throw std::invalid_argument("--param '" + text + "': expected NAME:LOW:HIGH, e.g. bass_q:0.1:0.6");
+  if (text.find(':', c1 + 1) != c2) throw std::invalid_argument("--param '" + text + "': expected NAME:LOW:HIGH, with exactly two ':'");
   Parameter p{text.substr(0, c1), 0, 0};
-  try {
-    p.low = std::stod(text.substr(c1 + 1, c2 - c1 - 1));
-    p.high = std::stod(text.substr(c2 + 1));
-  } catch (const std::exception&) {
-    throw std::invalid_argument("--param '" + text + "': LOW and HIGH must be numbers");
-  }
+  p.low = strict_number(text.substr(c1 + 1, c2 - c1 - 1), "--param '" + text + "': LOW");
+  p.high = strict_number(text.substr(c2 + 1), "--param '" + text + "': HIGH");
   if (p.name.empty() || p.name.find(',') != std::string::npos || !(p.low < p.high))
     throw std::invalid_argument("--param '" + text + "': expected a name without commas and LOW < HIGH");
   return p;
@@ -86,11 +95,17 @@ DesignFile read_design(const std::string& path) {
       auto eq = kv.find('=');
       if (eq == std::string::npos) throw bad("malformed design line");
       std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+      auto whole = [&](const std::string& t) {
+        std::uint64_t n = 0;
+        auto r = std::from_chars(t.data(), t.data() + t.size(), n);
+        if (r.ec != std::errc{} || r.ptr != t.data() + t.size()) throw bad("'" + kv + "' is not a whole number");
+        return n;
+      };
       if (k == "method") f.method = v;
-      else if (k == "base") f.base = std::stoul(v);
-      else if (k == "trajectories") f.trajectories = std::stoul(v);
-      else if (k == "levels") f.levels = std::stoul(v);
-      else if (k == "seed") f.seed = std::stoull(v);
+      else if (k == "base") f.base = whole(v);
+      else if (k == "trajectories") f.trajectories = whole(v);
+      else if (k == "levels") f.levels = whole(v);
+      else if (k == "seed") f.seed = whole(v);
     }
   }
   if (!std::getline(in, line) || line.rfind("# ranges: ", 0) != 0) throw bad("no '# ranges:' second line");
@@ -103,19 +118,23 @@ DesignFile read_design(const std::string& path) {
       f.params.push_back(parse_parameter(item.substr(0, eq) + ":" + item.substr(eq + 1)));
     }
   }
+  if (f.method != "saltelli" && f.method != "morris") throw bad("unknown method '" + f.method + "'");
   std::getline(in, line);  // column names
   f.unit.dims = f.params.size();
+  std::size_t row = 3;
   while (std::getline(in, line)) {
+    ++row;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     std::istringstream ss(line);
     std::string cell;
     std::size_t i = 0;
     while (std::getline(ss, cell, ',')) {
-      if (i >= f.params.size()) throw bad("a row has more values than parameters");
+      if (i >= f.params.size()) throw bad("line " + std::to_string(row) + " has more values than parameters");
       const auto& p = f.params[i++];
-      f.unit.values.push_back((std::stod(cell) - p.low) / (p.high - p.low));
+      f.unit.values.push_back((strict_number(cell, path + " line " + std::to_string(row)) - p.low) / (p.high - p.low));
     }
-    if (i != f.params.size()) throw bad("a row has fewer values than parameters");
+    if (i != f.params.size()) throw bad("line " + std::to_string(row) + " has fewer values than parameters");
     ++f.unit.rows;
   }
   return f;
@@ -127,19 +146,18 @@ std::vector<double> read_outputs(const std::string& path) {
   std::vector<double> y;
   std::string line;
   bool first = true;
+  std::size_t row = 0;
   while (std::getline(in, line)) {
+    ++row;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    char* end = nullptr;
-    double v = std::strtod(line.c_str(), &end);
-    if (end == line.c_str() || *end != '\0') {
-      if (first) {  // a header line
-        first = false;
-        continue;
-      }
-      throw std::invalid_argument(path + ": '" + line + "' is not a number (one output per line, in design row order)");
+    try {
+      y.push_back(strict_number(line, path + " line " + std::to_string(row)));
+    } catch (const std::invalid_argument&) {
+      if (!first) throw std::invalid_argument(path + " line " + std::to_string(row) + ": '" + line + "' is not a number (one output per line, in design row order)");
+      // The first line may be a header.
     }
     first = false;
-    y.push_back(v);
   }
   return y;
 }
@@ -174,7 +192,7 @@ const geosim::cli::Registration design_registration{[](CLI::App& app) -> std::fu
       write_design(o->out, f);
       std::printf("wrote %zu rows of %zu parameters to %s\n", f.unit.rows, f.params.size(), o->out.c_str());
       return 0;
-    } catch (const std::invalid_argument& e) {
+    } catch (const std::exception& e) {
       std::fprintf(stderr, "geosim design: %s\n", e.what());
       return 2;
     }
@@ -210,7 +228,7 @@ const geosim::cli::Registration analyze_registration{[](CLI::App& app) -> std::f
                       number(m.mu_star_half_width[i]).c_str(), number(m.sigma[i]).c_str());
       }
       return 0;
-    } catch (const std::invalid_argument& e) {
+    } catch (const std::exception& e) {
       std::fprintf(stderr, "geosim analyze: %s\n", e.what());
       return 2;
     }
