@@ -79,12 +79,12 @@ Mark mark_of(const YAML::Mark& m, const std::string& file) {
 }
 
 /// More nodes than any scenario needs: only aliases expanding on themselves get there.
-constexpr std::size_t max_nodes = 2'000'000;
+constexpr std::size_t max_nodes = 100'000;
 
 Node convert(const YAML::Node& y, const std::string& file, std::size_t& nodes) {
   if (++nodes > max_nodes)
     throw DiagnosticError(Diagnostic{mark_of(y.Mark(), file),
-                                     "the document expands to more than 2,000,000 YAML nodes (aliases repeating "
+                                     "the document expands to more than 100,000 YAML nodes (aliases repeating "
                                      "aliases?); a scenario is far smaller"});
   Node n;
   n.mark = mark_of(y.Mark(), file);

@@ -19,5 +19,5 @@ build-fuzz/geosim schema | grep -E '^[a-z]' | sed 's/\[\]//g' | tr '.' '\n' | so
 
 # Replay the regressions first: each must load or be refused, never crash.
 build-fuzz/tests/fuzz/fuzz_scenario tests/fuzz/regressions/*
-build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="$seconds" -max_len=8192 -dict=build-fuzz/scenario.dict \
+build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="$seconds" -timeout=30 -max_len=8192 -dict=build-fuzz/scenario.dict \
   -artifact_prefix="$findings/" -print_final_stats=1 "$corpus" 2>&1 | tail -20
