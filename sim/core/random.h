@@ -12,11 +12,8 @@ namespace geosim {
 /// Why a draw is made; part of the counter so that different decisions never share random bits.
 enum class Purpose : std::uint32_t {
   init_sector = 1,
-  init_size = 2,
   init_risk = 3,
   network = 4,
-  adopt = 5,
-  revisit = 6,
   choose = 7,
   step = 8,
   design = 9,

@@ -7,10 +7,6 @@
 namespace geosim {
 namespace {
 
-bool contains(const std::vector<std::string>& list, const std::string& id) {
-  return std::find(list.begin(), list.end(), id) != list.end();
-}
-
 /// Whether lab k may distil from lab j: open weights always; closed ones if j lets its outputs be
 /// distilled and j's nation does not deny frontier access to k's nation.
 bool can_distil_from(const ScenarioDef& def, const Index& idx, std::size_t j, std::size_t k) {

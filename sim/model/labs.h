@@ -6,6 +6,7 @@
 //             tables adopters read, chipmakers' ecosystems.
 // labs.cpp:   release strategy (adaptive, loss leader), capability growth, revenue, valuation, compute.
 // policy.cpp: nations' rule-triggered bans.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -48,6 +49,11 @@ struct NationState {
   bool rule_active = false;     // the dependency rule has banned rival models
   double rival_dependency = 0;  // last month's rival_model_dependency
 };
+
+/// Whether an id list (a ban list, an access list) names `id`.
+inline bool contains(const std::vector<std::string>& list, const std::string& id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
 
 /// Options an adopter can hold: lab j's current version (j < L) or the frozen open version of a lab
 /// that closed (L + j).

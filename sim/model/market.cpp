@@ -7,10 +7,6 @@
 namespace geosim {
 namespace {
 
-bool contains(const std::vector<std::string>& list, const std::string& id) {
-  return std::find(list.begin(), list.end(), id) != list.end();
-}
-
 double affinity(const LabDef& lab, const std::string& chipmaker) {
   auto it = lab.affinity.find(chipmaker);
   return it == lab.affinity.end() ? 1.0 : it->second;
