@@ -1,5 +1,6 @@
 #include "scenario/tree.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -120,20 +121,58 @@ Node convert(const YAML::Node& y, const std::string& file, std::size_t& nodes) {
   return n;
 }
 
+// Records where each document starts, and nothing else: enough to count documents without building them.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Counts the documents of a text (0 or 1) and refuses more. Debian 12's yaml-cpp 0.7 never consumes a
+// token it cannot place (a ',' outside any list or map, say): YAML::LoadAll then returns an endless
+// run of empty documents and eats all memory (yaml-cpp issue #1040, fixed upstream in PR #1319). So
+// documents are counted here, at most three, and a document that starts where the previous one did is
+// a parser that did not move: the text there is malformed.
+std::size_t count_documents(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts docs;
+  while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
+  }
+  if (docs.starts.size() < 2) return docs.starts.size();
+  for (std::size_t i = 1; i < docs.starts.size(); ++i) {
+    const YAML::Mark& stuck = docs.starts[i];
+    if (stuck.pos != docs.starts[i - 1].pos) continue;
+    const auto at = static_cast<std::size_t>(stuck.pos);
+    std::string what = "a token";
+    if (stuck.pos >= 0 && at < text.size()) what = {'\'', text[at], '\''};
+    throw DiagnosticError(Diagnostic{mark_of(stuck, file), "malformed YAML: unexpected " + what +
+                                                               " here (outside any list or map); expected a key or a value"});
+  }
+  const YAML::Mark& second = docs.starts[1];
+  throw DiagnosticError(Diagnostic{mark_of(second, file), "a second YAML document (after '---'); a scenario is one document"});
+}
+
 }  // namespace
 
 Node parse_yaml(const std::string& text, const std::string& file) {
-  std::vector<YAML::Node> docs;
+  YAML::Node doc;
   try {
-    docs = YAML::LoadAll(text);
+    if (count_documents(text, file) == 0) return Node{Node::Kind::null, "", false, {}, {}, Mark{file, 1, 1}};
+    doc = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw DiagnosticError(Diagnostic{mark_of(e.mark, file), "malformed YAML: " + e.msg});
   }
-  if (docs.empty()) return Node{Node::Kind::null, "", false, {}, {}, Mark{file, 1, 1}};
-  if (docs.size() > 1)
-    throw DiagnosticError(Diagnostic{mark_of(docs[1].Mark(), file), "a second YAML document (after '---'); a scenario is one document"});
   std::size_t nodes = 0;
-  return convert(docs[0], file, nodes);
+  return convert(doc, file, nodes);
 }
 
 Node parse_yaml_file(const std::string& path, const std::string& display_name) {

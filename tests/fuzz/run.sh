@@ -18,6 +18,20 @@ cp scenarios/*.yaml tests/data/*.yaml tests/data/bad/*.yaml tests/data/extends/*
 build-fuzz/geosim schema | grep -E '^[a-z]' | sed 's/\[\]//g' | tr '.' '\n' | sort -u | sed 's/.*/"&"/' >build-fuzz/scenario.dict
 
 # Replay the regressions first: each must load or be refused, never crash.
-build-fuzz/tests/fuzz/fuzz_scenario tests/fuzz/regressions/*
-build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="$seconds" -timeout=30 -max_len=8192 -dict=build-fuzz/scenario.dict \
-  -artifact_prefix="$findings/" -print_final_stats=1 "$corpus" 2>&1 | tail -20
+timeout --kill-after=10 300 build-fuzz/tests/fuzz/fuzz_scenario -rss_limit_mb=2048 -malloc_limit_mb=2048 tests/fuzz/regressions/*
+# A wall-clock limit on top of libFuzzer's own: its out-of-memory handler has been seen to hang for
+# over an hour instead of exiting, and CI must end either way. An input that hits a limit is a failure.
+log=build-fuzz/fuzz.log
+status=0
+timeout --kill-after=30 $((seconds + 300)) build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="$seconds" -timeout=30 \
+  -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=8192 -dict=build-fuzz/scenario.dict -artifact_prefix="$findings/" \
+  -print_final_stats=1 "$corpus" >"$log" 2>&1 || status=$?
+if [ "$status" -ne 0 ]; then
+  grep -E -A40 'ERROR|SUMMARY|Test unit written' "$log" | head -80 || tail -40 "$log"
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "fuzz: the fuzzer did not stop within $((seconds + 300)) s (exit $status); the input it was on is unknown, see $log" >&2
+  fi
+  echo "fuzz: FAILED (exit $status); inputs that broke the loader are in $findings/" >&2
+  exit 1
+fi
+tail -12 "$log"
