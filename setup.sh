@@ -15,6 +15,7 @@ case $mode in run|test|build|sanitize|fuzz) ;; *) echo "usage: $0 run|test|build
 packages=(
   g++ make cmake pkg-config
   libtbb-dev libyaml-cpp-dev librandom123-dev libcli11-dev doctest-dev
+  libsqlite3-dev libeigen3-dev libopenmpi-dev openmpi-bin libplplot-dev
 )
 # The sanitizer and fuzzing stages also need clang and its runtime (libFuzzer).
 if [[ $mode == sanitize || $mode == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi

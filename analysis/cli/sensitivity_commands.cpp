@@ -58,6 +58,7 @@ struct DesignFile {
   std::string method;
   std::size_t base = 0, trajectories = 0, levels = 0;
   std::uint64_t seed = 0;
+  Sequence sequence = Sequence::random;  // files from before the Sobol sequence say nothing: random
   std::vector<Parameter> params;
   Design unit;  // values scaled back to [0, 1]
 };
@@ -65,7 +66,7 @@ struct DesignFile {
 void write_design(const std::string& path, const DesignFile& f) {
   std::ofstream out(path, std::ios::binary);
   out << "# geosim design: method=" << f.method << " base=" << f.base << " trajectories=" << f.trajectories << " levels=" << f.levels
-      << " seed=" << f.seed << "\n# ranges: ";
+      << " seed=" << f.seed << " sequence=" << sequence_name(f.sequence) << "\n# ranges: ";
   for (std::size_t i = 0; i < f.params.size(); ++i)
     out << (i ? "," : "") << f.params[i].name << "=" << number(f.params[i].low) << ":" << number(f.params[i].high);
   out << "\n";
@@ -106,6 +107,7 @@ DesignFile read_design(const std::string& path) {
       else if (k == "trajectories") f.trajectories = whole(v);
       else if (k == "levels") f.levels = whole(v);
       else if (k == "seed") f.seed = whole(v);
+      else if (k == "sequence") f.sequence = parse_sequence(v);
     }
   }
   if (!std::getline(in, line) || line.rfind("# ranges: ", 0) != 0) throw bad("no '# ranges:' second line");
@@ -163,23 +165,25 @@ std::vector<double> read_outputs(const std::string& path) {
 }
 
 CLI::App* design_command(CLI::App& app, std::string& method, std::vector<std::string>& params, std::size_t& base, std::size_t& trajectories,
-                         std::size_t& levels, std::uint64_t& seed, std::string& out) {
+                         std::size_t& levels, std::uint64_t& seed, std::string& sequence, std::string& out) {
   auto* cmd = app.add_subcommand("design", "Write a sensitivity design (Saltelli for Sobol indices, or Morris) as CSV");
   cmd->add_option("--method", method, "saltelli or morris")->required()->check(CLI::IsMember({"saltelli", "morris"}));
   cmd->add_option("--param", params, "A parameter as NAME:LOW:HIGH (repeatable, in order)")->required();
   cmd->add_option("--base", base, "saltelli: number of base points (rows = base x (parameters + 2))");
   cmd->add_option("--trajectories", trajectories, "morris: number of trajectories (rows = trajectories x (parameters + 1))");
   cmd->add_option("--levels", levels, "morris: grid levels (even)");
-  cmd->add_option("--seed", seed, "Seed of the design's random numbers");
+  cmd->add_option("--seed", seed, "Seed of the design's random numbers (and of the Sobol sequence's scrambling)");
+  cmd->add_option("--sequence", sequence, "saltelli: sobol-scrambled (default), sobol or random")
+      ->check(CLI::IsMember({"sobol-scrambled", "sobol", "random"}));
   cmd->add_option("--out", out, "Design CSV to write")->required();
   return cmd;
 }
 
 // clang-format off
 const geosim::cli::Registration design_registration{[](CLI::App& app) -> std::function<int()> {
-  struct Options { std::string method, out; std::vector<std::string> params; std::size_t base = 1000, trajectories = 50, levels = 4; std::uint64_t seed = 1; };
+  struct Options { std::string method, out, sequence = "sobol-scrambled"; std::vector<std::string> params; std::size_t base = 1000, trajectories = 50, levels = 4; std::uint64_t seed = 1; };
   auto o = std::make_shared<Options>();
-  auto* cmd = design_command(app, o->method, o->params, o->base, o->trajectories, o->levels, o->seed, o->out);
+  auto* cmd = design_command(app, o->method, o->params, o->base, o->trajectories, o->levels, o->seed, o->sequence, o->out);
   return [cmd, o]() -> int {
     if (!*cmd) return -1;
     try {
@@ -187,7 +191,10 @@ const geosim::cli::Registration design_registration{[](CLI::App& app) -> std::fu
       f.method = o->method;
       f.seed = o->seed;
       for (const auto& p : o->params) f.params.push_back(parse_parameter(p));
-      if (f.method == "saltelli") f.base = o->base, f.unit = saltelli(o->base, f.params.size(), o->seed);
+      if (f.method == "saltelli") {
+        f.base = o->base, f.sequence = parse_sequence(o->sequence);
+        f.unit = saltelli(o->base, f.params.size(), o->seed, f.sequence);
+      }
       else f.trajectories = o->trajectories, f.levels = o->levels, f.unit = morris(o->trajectories, f.params.size(), o->levels, o->seed);
       write_design(o->out, f);
       std::printf("wrote %zu rows of %zu parameters to %s\n", f.unit.rows, f.params.size(), o->out.c_str());

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
+#include "analysis/sensitivity/sobol_sequence.h"
 #include "core/random.h"
 
 namespace geosim::analysis {
@@ -16,8 +18,47 @@ double uniform(std::uint64_t seed, std::uint32_t stream, std::size_t index, std:
 
 }  // namespace
 
-Design saltelli(std::size_t base, std::size_t dims, std::uint64_t seed) {
+const char* sequence_name(Sequence s) {
+  switch (s) {
+    case Sequence::sobol_scrambled: return "sobol-scrambled";
+    case Sequence::sobol: return "sobol";
+    case Sequence::random: return "random";
+  }
+  return "?";
+}
+
+Sequence parse_sequence(const std::string& name) {
+  for (Sequence s : {Sequence::sobol_scrambled, Sequence::sobol, Sequence::random})
+    if (name == sequence_name(s)) return s;
+  throw std::invalid_argument("unknown sequence '" + name + "': expected sobol-scrambled, sobol or random");
+}
+
+Design sequence_points(std::size_t rows, std::size_t dims, std::uint64_t seed, Sequence sequence) {
+  if (rows == 0 || dims == 0) throw std::invalid_argument("a design needs at least one point and one parameter");
+  Design d;
+  d.dims = dims;
+  d.rows = rows;
+  d.values.resize(rows * dims);
+  if (sequence == Sequence::random) {
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t k = 0; k < dims; ++k) d.values[r * dims + k] = uniform(seed, 1, r, k);
+    return d;
+  }
+  const SobolSequence sobol(dims, sequence == Sequence::sobol_scrambled, seed);
+  // The plain sequence starts at the origin, a corner no sampler should favour: skip it.
+  const std::uint64_t skip = sequence == Sequence::sobol ? 1 : 0;
+  for (std::size_t r = 0; r < rows; ++r) sobol.point(r + skip, &d.values[r * dims]);
+  return d;
+}
+
+Design saltelli(std::size_t base, std::size_t dims, std::uint64_t seed, Sequence sequence) {
   if (base == 0 || dims == 0) throw std::invalid_argument("a Saltelli design needs at least one base point and one parameter");
+  if (sequence != Sequence::random && 2 * dims > SobolSequence::max_dims)
+    throw std::invalid_argument("a Saltelli design on the Sobol sequence takes at most " + std::to_string(SobolSequence::max_dims / 2) +
+                                " parameters (it needs two coordinates per parameter); use the random sequence for more");
+  // Plain Monte Carlo keeps its historical streams (A from stream 1, B from stream 2), so designs
+  // written before the Sobol sequence existed are reproduced exactly.
+  const Design ab = sequence == Sequence::random ? Design{} : sequence_points(base, 2 * dims, seed, sequence);
   Design d;
   d.dims = dims;
   d.rows = base * (dims + 2);
@@ -25,13 +66,33 @@ Design saltelli(std::size_t base, std::size_t dims, std::uint64_t seed) {
   for (std::size_t b = 0; b < base; ++b) {
     const std::size_t first = b * (dims + 2);
     for (std::size_t k = 0; k < dims; ++k) {
-      const double a = uniform(seed, 1, b, k), bb = uniform(seed, 2, b, k);
+      const double a = sequence == Sequence::random ? uniform(seed, 1, b, k) : ab.at(b, k);
+      const double bb = sequence == Sequence::random ? uniform(seed, 2, b, k) : ab.at(b, dims + k);
       for (std::size_t r = 0; r < dims + 2; ++r) {
         // Row 0 is A, rows 1..dims are AB_i (A with column i from B), the last row is B.
         const bool from_b = r == dims + 1 || r == k + 1;
         d.values[(first + r) * dims + k] = from_b ? bb : a;
       }
     }
+  }
+  return d;
+}
+
+Design latin_hypercube(std::size_t rows, std::size_t dims, std::uint64_t seed) {
+  if (rows == 0 || dims == 0) throw std::invalid_argument("a Latin hypercube needs at least one point and one parameter");
+  Design d;
+  d.dims = dims;
+  d.rows = rows;
+  d.values.resize(rows * dims);
+  std::vector<std::size_t> stratum(rows);
+  for (std::size_t k = 0; k < dims; ++k) {
+    std::iota(stratum.begin(), stratum.end(), 0);
+    for (std::size_t i = rows; i > 1; --i) {  // Fisher-Yates with counter-based draws
+      auto j = std::min(i - 1, static_cast<std::size_t>(uniform(seed, 5, i, k) * static_cast<double>(i)));
+      std::swap(stratum[i - 1], stratum[j]);
+    }
+    for (std::size_t r = 0; r < rows; ++r)
+      d.values[r * dims + k] = (static_cast<double>(stratum[r]) + uniform(seed, 6, r, k)) / static_cast<double>(rows);
   }
   return d;
 }

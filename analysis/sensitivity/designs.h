@@ -3,6 +3,7 @@
 // Morris's trajectories. Rows are samples; columns are parameters in [0, 1], to be scaled to ranges.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace geosim::analysis {
@@ -14,10 +15,28 @@ struct Design {
   double at(std::size_t r, std::size_t d) const { return values[r * dims + d]; }
 };
 
+/// Where the points of a design come from.
+enum class Sequence {
+  sobol_scrambled,  // the Sobol sequence, scrambled by `seed` (randomized quasi-Monte Carlo)
+  sobol,            // the plain Sobol sequence from its second point (the first is the origin)
+  random,           // plain Monte Carlo: counter-based random numbers keyed by `seed`
+};
+
+/// The sequence's name as written in files and on the command line, and back (throws on others).
+const char* sequence_name(Sequence s);
+Sequence parse_sequence(const std::string& name);
+
 /// Saltelli's design for first-order and total Sobol indices: for each of `base` base points, the
-/// rows A, AB_1 .. AB_dims, B (dims + 2 rows; AB_i is A with column i taken from B). A and B come
-/// from counter-based random numbers keyed by `seed` (plain Monte Carlo, not quasi-random).
-Design saltelli(std::size_t base, std::size_t dims, std::uint64_t seed);
+/// rows A, AB_1 .. AB_dims, B (dims + 2 rows; AB_i is A with column i taken from B). Base point b's
+/// A and B are the first and last `dims` coordinates of point b of a 2 * dims-dimensional sequence.
+Design saltelli(std::size_t base, std::size_t dims, std::uint64_t seed, Sequence sequence = Sequence::sobol_scrambled);
+
+/// `rows` points of a sequence in `dims` dimensions (a space-filling exploration design).
+Design sequence_points(std::size_t rows, std::size_t dims, std::uint64_t seed, Sequence sequence);
+
+/// A Latin hypercube of `rows` points: each column puts exactly one point in each of `rows` equal
+/// strata, at a uniform position inside it; strata are matched across columns at random.
+Design latin_hypercube(std::size_t rows, std::size_t dims, std::uint64_t seed);
 
 /// Morris's elementary-effects design: `trajectories` one-at-a-time paths on a grid of `levels`
 /// levels (even), each of dims + 1 rows, with step levels / (2 (levels - 1)).

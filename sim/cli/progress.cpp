@@ -6,8 +6,8 @@
 
 namespace geosim {
 
-ProgressBar::ProgressBar(int total, std::string unit, bool enabled)
-    : total_(total), unit_(std::move(unit)), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_draw_() {}
+ProgressBar::ProgressBar(int total, std::string unit, bool enabled, bool show_rate)
+    : total_(total), unit_(std::move(unit)), enabled_(enabled), show_rate_(show_rate), start_(std::chrono::steady_clock::now()), last_draw_() {}
 
 void ProgressBar::update(int done) {
   if (!enabled_) return;
@@ -21,13 +21,17 @@ void ProgressBar::update(int done) {
   double left = done > 0 ? elapsed * (total_ - done) / done : 0.0;
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(width, '.');
-  std::fprintf(stderr, "\r[%s] %d/%d %s, %.0f s left ", bar.c_str(), done, total_, unit_.c_str(), left);
+  if (show_rate_)
+    std::fprintf(stderr, "\r[%s] %d/%d %s, %.1f %s/s, %.0f s left ", bar.c_str(), done, total_, unit_.c_str(), elapsed > 0 ? done / elapsed : 0.0,
+                 unit_.c_str(), left);
+  else
+    std::fprintf(stderr, "\r[%s] %d/%d %s, %.0f s left ", bar.c_str(), done, total_, unit_.c_str(), left);
   std::fflush(stderr);
 }
 
 void ProgressBar::finish() {
   if (!enabled_) return;
-  std::fprintf(stderr, "\r%*s\r", 70, "");
+  std::fprintf(stderr, "\r%*s\r", 90, "");
   std::fflush(stderr);
 }
 

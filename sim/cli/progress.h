@@ -8,7 +8,8 @@ namespace geosim {
 /// Draws "[#####.....] 34/156 months, 3 s left" on stderr when enabled; silent otherwise.
 class ProgressBar {
  public:
-  ProgressBar(int total, std::string unit, bool enabled);
+  /// With `show_rate`, the bar also shows units per second ("12.5 runs/s").
+  ProgressBar(int total, std::string unit, bool enabled, bool show_rate = false);
   void update(int done);
   /// Clears the bar so that the summary starts on a clean line.
   void finish();
@@ -16,7 +17,7 @@ class ProgressBar {
  private:
   int total_;
   std::string unit_;
-  bool enabled_;
+  bool enabled_, show_rate_;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 

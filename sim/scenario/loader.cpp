@@ -207,10 +207,14 @@ Node merge_trees(const Node& parent, const Node& child, const std::string& path)
   return child;  // scalars and plain lists: the extending file wins
 }
 
+void apply_overrides(Node& tree, const std::vector<Override>& overrides) {
+  for (const auto& o : overrides) apply_override(tree, o);
+}
+
 Node load_merged_tree(const std::string& path, const std::vector<Override>& overrides) {
   std::vector<fs::path> chain;
   Node tree = load_file_tree(fs::path(path), path, chain, Mark{path, 0, 0});
-  for (const auto& o : overrides) apply_override(tree, o);
+  apply_overrides(tree, overrides);
   return tree;
 }
 

@@ -20,6 +20,9 @@ struct Override {
 /// Parses "key.path=value"; throws DiagnosticError when there is no '='.
 Override parse_override(const std::string& text);
 
+/// Applies overrides to a merged tree, in order, as `--set` does.
+void apply_overrides(Node& tree, const std::vector<Override>& overrides);
+
 /// Loads `path`, follows `extends`, merges, applies overrides; returns the merged tree (not validated).
 Node load_merged_tree(const std::string& path, const std::vector<Override>& overrides = {});
 

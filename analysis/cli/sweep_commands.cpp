@@ -1,0 +1,124 @@
+// `geosim sweep` and `geosim merge`: many runs of a scenario into one SQLite store, on this machine's
+// threads, across MPI ranks, or split into shards for cluster array jobs.
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "analysis/sweep/runner.h"
+#include "cli/command_registry.h"
+#include "cli/progress.h"
+
+namespace geosim::sweep {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+extern "C" void on_stop(int) {
+  stop_requested = true;
+}
+
+int print_refusal(const DiagnosticError& e, const char* what) {
+  for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
+  std::fprintf(stderr, "geosim %s: refused (%zu problem%s); nothing was run\n", what, e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+  return 2;
+}
+
+struct SweepOptions {
+  std::string sweep, store, shard;
+  int threads = 0;
+  bool quiet = false;
+};
+
+int sweep_command(const SweepOptions& o) {
+  SweepDef sweep;
+  try {
+    sweep = load_sweep(o.sweep);
+  } catch (const DiagnosticError& e) {
+    return print_refusal(e, "sweep");
+  }
+  const Plan plan = make_plan(sweep);
+  const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  stop_requested = false;
+  std::signal(SIGINT, on_stop);
+  std::signal(SIGTERM, on_stop);
+  std::unique_ptr<ProgressBar> bar;
+  ProgressFn progress = [&](std::int64_t done, std::int64_t total) {
+    if (!bar) bar = std::make_unique<ProgressBar>(static_cast<int>(total), "runs", progress_wanted(o.quiet), true);
+    bar->update(static_cast<int>(done));
+  };
+  SweepOutcome out;
+  int rank = 0;
+  if (launched_by_mpi()) {
+    out = run_mpi(sweep, plan, o.store, o.shard, stop_requested, progress, rank);
+    if (rank != 0) return 0;
+  } else {
+    const Evaluator probe(sweep, plan);
+    Store store = Store::for_sweep(o.store, sweep, plan, probe.start(), probe.months(), o.shard);
+    const auto todo = pending_runs(plan, store, o.shard);
+    out = run_local(sweep, plan, store, todo, stop_requested, progress);
+    out.planned = plan.runs();
+    out.already_done = plan.runs() - static_cast<std::int64_t>(todo.size());
+  }
+  if (bar) bar->finish();
+  if (!o.quiet || out.interrupted)
+    std::printf("geosim sweep: %s, %s design, %zu points x %zu replicates = %lld runs%s; %lld already stored, %lld run now (%lld failed) in %.1f s, %.2f runs/s, %d threads; store %s\n",
+                sweep.name.c_str(), sweep.method.c_str(), plan.points(), plan.replicates, static_cast<long long>(out.planned),
+                o.shard.empty() ? "" : (" (shard " + o.shard + ")").c_str(), static_cast<long long>(out.already_done), static_cast<long long>(out.ran),
+                static_cast<long long>(out.failed), out.seconds, out.seconds > 0 ? static_cast<double>(out.ran) / out.seconds : 0.0, threads, o.store.c_str());
+  if (out.interrupted) {
+    std::fprintf(stderr, "geosim sweep: interrupted; the store holds every run finished so far. Run the same command again to finish the rest.\n");
+    return 130;
+  }
+  if (out.failed > 0) std::fprintf(stderr, "geosim sweep: %lld runs failed; their errors are in the store's runs table (status 'failed')\n", static_cast<long long>(out.failed));
+  return 0;
+}
+
+// clang-format off
+const geosim::cli::Registration sweep_registration{[](CLI::App& app) -> std::function<int()> {
+  auto o = std::make_shared<SweepOptions>();
+  auto* cmd = app.add_subcommand("sweep", "Run every point of a sweep (SWEEP.yaml) into a SQLite store; rerun to resume");
+  cmd->add_option("sweep", o->sweep, "Sweep file (see docs/sweeps.md)")->required();
+  cmd->add_option("--store", o->store, "SQLite store to write (created, or resumed when it exists)")->required();
+  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->check(CLI::Range(1, 4096));
+  cmd->add_option("--shard", o->shard, "Run only shard I of N (runs with number % N == I), e.g. 0/4; join shard stores with geosim merge");
+  cmd->add_flag("--quiet", o->quiet, "No progress bar and no summary");
+  return [cmd, o]() -> int {
+    if (!*cmd) return -1;
+    try {
+      return sweep_command(*o);
+    } catch (const DiagnosticError& e) {
+      return print_refusal(e, "sweep");
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "geosim sweep: %s\n", e.what());
+      return 1;
+    }
+  };
+}};
+
+const geosim::cli::Registration merge_registration{[](CLI::App& app) -> std::function<int()> {
+  struct Options { std::string out; std::vector<std::string> inputs; };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("merge", "Join the stores of a sweep's shards into one store");
+  cmd->add_option("--out", o->out, "Store to write (created if missing)")->required();
+  cmd->add_option("stores", o->inputs, "Shard stores of the same sweep")->required();
+  return [cmd, o]() -> int {
+    if (!*cmd) return -1;
+    try {
+      const auto runs = Store::merge(o->out, o->inputs);
+      const auto info = Store::open(o->out).info();
+      std::printf("geosim merge: %s holds %lld of the sweep's %lld runs\n", o->out.c_str(), static_cast<long long>(runs), static_cast<long long>(info.planned_runs));
+      return 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "geosim merge: %s\n", e.what());
+      return 2;
+    }
+  };
+}};
+// clang-format on
+
+}  // namespace
+}  // namespace geosim::sweep

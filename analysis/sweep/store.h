@@ -1,0 +1,79 @@
+#pragma once
+// The results store of a sweep: one SQLite file (WAL) with the sweep's definition, its design points,
+// one row per finished run (parameters, seed, status, recorded numbers) and, when asked for, whole
+// series. Runs are written in batches, one transaction each, so a crash loses at most the batch in
+// flight and a rerun of the same command finishes the rest.
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/sweep/evaluate.h"
+
+struct sqlite3;
+
+namespace geosim::sweep {
+
+/// A finished run as stored.
+struct StoredRun {
+  std::int64_t run = 0;
+  std::size_t point = 0, replicate = 0;
+  std::uint64_t seed = 0;
+  bool ok = false;
+  std::string error;
+  std::vector<double> records;  // NaN where the run failed
+};
+
+/// What a store says about its sweep, enough to analyse it without the sweep file.
+struct StoreInfo {
+  std::string name, method, sequence, identity, shard;
+  std::size_t replicates = 1, samples = 0, trajectories = 0, morris_levels = 0;
+  std::uint64_t design_seed = 0;
+  Month start;
+  int months = 0;
+  std::int64_t planned_runs = 0;
+  std::vector<std::string> parameters;      // key paths
+  std::vector<std::string> records;         // record names
+  std::vector<std::string> series;          // "metric@scope" of each series request
+  analysis::Design unit;                    // design points in [0, 1]
+  std::vector<std::vector<double>> numbers; // per point, per parameter (NaN for non-numeric levels)
+};
+
+/// An open store.
+class Store {
+ public:
+  /// Opens `path` for `sweep`, creating it if needed. An existing store must come from the same sweep
+  /// (same identity) and the same shard ("" for a whole sweep, "i/n" for a shard).
+  static Store for_sweep(const std::string& path, const SweepDef& sweep, const Plan& plan, Month start, int months, const std::string& shard);
+  /// Opens an existing store for reading.
+  static Store open(const std::string& path);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const StoreInfo& info() const { return info_; }
+  /// Run numbers that have a row (finished, successfully or not).
+  std::set<std::int64_t> finished_runs() const;
+  /// Writes a batch of results in one transaction.
+  void write(const std::vector<RunResult>& batch, const Plan& plan, const SweepDef& sweep);
+  /// Every run row, in run order.
+  std::vector<StoredRun> runs() const;
+  /// Series request `request` of every successful run: run numbers and their monthly values.
+  std::vector<std::pair<std::int64_t, std::vector<double>>> series(std::size_t request) const;
+  /// All stored results as canonical text (no timestamps or shard labels): two stores with the same
+  /// rows give the same text, whatever order the rows were written in.
+  std::string dump() const;
+  /// Joins shard stores into `out` (created if missing); refuses stores of another sweep and runs
+  /// stored twice with different results. Returns the number of runs in `out`.
+  static std::int64_t merge(const std::string& out, const std::vector<std::string>& inputs);
+
+ private:
+  explicit Store(sqlite3* db);
+  void load_info();
+  sqlite3* db_ = nullptr;
+  StoreInfo info_;
+};
+
+}  // namespace geosim::sweep

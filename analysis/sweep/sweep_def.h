@@ -1,0 +1,79 @@
+#pragma once
+// A sweep: a base scenario, the parameters to vary and how (the design), replicates and their
+// seeds, and what to record from each run. Read from SWEEP.yaml with the scenario loader's strictness.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/sensitivity/designs.h"
+#include "core/month.h"
+#include "scenario/loader.h"
+
+namespace geosim::sweep {
+
+/// How a parameter's values are drawn from the unit interval.
+enum class Distribution { levels, uniform, log_uniform, normal, triangular };
+
+/// One varied scenario key.
+struct Parameter {
+  std::string path;  // as for --set: "behaviour.bass_q", "labs.deepseek.open"
+  Mark mark;
+  Distribution distribution = Distribution::uniform;
+  std::vector<std::string> levels;  // levels: YAML text of each value, in order
+  double a = 0, b = 0, c = 0;       // uniform/log_uniform: low, high; normal: mean, sd; triangular: low, mode, high
+  double key_min = 0, key_max = 0;  // the scenario key's declared range (normal draws are clipped to it)
+  bool integer = false;             // the key holds whole numbers: values are rounded
+  bool numeric = true;              // values are numbers (false for levels such as true/false)
+
+  /// The value for a coordinate u in [0, 1] (levels: the level u selects), as YAML text.
+  std::string value_text(double u) const;
+  /// The same as a number (NaN for non-numeric levels).
+  double value(double u) const;
+};
+
+/// One number recorded from each run: a metric of a scope at a month, or its mean over a window.
+struct Record {
+  std::string name;    // column name in the store
+  std::string metric;  // e.g. "open_share"
+  std::string scope;   // "world", "nation:CN", ...
+  Month from, to;      // from == to: the value at that month
+  Mark mark;
+};
+
+/// A whole series stored for every run.
+struct SeriesRequest {
+  std::string metric, scope;
+  Mark mark;
+};
+
+/// A loaded, checked sweep.
+struct SweepDef {
+  std::string name;
+  std::string file;                 // the sweep file as given
+  std::string base;                 // the base scenario's path (resolved against the sweep file)
+  std::vector<Override> fixed;      // `set:` overrides applied to every run
+  std::string method = "grid";      // grid, lhs, sobol, saltelli, morris
+  std::size_t samples = 0;          // lhs and sobol: points; saltelli: base points
+  std::size_t trajectories = 0;     // morris
+  std::size_t morris_levels = 4;    // morris grid levels
+  analysis::Sequence sequence = analysis::Sequence::sobol_scrambled;
+  std::uint64_t design_seed = 1;
+  std::vector<Parameter> parameters;
+  std::size_t replicates = 1;
+  bool common_seeds = true;  // replicate r runs with seed base + r at every point (else a seed per run)
+  std::uint64_t seed_base = 1;
+  std::vector<Record> records;
+  std::vector<SeriesRequest> series;
+  std::string identity;  // hash of everything that decides the results: the store checks it on resume
+};
+
+/// Loads and checks a sweep file; throws DiagnosticError listing every problem (file:line:col).
+SweepDef load_sweep(const std::string& path);
+
+/// The keys a sweep file may hold, with their meaning (for errors and docs/sweeps.md).
+struct SweepKey {
+  std::string path, meaning;
+};
+const std::vector<SweepKey>& sweep_keys();
+
+}  // namespace geosim::sweep
