@@ -13,7 +13,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <filesystem>
+
 #include "analysis/sensitivity/indices.h"
+#include "analysis/sweep/summary.h"
 #include "cli/command_registry.h"
 
 namespace geosim::analysis {
@@ -206,17 +209,43 @@ const geosim::cli::Registration design_registration{[](CLI::App& app) -> std::fu
   };
 }};
 
+int analyze_store(const std::string& path, const std::string& out_dir, std::size_t resamples, std::uint64_t seed) {
+  const sweep::Summary summary = sweep::summarize(sweep::Store::open(path), resamples, seed);
+  const std::string points = sweep::points_csv(summary), sensitivity = sweep::sensitivity_csv(summary);
+  if (out_dir.empty()) {
+    std::printf("# points: ensemble statistics per design point\n%s\n# sensitivity\n%s", points.c_str(), sensitivity.c_str());
+  } else {
+    std::filesystem::create_directories(out_dir);
+    for (const auto& [name, text] : {std::pair{"points.csv", &points}, std::pair{"sensitivity.csv", &sensitivity}}) {
+      std::ofstream f(std::filesystem::path(out_dir) / name, std::ios::binary);
+      f << *text;
+      if (!f) throw std::runtime_error("cannot write " + (std::filesystem::path(out_dir) / name).string());
+    }
+    std::printf("geosim analyze: %s: %lld runs ok, %lld failed, %zu points; wrote points.csv and sensitivity.csv to %s\n", path.c_str(),
+                static_cast<long long>(summary.runs_ok), static_cast<long long>(summary.runs_failed), summary.points.size(), out_dir.c_str());
+  }
+  if (!summary.note.empty()) std::fprintf(stderr, "geosim analyze: %s\n", summary.note.c_str());
+  return 0;
+}
+
 const geosim::cli::Registration analyze_registration{[](CLI::App& app) -> std::function<int()> {
-  struct Options { std::string design, outputs; std::size_t resamples = 200; std::uint64_t seed = 1; };
+  struct Options { std::string store, out, design, outputs; std::size_t resamples = 200; std::uint64_t seed = 1; };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("analyze", "Sensitivity indices from a design and its outputs: Sobol (with 95% bootstrap intervals) or Morris");
-  cmd->add_option("--design", o->design, "Design CSV written by geosim design")->required();
-  cmd->add_option("--outputs", o->outputs, "Outputs, one number per line in design row order (a header line is allowed)")->required();
+  auto* cmd = app.add_subcommand("analyze", "Analyse a sweep store (ensembles per point, Sobol or Morris indices, regression), or a design and its outputs");
+  cmd->add_option("store", o->store, "Sweep store written by geosim sweep");
+  cmd->add_option("--out", o->out, "With a store: folder for points.csv and sensitivity.csv (default: print them)");
+  cmd->add_option("--design", o->design, "Design CSV written by geosim design (with --outputs, instead of a store)");
+  cmd->add_option("--outputs", o->outputs, "Outputs, one number per line in design row order (a header line is allowed)");
   cmd->add_option("--resamples", o->resamples, "Bootstrap resamples for Sobol intervals");
   cmd->add_option("--seed", o->seed, "Seed of the bootstrap");
   return [cmd, o]() -> int {
     if (!*cmd) return -1;
     try {
+      if (!o->store.empty()) {
+        if (!o->design.empty() || !o->outputs.empty()) throw std::invalid_argument("give a store, or --design with --outputs, not both");
+        return analyze_store(o->store, o->out, o->resamples, o->seed);
+      }
+      if (o->design.empty() || o->outputs.empty()) throw std::invalid_argument("give a sweep store, or --design D.csv with --outputs Y.csv");
       const DesignFile f = read_design(o->design);
       const std::vector<double> y = read_outputs(o->outputs);
       if (y.size() != f.unit.rows)

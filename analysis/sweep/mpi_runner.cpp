@@ -17,18 +17,16 @@
 namespace geosim::sweep {
 
 bool launched_by_mpi() {
-#ifdef GEOSIM_MPI
   // Open MPI's mpirun sets these; a plain `geosim sweep` never initializes MPI at all.
   return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr;
-#else
-  return false;
-#endif
 }
 
 #ifndef GEOSIM_MPI
 SweepOutcome run_mpi(const SweepDef&, const Plan&, const std::string&, const std::string&, const std::atomic<bool>&, const ProgressFn&, int& rank) {
-  rank = 0;
-  throw std::runtime_error("this geosim was built without MPI (install libopenmpi-dev and rebuild)");
+  // Every rank would otherwise run the whole sweep into the same store.
+  const char* r = std::getenv("OMPI_COMM_WORLD_RANK");
+  rank = r ? std::atoi(r) : 0;
+  throw std::runtime_error("started by mpirun, but this geosim was built without MPI (install libopenmpi-dev and rebuild)");
 }
 #else
 namespace {

@@ -29,7 +29,7 @@ std::vector<std::int64_t> pending_runs(const Plan& plan, const Store& store, con
 SweepOutcome run_local(const SweepDef& sweep, const Plan& plan, Store& store, const std::vector<std::int64_t>& todo, const std::atomic<bool>& stop,
                        const ProgressFn& progress);
 
-/// Whether this process was started by mpirun (and geosim was built with MPI).
+/// Whether this process was started by mpirun.
 bool launched_by_mpi();
 
 /// MPI sweep: rank 0 owns the store and hands runs one by one to the other ranks as they ask for

@@ -1,0 +1,33 @@
+// `geosim report STORE --out DIR`: the Markdown report and SVG figures of a sweep store.
+#include <cstdio>
+#include <memory>
+
+#include "analysis/report/report.h"
+#include "cli/command_registry.h"
+
+namespace geosim::report {
+namespace {
+
+const geosim::cli::Registration report_registration{[](CLI::App& app) -> std::function<int()> {
+  struct Options {
+    std::string store, out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("report", "Write a Markdown report with SVG figures of a sweep store");
+  cmd->add_option("store", o->store, "Sweep store written by geosim sweep")->required();
+  cmd->add_option("--out", o->out, "Folder for report.md and figures/")->required();
+  return [cmd, o]() -> int {
+    if (!*cmd) return -1;
+    try {
+      const auto files = write_report(o->store, o->out);
+      std::printf("geosim report: wrote %s and %zu figures\n", files.front().c_str(), files.size() - 1);
+      return 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "geosim report: %s\n", e.what());
+      return 2;
+    }
+  };
+}};
+
+}  // namespace
+}  // namespace geosim::report

@@ -1,0 +1,158 @@
+#include "analysis/report/report.h"
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "analysis/report/figures.h"
+#include "analysis/sweep/summary.h"
+
+namespace geosim::report {
+namespace {
+namespace fs = std::filesystem;
+
+std::string num(double v, int digits = 4) {
+  if (std::isnan(v)) return "–";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+  return buf;
+}
+
+/// A file name from a record or series name: letters, digits, '-', '_' and '.'.
+std::string file_safe(const std::string& name) {
+  std::string out;
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '-';
+  return out;
+}
+
+void sensitivity_section(const sweep::Summary& s, std::size_t r, const fs::path& figures, std::string& md, std::vector<std::string>& written) {
+  const auto& info = s.info;
+  const std::string& rec = info.records[r];
+  md += "| parameter | SRC |";
+  std::string rule = "|---|---|";
+  if (!s.sobol.empty()) md += " S1 (95% interval) | ST (95% interval) |", rule += "---|---|";
+  if (!s.morris.empty()) md += " μ* ± half-width | σ |", rule += "---|---|";
+  md += "\n" + rule + "\n";
+  for (std::size_t i = 0; i < info.parameters.size(); ++i) {
+    md += "| `" + info.parameters[i] + "` | " + num(s.regression[r].src[i], 3) + " |";
+    if (!s.sobol.empty()) {
+      const auto& f = s.sobol[r].first[i];
+      const auto& t = s.sobol[r].total[i];
+      md.append(" ").append(num(f.value, 3)).append(" (").append(num(f.low, 3)).append(", ").append(num(f.high, 3)).append(") | ");
+      md.append(num(t.value, 3)).append(" (").append(num(t.low, 3)).append(", ").append(num(t.high, 3)).append(") |");
+    }
+    if (!s.morris.empty()) {
+      const auto& m = s.morris[r];
+      md.append(" ").append(num(m.mu_star[i], 3)).append(" ± ").append(num(m.mu_star_half_width[i], 2)).append(" | ").append(num(m.sigma[i], 3)).append(" |");
+    }
+    md += "\n";
+  }
+  md += "\nR² of the linear regression on the point means: " + num(s.regression[r].r_squared, 3) + ".\n\n";
+
+  std::vector<BarSeries> bars;
+  std::string what;
+  if (!s.sobol.empty()) {
+    BarSeries first{"S1", {}, {}, {}}, total{"ST", {}, {}, {}};
+    for (const auto& e : s.sobol[r].first) first.value.push_back(e.value), first.low.push_back(e.low), first.high.push_back(e.high);
+    for (const auto& e : s.sobol[r].total) total.value.push_back(e.value), total.low.push_back(e.low), total.high.push_back(e.high);
+    bars = {first, total};
+    what = "Sobol indices (95% bootstrap intervals)";
+  } else if (!s.morris.empty()) {
+    BarSeries mu{"mu*", {}, {}, {}}, sigma{"sigma", {}, {}, {}};
+    const auto& m = s.morris[r];
+    for (std::size_t i = 0; i < m.mu_star.size(); ++i) {
+      mu.value.push_back(m.mu_star[i]), mu.low.push_back(m.mu_star[i] - m.mu_star_half_width[i]), mu.high.push_back(m.mu_star[i] + m.mu_star_half_width[i]);
+      sigma.value.push_back(m.sigma[i]);
+    }
+    bars = {mu, sigma};
+    what = "Morris mu* (95% interval) and sigma";
+  } else {
+    bars = {BarSeries{"SRC", s.regression[r].src, {}, {}}};
+    what = "standardized regression coefficients";
+  }
+  const std::string name = "sensitivity-" + file_safe(rec) + ".svg";
+  bar_figure((figures / name).string(), rec + ": " + what, "index", info.parameters, bars);
+  written.push_back((figures / name).string());
+  md += "![" + rec + ": " + what + "](figures/" + name + ")\n\n";
+}
+
+}  // namespace
+
+std::vector<std::string> write_report(const std::string& store_path, const std::string& out_dir) {
+  const sweep::Store store = sweep::Store::open(store_path);
+  const sweep::Summary s = sweep::summarize(store);
+  const auto& info = s.info;
+  const fs::path dir(out_dir), figures = dir / "figures";
+  fs::create_directories(figures);
+  std::vector<std::string> written;
+
+  std::string md = "# Sweep report: " + info.name + "\n\n";
+  md += "Written by `geosim report " + store_path + "`. Design: **" + info.method + "**";
+  if (info.method == "saltelli" || info.method == "sobol") md += " (" + info.sequence + " sequence)";
+  md += ", " + std::to_string(info.unit.rows) + " points × " + std::to_string(info.replicates) + " replicates = " + std::to_string(info.planned_runs) +
+        " runs planned; " + std::to_string(s.runs_ok) + " succeeded, " + std::to_string(s.runs_failed) + " failed, " +
+        std::to_string(info.planned_runs - s.runs_ok - s.runs_failed) + " not run yet. Simulated " + info.start.str() + " to " +
+        (info.start + (info.months - 1)).str() + ". Store identity " + info.identity + ".\n\n";
+  if (!s.note.empty()) md += "> " + s.note + ".\n\n";
+  md += "Parameters: ";
+  for (std::size_t i = 0; i < info.parameters.size(); ++i) md += (i ? ", `" : "`") + info.parameters[i] + "`";
+  md += ".\n\nPoints show each design point's ensemble mean; bars span its 5th to 95th percentile over replicates. "
+        "SRC: standardized regression coefficient of the point means on the parameters.\n\n";
+
+  for (std::size_t r = 0; r < info.records.size(); ++r) {
+    const std::string& rec = info.records[r];
+    md += "## " + rec + "\n\n";
+    std::vector<ScatterPanel> panels;
+    for (std::size_t i = 0; i < info.parameters.size(); ++i) {
+      ScatterPanel p;
+      p.x_label = info.parameters[i];
+      for (std::size_t pt = 0; pt < s.points.size(); ++pt) {
+        p.x.push_back(info.numbers[pt][i]);
+        p.y.push_back(s.points[pt][r].mean);
+        p.y_low.push_back(s.points[pt][r].p05);
+        p.y_high.push_back(s.points[pt][r].p95);
+      }
+      bool numeric = false;
+      for (double x : p.x) numeric = numeric || std::isfinite(x);
+      if (numeric) panels.push_back(std::move(p));
+    }
+    if (!panels.empty()) {
+      const std::string name = "outcome-" + file_safe(rec) + ".svg";
+      scatter_figure((figures / name).string(), rec + " against each parameter", rec, panels);
+      written.push_back((figures / name).string());
+      md += "![" + rec + " against each parameter](figures/" + name + ")\n\n";
+    }
+    sensitivity_section(s, r, figures, md, written);
+  }
+
+  for (std::size_t q = 0; q < info.series.size(); ++q) {
+    const auto runs = store.series(q);
+    if (runs.empty()) continue;
+    const std::size_t months = runs.front().second.size();
+    std::vector<double> mean(months), low(months), high(months);
+    for (std::size_t m = 0; m < months; ++m) {
+      std::vector<double> values;
+      for (const auto& [run, v] : runs)
+        if (m < v.size()) values.push_back(v[m]);
+      const sweep::Ensemble e = sweep::ensemble(values);
+      mean[m] = e.mean, low[m] = std::isnan(e.p05) ? e.mean : e.p05, high[m] = std::isnan(e.p95) ? e.mean : e.p95;
+    }
+    const std::string name = "series-" + file_safe(info.series[q]) + ".svg";
+    band_figure((figures / name).string(), info.series[q] + ": mean and 5-95% band over " + std::to_string(runs.size()) + " runs", info.series[q],
+                info.start.index, mean, low, high);
+    written.push_back((figures / name).string());
+    md += "## Series " + info.series[q] + "\n\nMean over all " + std::to_string(runs.size()) + " successful runs, with the band from the 5th to the 95th percentile: last month " +
+          num(mean.back()) + " (" + num(low.back()) + " to " + num(high.back()) + ").\n\n![" + info.series[q] + "](figures/" + name + ")\n\n";
+  }
+
+  const fs::path md_path = dir / "report.md";
+  std::ofstream out(md_path, std::ios::binary);
+  out << md;
+  if (!out) throw std::runtime_error("cannot write " + md_path.string());
+  written.insert(written.begin(), md_path.string());
+  return written;
+}
+
+}  // namespace geosim::report
