@@ -8,10 +8,6 @@
 namespace geosim::sweep {
 namespace {
 
-std::string base_name(const SweepDef& s) {
-  return std::filesystem::path(s.base).stem().string();
-}
-
 /// The scenario of a point given by one value per parameter, with a seed.
 ScenarioDef scenario_for(const SweepDef& s, const Node& base, const std::vector<std::string>& values, std::uint64_t seed) {
   Node tree = base;
@@ -20,7 +16,7 @@ ScenarioDef scenario_for(const SweepDef& s, const Node& base, const std::vector<
     overrides.push_back(Override{s.parameters[i].path, values[i], s.parameters[i].mark.str() + " (" + s.parameters[i].path + " = " + values[i] + ")"});
   overrides.push_back(Override{"seed", std::to_string(seed), "the sweep's seed rule"});
   apply_overrides(tree, overrides);
-  return build_scenario(tree, base_name(s));
+  return build_run_scenario(s, tree);
 }
 
 /// Index of (scope, metric) in a world's output rows, or -1.
@@ -33,7 +29,7 @@ long find_row(const std::vector<OutputRow>& rows, const std::string& scope, cons
 }  // namespace
 
 Evaluator::Evaluator(const SweepDef& sweep, const Plan& plan) : sweep_(sweep), plan_(plan), base_(load_merged_tree(sweep.base, sweep.fixed)) {
-  const ScenarioDef def = build_scenario(base_, base_name(sweep));
+  const ScenarioDef def = build_run_scenario(sweep, base_);
   start_ = def.start;
   months_ = def.months;
 }

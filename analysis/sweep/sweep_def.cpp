@@ -22,6 +22,7 @@ const std::vector<SweepKey>& sweep_keys() {
       {"name", "Name of the sweep (text; default: the file's name)"},
       {"base", "The base scenario file, relative to the sweep file (required)"},
       {"set", "Map of scenario key paths to values applied to every run, as `geosim run --set`"},
+      {"months", "Simulate only this many months, as `geosim run --months` (events after the end are dropped)"},
       {"design.method", "grid, lhs, sobol, saltelli or morris (default grid)"},
       {"design.samples", "lhs and sobol: number of points; saltelli: number of base points N (runs N (k + 2))"},
       {"design.trajectories", "morris: number of trajectories r (points r (k + 1))"},
@@ -325,7 +326,7 @@ double Parameter::value(double u) const {
       auto r = std::from_chars(t.data() + (t.size() > 1 && t[0] == '+' ? 1 : 0), t.data() + t.size(), x);
       return r.ec == std::errc{} && r.ptr == t.data() + t.size() ? x : std::nan("");
     }
-    case Distribution::uniform: v = a + u * (b - a); break;
+    case Distribution::uniform: v = a * (1 - u) + b * u; break;  // exact at both ends
     case Distribution::log_uniform: v = std::exp(std::log(a) + u * (std::log(b) - std::log(a))); break;
     case Distribution::normal:
       v = std::clamp(a + b * normal_quantile(std::clamp(u, 1e-12, 1 - 1e-12)), key_min, key_max);
@@ -345,6 +346,12 @@ std::string Parameter::value_text(double u) const {
   return shortest(value(u));
 }
 
+ScenarioDef build_run_scenario(const SweepDef& sweep, const Node& tree) {
+  ScenarioDef def = build_scenario(tree, fs::path(sweep.base).stem().string());
+  if (sweep.months > 0) set_horizon(def, sweep.months);
+  return def;
+}
+
 SweepDef load_sweep(const std::string& path) {
   const Node root = parse_yaml_file(path, path);
   Problems p;
@@ -362,6 +369,7 @@ SweepDef load_sweep(const std::string& path) {
     if (!set->is_map()) p.add(set->mark, "set: expected a map of scenario key paths to values");
     for (const auto& e : set->map) s.fixed.push_back(Override{e.key, yaml_text(e.value), e.key_mark.str()});
   }
+  if (const Node* m = root.find("months")) s.months = static_cast<int>(whole_at(*m, "months", 1, 1200, p));
   if (const Node* design = root.find("design")) {
     if (!design->is_map()) p.add(design->mark, "design: expected a map");
     check_keys(*design, "design.", p);
@@ -417,7 +425,7 @@ SweepDef load_sweep(const std::string& path) {
   bool base_ok = false;
   if (p.list.empty()) {
     try {
-      base_def = build_scenario(load_merged_tree(s.base, s.fixed), fs::path(s.base).stem().string());
+      base_def = build_run_scenario(s, load_merged_tree(s.base, s.fixed));
       base_ok = true;
     } catch (const DiagnosticError& e) {
       for (const auto& d : e.diagnostics()) p.list.push_back(d);

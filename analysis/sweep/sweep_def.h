@@ -52,6 +52,7 @@ struct SweepDef {
   std::string file;                 // the sweep file as given
   std::string base;                 // the base scenario's path (resolved against the sweep file)
   std::vector<Override> fixed;      // `set:` overrides applied to every run
+  int months = 0;                   // > 0: simulate only this many months, as `geosim run --months`
   std::string method = "grid";      // grid, lhs, sobol, saltelli, morris
   std::size_t samples = 0;          // lhs and sobol: points; saltelli: base points
   std::size_t trajectories = 0;     // morris
@@ -66,6 +67,10 @@ struct SweepDef {
   std::vector<SeriesRequest> series;
   std::string identity;  // hash of everything that decides the results: the store checks it on resume
 };
+
+/// The scenario of one run: the merged base tree (with its overrides applied) built and cut to the
+/// sweep's `months`. Throws DiagnosticError when the scenario is refused.
+ScenarioDef build_run_scenario(const SweepDef& sweep, const Node& tree);
 
 /// Loads and checks a sweep file; throws DiagnosticError listing every problem (file:line:col).
 SweepDef load_sweep(const std::string& path);

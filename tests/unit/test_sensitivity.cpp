@@ -35,17 +35,21 @@ TEST_CASE("Sobol indices of the Ishigami function lie within their bootstrap int
   CHECK(first[0] == doctest::Approx(0.3139).epsilon(0.001));
   CHECK(total[2] == doctest::Approx(0.2437).epsilon(0.001));
 
-  const auto design = geosim::analysis::saltelli(20000, 3, 42);
-  CHECK(design.rows == 20000 * 5);
+  using geosim::analysis::Sequence;
+  for (Sequence seq : {Sequence::sobol_scrambled, Sequence::sobol, Sequence::random}) {
+  const auto design = geosim::analysis::saltelli(seq == Sequence::random ? 20000 : 16384, 3, 42, seq);
+  CHECK(design.rows == (seq == Sequence::random ? 20000 : 16384) * 5);
   const auto s = geosim::analysis::sobol_indices(design, evaluate(design), 200, 7);
   for (int i = 0; i < 3; ++i) {
-    INFO("parameter " << i + 1);
+    INFO(geosim::analysis::sequence_name(seq) << ", parameter " << i + 1 << ": S1 " << s.first[i].value << " [" << s.first[i].low << ", "
+         << s.first[i].high << "], ST " << s.total[i].value << " [" << s.total[i].low << ", " << s.total[i].high << "]");
     CHECK(s.first[i].low <= first[i]);
     CHECK(first[i] <= s.first[i].high);
     CHECK(s.total[i].low <= total[i]);
     CHECK(total[i] <= s.total[i].high);
     CHECK(s.first[i].high - s.first[i].low < 0.1);  // the interval is informative, not just wide
     CHECK(s.total[i].high - s.total[i].low < 0.1);
+  }
   }
 }
 

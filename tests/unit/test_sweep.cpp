@@ -1,0 +1,215 @@
+// Sweeps: the Sobol sequence and the other designs, the sweep file's refusals, plans and seeds, and
+// the ensemble and regression summaries of a store.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "analysis/sensitivity/designs.h"
+#include "analysis/sensitivity/sobol_sequence.h"
+#include "analysis/sweep/plan.h"
+#include "analysis/sweep/summary.h"
+
+namespace fs = std::filesystem;
+using geosim::analysis::SobolSequence;
+
+namespace {
+
+/// Writes a sweep file next to nothing else and returns its path; the base is the project's baseline.
+std::string sweep_file(const std::string& name, const std::string& body) {
+  const fs::path dir = fs::temp_directory_path() / "geosim-sweep-tests";
+  fs::create_directories(dir);
+  const fs::path p = dir / (name + ".yaml");
+  std::ofstream(p) << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nset:\n  population.adopters: 400\nmonths: 12\n" << body;
+  return p.string();
+}
+
+const std::string ok_body = R"(design:
+  method: lhs
+  samples: 8
+parameters:
+  - path: behaviour.bass_q
+    range: [0.1, 0.6]
+record:
+  - metric: adoption
+)";
+
+/// The first diagnostic of a refused sweep.
+geosim::Diagnostic refusal(const std::string& name, const std::string& body) {
+  try {
+    geosim::sweep::load_sweep(sweep_file(name, body));
+  } catch (const geosim::DiagnosticError& e) {
+    REQUIRE(!e.diagnostics().empty());
+    return e.diagnostics().front();
+  }
+  FAIL("the sweep was accepted");
+  return {};
+}
+
+bool has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the Sobol table's polynomials are primitive, and primitivity is decided correctly") {
+  for (std::size_t d = 2; d <= SobolSequence::max_dims; ++d) {
+    INFO("dimension " << d);
+    CHECK(geosim::analysis::is_primitive_polynomial(geosim::analysis::sobol_polynomial(d)));
+  }
+  CHECK(geosim::analysis::is_primitive_polynomial(0b10011));   // x^4 + x + 1
+  CHECK_FALSE(geosim::analysis::is_primitive_polynomial(0b10101));  // x^4 + x^2 + 1 = (x^2 + x + 1)^2
+  CHECK_FALSE(geosim::analysis::is_primitive_polynomial(0b11111));  // x^4+x^3+x^2+x+1: irreducible, order 5, not 15
+  CHECK_FALSE(geosim::analysis::is_primitive_polynomial(0b1001));   // x^3 + 1 = (x + 1)(x^2 + x + 1)
+}
+
+TEST_CASE("the Sobol sequence starts as published and stratifies every dimension") {
+  const SobolSequence plain(SobolSequence::max_dims, false, 0);
+  double p[SobolSequence::max_dims];
+  plain.point(1, p);
+  CHECK(p[0] == 0.5);
+  CHECK(p[1] == 0.5);
+  plain.point(2, p);
+  CHECK(p[0] == 0.25);
+  CHECK(p[1] == 0.75);
+  plain.point(3, p);
+  CHECK(p[0] == 0.75);
+  CHECK(p[1] == 0.25);
+  for (bool scrambled : {false, true}) {
+    const SobolSequence seq(SobolSequence::max_dims, scrambled, 99);
+    const int m = 10, n = 1 << m;
+    std::vector<std::vector<int>> count(SobolSequence::max_dims, std::vector<int>(n));
+    for (int i = 0; i < n; ++i) {
+      seq.point(static_cast<std::uint64_t>(i), p);
+      for (std::size_t d = 0; d < SobolSequence::max_dims; ++d) count[d][static_cast<int>(p[d] * n)]++;
+    }
+    for (std::size_t d = 0; d < SobolSequence::max_dims; ++d) {
+      INFO("dimension " << d + 1 << (scrambled ? ", scrambled" : ""));
+      CHECK(std::all_of(count[d].begin(), count[d].end(), [](int c) { return c == 1; }));
+    }
+  }
+}
+
+TEST_CASE("the first two Sobol dimensions form a (0, m, 2)-net, scrambled or not") {
+  // Every dyadic box of area 2^-m holds exactly one of the first 2^m points.
+  for (bool scrambled : {false, true}) {
+    const SobolSequence seq(2, scrambled, 5);
+    const int m = 8, n = 1 << m;
+    for (int a = 0; a <= m; ++a) {
+      const int nx = 1 << a, ny = 1 << (m - a);
+      std::vector<int> boxes(static_cast<std::size_t>(n));
+      double p[2];
+      for (int i = 0; i < n; ++i) {
+        seq.point(static_cast<std::uint64_t>(i), p);
+        boxes[static_cast<std::size_t>(static_cast<int>(p[0] * nx) * ny + static_cast<int>(p[1] * ny))]++;
+      }
+      INFO("boxes " << nx << " x " << ny << (scrambled ? ", scrambled" : ""));
+      CHECK(std::all_of(boxes.begin(), boxes.end(), [](int c) { return c == 1; }));
+    }
+  }
+}
+
+TEST_CASE("a Latin hypercube puts one point in each stratum of every column") {
+  const auto d = geosim::analysis::latin_hypercube(97, 5, 3);
+  for (std::size_t k = 0; k < 5; ++k) {
+    std::set<int> strata;
+    for (std::size_t r = 0; r < d.rows; ++r) strata.insert(static_cast<int>(d.at(r, k) * 97));
+    CHECK(strata.size() == 97);
+  }
+  CHECK(geosim::analysis::latin_hypercube(97, 5, 3).values == d.values);
+  CHECK(geosim::analysis::latin_hypercube(97, 5, 4).values != d.values);
+}
+
+TEST_CASE("a valid sweep loads, and its plan and seeds follow the documented rules") {
+  const auto s = geosim::sweep::load_sweep(sweep_file("grid", R"(design:
+  method: grid
+parameters:
+  - path: behaviour.bass_q
+    range: [0.1, 0.5]
+    count: 3
+  - path: labs.deepseek.open
+    levels: [true, false]
+replicates: 2
+seeds: {rule: common, base: 10}
+record:
+  - {metric: adoption, mean: [2023-06, 2023-12]}
+)"));
+  CHECK(s.records.front().name == "adoption@2023-06..2023-12");
+  const auto plan = geosim::sweep::make_plan(s);
+  REQUIRE(plan.points() == 6);
+  CHECK(plan.runs() == 12);
+  // The first parameter varies slowest.
+  CHECK(plan.values[0] == std::vector<std::string>{"0.1", "true"});
+  CHECK(plan.values[1] == std::vector<std::string>{"0.1", "false"});
+  CHECK(plan.values[2] == std::vector<std::string>{"0.3", "true"});
+  CHECK(plan.values[5] == std::vector<std::string>{"0.5", "false"});
+  CHECK(std::isnan(plan.numbers[0][1]));
+  // Common seeds: replicate r of every point runs with base + r.
+  CHECK(geosim::sweep::run_key(s, plan, 0).seed == 10);
+  CHECK(geosim::sweep::run_key(s, plan, 1).seed == 11);
+  CHECK(geosim::sweep::run_key(s, plan, 7).seed == 11);
+  CHECK(geosim::sweep::run_key(s, plan, 7).point == 3);
+  CHECK_THROWS(geosim::sweep::run_key(s, plan, 12));
+}
+
+TEST_CASE("distributions map the unit interval as documented") {
+  geosim::sweep::Parameter p;
+  p.distribution = geosim::sweep::Distribution::log_uniform, p.a = 0.01, p.b = 1;
+  CHECK(p.value(0.5) == doctest::Approx(0.1));
+  p.distribution = geosim::sweep::Distribution::normal, p.a = 2, p.b = 0.5, p.key_min = 0, p.key_max = 10;
+  CHECK(p.value(0.5) == doctest::Approx(2).epsilon(1e-9));
+  CHECK(p.value(0.975) == doctest::Approx(2 + 0.5 * 1.959964).epsilon(1e-6));
+  CHECK(p.value(1e-9) >= 0);  // clipped to the key's range
+  p.distribution = geosim::sweep::Distribution::triangular, p.a = 0, p.c = 1, p.b = 4;
+  CHECK(p.value(0.25) == doctest::Approx(1));  // the mode sits at F = (c - a) / (b - a)
+  p.distribution = geosim::sweep::Distribution::uniform, p.a = 1, p.b = 9, p.integer = true;
+  CHECK(p.value(0.3) == 3);  // 3.4 rounded for a whole-number key
+}
+
+TEST_CASE("sweep files are refused with file, line and what was expected") {
+  auto d = refusal("unknown", ok_body + "replicate: 3\n");
+  CHECK(d.mark.line == 13);
+  CHECK(has(d.message, "unknown sweep key 'replicate'"));
+  CHECK(has(d.message, "did you mean 'replicates'"));
+  d = refusal("method", "design:\n  method: latin\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.6]}\nrecord:\n  - metric: adoption\n");
+  CHECK(has(d.message, "expected grid, lhs, sobol, saltelli or morris"));
+  d = refusal("levels-lhs", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: behaviour.bass_q, levels: [0.1, 0.2]}\nrecord:\n  - metric: adoption\n");
+  CHECK(has(d.message, "levels are for the grid design"));
+  d = refusal("out-of-range", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 70]}\nrecord:\n  - metric: adoption\n");
+  CHECK(has(d.message, "leave the key's range"));
+  d = refusal("not-a-key", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: behaviour.bass_qq, range: [0.1, 0.2]}\nrecord:\n  - metric: adoption\n");
+  CHECK(has(d.message, "not a scenario key path"));
+  CHECK(has(d.message, "behaviour.bass_q"));
+  d = refusal("no-agent", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: labs.deepsek.capability, range: [1, 2]}\nrecord:\n  - metric: adoption\n");
+  CHECK(has(d.message, "no entry with id 'deepsek' in labs"));
+  d = refusal("boolean-range", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: labs.deepseek.open, range: [0, 1]}\nrecord:\n  - metric: adoption\n");
+  CHECK(has(d.message, "give it levels"));
+  d = refusal("metric", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.2]}\nrecord:\n  - metric: adoptoin\n");
+  CHECK(d.mark.line == 9);
+  CHECK(has(d.message, "did you mean 'adoption'"));
+  d = refusal("scope", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.2]}\nrecord:\n  - {metric: adoption, scope: nation:XX}\n");
+  CHECK(has(d.message, "no scope 'nation:XX'"));
+  d = refusal("month", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.2]}\nrecord:\n  - {metric: adoption, at: 2030-01}\n");
+  CHECK(has(d.message, "outside the simulated period 2023-01 to 2023-12"));
+  d = refusal("samples", "design: {method: saltelli}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.2]}\nrecord:\n  - metric: adoption\n");
+  CHECK(has(d.message, "design.samples is required"));
+  d = refusal("twice", "design: {method: lhs, samples: 4}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.2]}\n  - {path: behaviour.bass_q, range: [0.1, 0.3]}\nrecord:\n  - metric: adoption\n");
+  CHECK(has(d.message, "varied twice"));
+  CHECK_THROWS_AS(geosim::sweep::load_sweep("/nonexistent/sweep.yaml"), geosim::DiagnosticError);
+}
+
+TEST_CASE("ensemble statistics and regression coefficients have their textbook values") {
+  std::vector<double> v;
+  for (int i = 1; i <= 20; ++i) v.push_back(i);
+  const auto e = geosim::sweep::ensemble(v);
+  CHECK(e.n == 20);
+  CHECK(e.mean == doctest::Approx(10.5));
+  CHECK(e.sd == doctest::Approx(std::sqrt(35.0)));
+  CHECK(e.p05 == doctest::Approx(1.95));
+  CHECK(e.p95 == doctest::Approx(19.05));
+  CHECK(std::isnan(geosim::sweep::ensemble({3.0}).sd));
+  CHECK(geosim::sweep::ensemble({}).n == 0);
+}
