@@ -6,6 +6,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "analysis/sweep/runner.h"
@@ -29,6 +30,7 @@ int print_refusal(const DiagnosticError& e, const char* what) {
 struct SweepOptions {
   std::string sweep, store, shard;
   int threads = 0;
+  std::size_t batch = 256;
   bool quiet = false;
 };
 
@@ -46,20 +48,26 @@ int sweep_command(const SweepOptions& o) {
   std::signal(SIGINT, on_stop);
   std::signal(SIGTERM, on_stop);
   std::unique_ptr<ProgressBar> bar;
+  // Crash injection for the resume tests: die by SIGKILL, as a killed job would, right after the
+  // N-th batch is committed, with other runs still in flight.
+  const char* crash = std::getenv("GEOSIM_TEST_CRASH_AFTER_BATCHES");
+  const long crash_after = crash ? std::atol(crash) : 0;
+  long batches = 0;
   ProgressFn progress = [&](std::int64_t done, std::int64_t total) {
     if (!bar) bar = std::make_unique<ProgressBar>(static_cast<int>(total), "runs", progress_wanted(o.quiet), true);
     bar->update(static_cast<int>(done));
+    if (crash_after > 0 && ++batches == crash_after) std::raise(SIGKILL);
   };
   SweepOutcome out;
   int rank = 0;
   if (launched_by_mpi()) {
-    out = run_mpi(sweep, plan, o.store, o.shard, stop_requested, progress, rank);
+    out = run_mpi(sweep, plan, o.store, o.shard, stop_requested, progress, o.batch, rank);
     if (rank != 0) return 0;
   } else {
     const Evaluator probe(sweep, plan);
     Store store = Store::for_sweep(o.store, sweep, plan, probe.start(), probe.months(), o.shard);
     const auto todo = pending_runs(plan, store, o.shard);
-    out = run_local(sweep, plan, store, todo, stop_requested, progress);
+    out = run_local(sweep, plan, store, todo, stop_requested, progress, o.batch);
     out.planned = plan.runs();
     out.already_done = plan.runs() - static_cast<std::int64_t>(todo.size());
   }
@@ -85,6 +93,7 @@ const geosim::cli::Registration sweep_registration{[](CLI::App& app) -> std::fun
   cmd->add_option("--store", o->store, "SQLite store to write (created, or resumed when it exists)")->required();
   cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->check(CLI::Range(1, 4096));
   cmd->add_option("--shard", o->shard, "Run only shard I of N (runs with number % N == I), e.g. 0/4; join shard stores with geosim merge");
+  cmd->add_option("--batch", o->batch, "Most runs stored per transaction (a batch is also stored every half second)")->check(CLI::Range(1, 1000000));
   cmd->add_flag("--quiet", o->quiet, "No progress bar and no summary");
   return [cmd, o]() -> int {
     if (!*cmd) return -1;

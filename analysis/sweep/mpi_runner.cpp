@@ -22,7 +22,8 @@ bool launched_by_mpi() {
 }
 
 #ifndef GEOSIM_MPI
-SweepOutcome run_mpi(const SweepDef&, const Plan&, const std::string&, const std::string&, const std::atomic<bool>&, const ProgressFn&, int& rank) {
+SweepOutcome run_mpi(const SweepDef&, const Plan&, const std::string&, const std::string&, const std::atomic<bool>&, const ProgressFn&, std::size_t,
+                     int& rank) {
   // Every rank would otherwise run the whole sweep into the same store.
   const char* r = std::getenv("OMPI_COMM_WORLD_RANK");
   rank = r ? std::atoi(r) : 0;
@@ -64,7 +65,7 @@ struct MpiSession {
 };
 
 SweepOutcome coordinate(const SweepDef& sweep, const Plan& plan, const std::string& store_path, const std::string& shard, const std::atomic<bool>& stop,
-                        const ProgressFn& progress, int ranks) {
+                        const ProgressFn& progress, std::size_t batch_size, int ranks) {
   const auto t0 = std::chrono::steady_clock::now();
   SweepOutcome out;
   std::string error;
@@ -84,7 +85,7 @@ SweepOutcome coordinate(const SweepDef& sweep, const Plan& plan, const std::stri
   if (!ok) throw std::runtime_error(error);
   out.planned = plan.runs();
   out.already_done = static_cast<std::int64_t>(plan.runs()) - static_cast<std::int64_t>(todo.size());
-  ResultSink sink(*store, plan, sweep, static_cast<std::int64_t>(todo.size()), progress);
+  ResultSink sink(*store, plan, sweep, static_cast<std::int64_t>(todo.size()), progress, batch_size);
   try {
   std::vector<RunResult> batch;
   auto last_flush = std::chrono::steady_clock::now();
@@ -102,7 +103,7 @@ SweepOutcome coordinate(const SweepDef& sweep, const Plan& plan, const std::stri
     if (next < todo.size() && !stop) run = todo[next++];
     MPI_Send(&run, 1, MPI_INT64_T, status.MPI_SOURCE, kWork, MPI_COMM_WORLD);
     if (run < 0) --active;
-    if (batch.size() >= 256 || std::chrono::steady_clock::now() - last_flush > std::chrono::milliseconds(500) || active == 0) {
+    if (batch.size() >= batch_size || std::chrono::steady_clock::now() - last_flush > std::chrono::milliseconds(500) || active == 0) {
       sink.flush(batch);
       batch.clear();
       last_flush = std::chrono::steady_clock::now();
@@ -141,7 +142,7 @@ SweepOutcome work(const SweepDef& sweep, const Plan& plan) {
 }  // namespace
 
 SweepOutcome run_mpi(const SweepDef& sweep, const Plan& plan, const std::string& store_path, const std::string& shard, const std::atomic<bool>& stop,
-                     const ProgressFn& progress, int& rank) {
+                     const ProgressFn& progress, std::size_t batch, int& rank) {
   MpiSession session;
   int ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -151,13 +152,13 @@ SweepOutcome run_mpi(const SweepDef& sweep, const Plan& plan, const std::string&
     const Evaluator probe(sweep, plan);
     Store store = Store::for_sweep(store_path, sweep, plan, probe.start(), probe.months(), shard);
     const auto todo = pending_runs(plan, store, shard);
-    SweepOutcome out = run_local(sweep, plan, store, todo, stop, progress);
+    SweepOutcome out = run_local(sweep, plan, store, todo, stop, progress, batch);
     out.planned = plan.runs();
     out.already_done = plan.runs() - static_cast<std::int64_t>(todo.size());
     return out;
   }
   try {
-    return rank == 0 ? coordinate(sweep, plan, store_path, shard, stop, progress, ranks) : work(sweep, plan);
+    return rank == 0 ? coordinate(sweep, plan, store_path, shard, stop, progress, batch, ranks) : work(sweep, plan);
   } catch (...) {
     if (rank != 0) MPI_Abort(MPI_COMM_WORLD, 1);  // a worker that fails would leave rank 0 waiting
     throw;

@@ -2,6 +2,7 @@
 // Where finished runs wait to be stored: any thread adds results; one thread drains them into the
 // store, a batch per transaction (every half second, or sooner when many are waiting), and reports
 // progress. Memory holds only the results not yet stored, however long the sweep.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -14,14 +15,15 @@ namespace geosim::sweep {
 /// Batches results into the store.
 class ResultSink {
  public:
-  ResultSink(Store& store, const Plan& plan, const SweepDef& sweep, std::int64_t total, ProgressFn progress)
-      : store_(store), plan_(plan), sweep_(sweep), total_(total), progress_(std::move(progress)) {}
+  /// `batch`: most runs per transaction (a batch is also stored when half a second has passed).
+  ResultSink(Store& store, const Plan& plan, const SweepDef& sweep, std::int64_t total, ProgressFn progress, std::size_t batch)
+      : batch_(std::max<std::size_t>(1, batch)), store_(store), plan_(plan), sweep_(sweep), total_(total), progress_(std::move(progress)) {}
 
   /// Adds a finished run (any thread).
   void add(RunResult r) {
     std::lock_guard lock(mutex_);
     waiting_.push_back(std::move(r));
-    if (waiting_.size() >= kBatch) ready_.notify_one();
+    if (waiting_.size() >= batch_) ready_.notify_one();
   }
   /// No more results will come (any thread).
   void close() {
@@ -35,9 +37,11 @@ class ResultSink {
       std::vector<RunResult> batch;
       {
         std::unique_lock lock(mutex_);
-        ready_.wait_for(lock, std::chrono::milliseconds(500), [&] { return closed_ || waiting_.size() >= kBatch; });
-        batch.swap(waiting_);
-        last = closed_;
+        ready_.wait_for(lock, std::chrono::milliseconds(500), [&] { return closed_ || waiting_.size() >= batch_; });
+        const auto n = std::min(batch_, waiting_.size());
+        batch.assign(std::make_move_iterator(waiting_.begin()), std::make_move_iterator(waiting_.begin() + static_cast<std::ptrdiff_t>(n)));
+        waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<std::ptrdiff_t>(n));
+        last = closed_ && waiting_.empty();
       }
       flush(batch);
     }
@@ -54,7 +58,7 @@ class ResultSink {
   std::int64_t failed() const { return failed_; }
 
  private:
-  static constexpr std::size_t kBatch = 256;
+  std::size_t batch_;
   Store& store_;
   const Plan& plan_;
   const SweepDef& sweep_;

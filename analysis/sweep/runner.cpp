@@ -32,10 +32,10 @@ std::vector<std::int64_t> pending_runs(const Plan& plan, const Store& store, con
 }
 
 SweepOutcome run_local(const SweepDef& sweep, const Plan& plan, Store& store, const std::vector<std::int64_t>& todo, const std::atomic<bool>& stop,
-                       const ProgressFn& progress) {
+                       const ProgressFn& progress, std::size_t batch) {
   const auto t0 = std::chrono::steady_clock::now();
   const Evaluator evaluator(sweep, plan);
-  ResultSink sink(store, plan, sweep, static_cast<std::int64_t>(todo.size()), progress);
+  ResultSink sink(store, plan, sweep, static_cast<std::int64_t>(todo.size()), progress, batch);
   std::exception_ptr failure;
   std::thread workers([&] {
     try {

@@ -25,9 +25,9 @@ using ProgressFn = std::function<void(std::int64_t, std::int64_t)>;
 std::vector<std::int64_t> pending_runs(const Plan& plan, const Store& store, const std::string& shard);
 
 /// Runs `todo` on this process's threads (oneTBB; the thread count is whatever tbb::global_control
-/// allows), storing results in batches of one transaction. Stops starting runs once `stop` is set.
+/// allows), storing results in batches of at most `batch` runs, one transaction each. Stops starting runs once `stop` is set.
 SweepOutcome run_local(const SweepDef& sweep, const Plan& plan, Store& store, const std::vector<std::int64_t>& todo, const std::atomic<bool>& stop,
-                       const ProgressFn& progress);
+                       const ProgressFn& progress, std::size_t batch = 256);
 
 /// Whether this process was started by mpirun.
 bool launched_by_mpi();
@@ -36,6 +36,6 @@ bool launched_by_mpi();
 /// work; every rank must call this with the same sweep. Returns the outcome on rank 0 (workers
 /// return an outcome with ran = runs they computed). `store_path`/`shard` are used on rank 0 only.
 SweepOutcome run_mpi(const SweepDef& sweep, const Plan& plan, const std::string& store_path, const std::string& shard, const std::atomic<bool>& stop,
-                     const ProgressFn& progress, int& rank);
+                     const ProgressFn& progress, std::size_t batch, int& rank);
 
 }  // namespace geosim::sweep

@@ -1,0 +1,175 @@
+// `geosim sweep`, `merge`, `analyze STORE` and `report` end to end: the same store whatever the
+// thread count, after a crash and a resume, from shards or from MPI ranks.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "analysis/sweep/store.h"
+#include "cli_helpers.h"
+
+using cli::contains;
+
+namespace {
+
+const std::string small = std::string(GEOSIM_TEST_DATA) + "/sweeps/small-lhs.yaml";
+
+std::string dump(const cli::fs::path& store) {
+  return geosim::sweep::Store::open(store.string()).dump();
+}
+
+std::size_t stored_runs(const cli::fs::path& store) {
+  return geosim::sweep::Store::open(store.string()).runs().size();
+}
+
+/// The store of an uninterrupted two-thread sweep, made once.
+const std::string& reference_dump() {
+  static const std::string ref = [] {
+    const auto dir = cli::fresh_dir("sweep-reference");
+    cli::fs::create_directories(dir);
+    const auto r = cli::geosim("sweep " + small + " --store " + (dir / "ref.db").string() + " --threads 2 --quiet");
+    REQUIRE(r.code == 0);
+    return dump(dir / "ref.db");
+  }();
+  return ref;
+}
+
+}  // namespace
+
+TEST_CASE("a sweep stores one row per run, and the same rows at 1 and 2 threads") {
+  const auto dir = cli::fresh_dir("sweep-threads");
+  cli::fs::create_directories(dir);
+  const auto r = cli::geosim("sweep " + small + " --store " + (dir / "one.db").string() + " --threads 1");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, "60 points x 4 replicates = 240 runs; 0 already stored, 240 run now (0 failed)"));
+  CHECK(stored_runs(dir / "one.db") == 240);
+  CHECK(dump(dir / "one.db") == reference_dump());
+  // Every run has its series: 24 months of one request.
+  CHECK(geosim::sweep::Store::open((dir / "one.db").string()).series(0).size() == 240);
+  // A second invocation finds everything done.
+  const auto again = cli::geosim("sweep " + small + " --store " + (dir / "one.db").string());
+  CHECK(again.code == 0);
+  CHECK(contains(again.out, "240 already stored, 0 run now"));
+}
+
+TEST_CASE("a sweep killed mid-way and run again ends with exactly the uninterrupted store") {
+  const auto dir = cli::fresh_dir("sweep-crash");
+  cli::fs::create_directories(dir);
+  const std::string store = (dir / "crash.db").string();
+  const auto killed = cli::geosim("sweep " + small + " --store " + store + " --threads 2 --batch 20 --quiet", "GEOSIM_TEST_CRASH_AFTER_BATCHES=3");
+  CHECK(killed.code != 0);  // killed by SIGKILL
+  const std::size_t partial = stored_runs(store);
+  INFO("runs stored before the kill: " << partial);
+  CHECK(partial > 0);  // three batches of at most 20; the runs in flight were lost
+  CHECK(partial <= 60);
+  const auto resumed = cli::geosim("sweep " + small + " --store " + store + " --threads 2");
+  REQUIRE(resumed.code == 0);
+  CHECK(contains(resumed.out, std::to_string(partial) + " already stored, " + std::to_string(240 - partial) + " run now"));
+  CHECK(dump(store) == reference_dump());
+}
+
+TEST_CASE("shards joined by geosim merge equal the single-process store") {
+  const auto dir = cli::fresh_dir("sweep-shards");
+  cli::fs::create_directories(dir);
+  std::string shards;
+  for (int i = 0; i < 3; ++i) {
+    const std::string s = (dir / ("shard" + std::to_string(i) + ".db")).string();
+    const auto r = cli::geosim("sweep " + small + " --store " + s + " --shard " + std::to_string(i) + "/3 --quiet");
+    REQUIRE(r.code == 0);
+    shards += " " + s;
+  }
+  const auto merged = cli::geosim("merge --out " + (dir / "all.db").string() + shards);
+  INFO(merged.err);
+  REQUIRE(merged.code == 0);
+  CHECK(contains(merged.out, "holds 240 of the sweep's 240 runs"));
+  CHECK(dump(dir / "all.db") == reference_dump());
+  // A shard store resumed as another shard, or merged with another sweep's store, is refused.
+  const auto wrong = cli::geosim("sweep " + small + " --store " + (dir / "shard0.db").string() + " --shard 1/3");
+  CHECK(wrong.code == 1);
+  CHECK(contains(wrong.err, "holds shard '0/3'"));
+  CHECK(cli::geosim("sweep " + small + " --store " + (dir / "x.db").string() + " --shard 3/3").code == 1);
+}
+
+TEST_CASE("an MPI sweep on 3 ranks equals the single-process sweep") {
+  if (std::system("command -v mpirun >/dev/null 2>&1") != 0) {
+    MESSAGE("mpirun is not installed: skipped");
+    return;
+  }
+  const auto dir = cli::fresh_dir("sweep-mpi");
+  cli::fs::create_directories(dir);
+  const std::string root = ::geteuid() == 0 ? "--allow-run-as-root " : "";
+  const std::string cmd = "cd " + std::string(GEOSIM_SOURCE_DIR) + " && mpirun " + root + "--oversubscribe -np 3 " + GEOSIM_BIN + " sweep " + small +
+                          " --store " + (dir / "mpi.db").string() + " --threads 1 --quiet >" + (dir / "log").string() + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  INFO(cli::slurp(dir / "log"));
+  REQUIRE(status == 0);
+  CHECK(dump(dir / "mpi.db") == reference_dump());
+}
+
+TEST_CASE("a store of a changed sweep is refused rather than mixed") {
+  const auto dir = cli::fresh_dir("sweep-identity");
+  cli::fs::create_directories(dir);
+  const auto changed = dir / "changed.yaml";
+  std::string text = cli::slurp(small);
+  text.replace(text.find("samples: 60"), 11, "samples: 61");
+  std::ofstream(changed) << text;
+  // The copy lives elsewhere: its base path must still resolve, so point it at the project's baseline.
+  text = cli::slurp(changed);
+  text.replace(text.find("../../../scenarios/baseline.yaml"), 32, std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml");
+  std::ofstream(changed) << text;
+  REQUIRE(cli::geosim("sweep " + small + " --store " + (dir / "s.db").string() + " --quiet").code == 0);
+  const auto r = cli::geosim("sweep " + changed.string() + " --store " + (dir / "s.db").string());
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "holds results of another sweep"));
+  const auto bad = cli::geosim("merge --out " + (dir / "m.db").string() + " " + (dir / "s.db").string() + " " + (dir / "nothing.db").string());
+  CHECK(bad.code == 2);
+  CHECK(contains(bad.err, "no sweep store at"));
+}
+
+TEST_CASE("a refused sweep file exits 2 with file, line and column") {
+  const auto dir = cli::fresh_dir("sweep-refused");
+  cli::fs::create_directories(dir);
+  std::ofstream(dir / "bad.yaml") << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\ndesign: {method: grid}\nparameters:\n"
+                                  << "  - {path: behaviour.bass_q, levels: [0.1, 0.2]}\nrecord:\n  - {metric: adoptoin}\n";
+  const auto r = cli::geosim("sweep " + (dir / "bad.yaml").string() + " --store " + (dir / "s.db").string());
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "bad.yaml:6:5: error: no metric 'adoptoin'"));
+  CHECK(contains(r.err, "did you mean 'adoption'"));
+  CHECK_FALSE(cli::fs::exists(dir / "s.db"));
+}
+
+TEST_CASE("analyze and report read a store: ensembles, regression coefficients, figures") {
+  const auto dir = cli::fresh_dir("sweep-report");
+  cli::fs::create_directories(dir);
+  const std::string store = (dir / "s.db").string();
+  REQUIRE(cli::geosim("sweep " + small + " --store " + store + " --quiet").code == 0);
+  const auto a = cli::geosim("analyze " + store + " --out " + (dir / "analysis").string());
+  INFO(a.err);
+  REQUIRE(a.code == 0);
+  const std::string points = cli::slurp(dir / "analysis" / "points.csv"), sens = cli::slurp(dir / "analysis" / "sensitivity.csv");
+  CHECK(std::count(points.begin(), points.end(), '\n') == 61);  // header + 60 points
+  CHECK(contains(points, "china_open_end.mean"));
+  // Adoption over 2024 is driven by the Bass imitation coefficient far more than by price weight.
+  double src_q = 0, src_price = 0;
+  std::istringstream lines(sens);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("adoption_2024,behaviour.bass_q,", 0) == 0) src_q = std::stod(line.substr(line.find(',', 24) + 1));
+    if (line.rfind("adoption_2024,behaviour.utility.price,", 0) == 0) src_price = std::stod(line.substr(line.find(',', 24) + 1));
+  }
+  INFO(sens);
+  CHECK(src_q > 0.8);
+  CHECK(std::abs(src_price) < 0.2);
+  const auto r = cli::geosim("report " + store + " --out " + (dir / "report").string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const std::string md = cli::slurp(dir / "report" / "report.md");
+  CHECK(contains(md, "60 points × 4 replicates = 240 runs planned; 240 succeeded"));
+  for (const char* fig : {"outcome-china_open_end.svg", "sensitivity-adoption_2024.svg", "series-usage_share.china_open-world.svg"}) {
+    INFO(fig);
+    CHECK(contains(md, std::string("figures/") + fig));
+    CHECK(contains(cli::slurp(dir / "report" / "figures" / fig), "<svg"));
+  }
+}
