@@ -74,7 +74,7 @@ void scatter_figure(const std::string& path, const std::string& title, const std
 void bar_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::vector<std::string>& categories,
                 const std::vector<BarSeries>& series) {
   if (categories.empty() || series.empty()) throw std::invalid_argument("a bar figure needs categories and series");
-  auto pls = open_svg(path, std::max<PLINT>(480, 90 * static_cast<PLINT>(categories.size())), 480);
+  auto pls = open_svg(path, std::max<PLINT>(480, 90 * static_cast<PLINT>(categories.size())), 560);
   std::vector<const std::vector<double>*> all;
   for (const auto& s : series) all.push_back(&s.value), all.push_back(&s.low), all.push_back(&s.high);
   auto [ylo, yhi] = span(all);
@@ -82,7 +82,7 @@ void bar_figure(const std::string& path, const std::string& title, const std::st
   const auto n = static_cast<double>(categories.size());
   pls->adv(0);
   pls->schr(0, 0.8);
-  pls->vpor(0.12, 0.97, 0.32, 0.9);
+  pls->vpor(0.12, 0.97, 0.42, 0.9);  // room below for parameter names written upwards
   pls->wind(0, n, ylo, yhi);
   pls->col0(kInk);
   pls->box("bc", 0, 0, "bcgnstv", 0, 0);

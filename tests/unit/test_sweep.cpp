@@ -213,3 +213,21 @@ TEST_CASE("ensemble statistics and regression coefficients have their textbook v
   CHECK(std::isnan(geosim::sweep::ensemble({3.0}).sd));
   CHECK(geosim::sweep::ensemble({}).n == 0);
 }
+
+TEST_CASE("every sweep in scenarios/sweeps loads, and docs/sweeps.md documents every sweep key") {
+  std::size_t sweeps = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(GEOSIM_SOURCE_DIR) / "scenarios" / "sweeps")) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path().string());
+    const auto s = geosim::sweep::load_sweep(entry.path().string());
+    CHECK(geosim::sweep::make_plan(s).runs() > 0);
+    ++sweeps;
+  }
+  CHECK(sweeps >= 3);
+  std::ifstream in(fs::path(GEOSIM_SOURCE_DIR) / "docs" / "sweeps.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& key : geosim::sweep::sweep_keys()) {
+    INFO(key.path);
+    CHECK(has(doc, "| `" + key.path + "` |"));
+  }
+}
