@@ -70,7 +70,7 @@ ImU32 lighter(ImU32 c) {
 std::vector<ChartDef> chart_defs(const ScenarioDef& def, const std::string& scope) {
   const bool world = scope == "world";
   std::vector<ChartDef> charts;
-  ChartDef usage{"Usage share by origin x openness", "share of adopted weight", {}};
+  ChartDef usage{"Usage share: origin x openness", "share of adopted weight", {}};
   for (int b = 0; b < bloc_count; ++b)
     for (const char* open : {"closed", "open"}) {
       const std::string name = std::string(bloc_names[static_cast<std::size_t>(b)]) + "_" + open;
@@ -78,17 +78,17 @@ std::vector<ChartDef> chart_defs(const ScenarioDef& def, const std::string& scop
       usage.lines.push_back({name, output_key(scope, "usage_share." + name), std::string(open) == "open" ? lighter(c) : c});
     }
   charts.push_back(usage);
-  ChartDef dep{"Rival dependency", "share of the nation's adopted weight", {}};
+  ChartDef dep{"Rival dependency", "share of adopted weight", {}};
   if (world) {
     for (std::size_t n = 0; n < def.nations.size(); ++n)
       dep.lines.push_back({def.nations[n].id, output_key("nation:" + def.nations[n].id, "rival_model_dependency"), palette(n)});
-    dep.title = "Rival model dependency by nation";
+    dep.title = "Rival-model dependency";
   } else {
     dep.lines.push_back({"models", output_key(scope, "rival_model_dependency"), palette(2)});
     dep.lines.push_back({"hardware", output_key(scope, "rival_hardware_dependency"), palette(0)});
   }
   charts.push_back(dep);
-  ChartDef chips{"Chipmaker shares", "share of adopted weight", {}};
+  ChartDef chips{"Chipmaker shares", "share", {}};
   for (std::size_t m = 0; m < def.chipmakers.size(); ++m) {
     const std::string& id = def.chipmakers[m].id;
     chips.lines.push_back({id, world ? output_key("chipmaker:" + id, "compute_share") : output_key(scope, "chip_share." + id), palette(m)});
@@ -98,17 +98,17 @@ std::vector<ChartDef> chart_defs(const ScenarioDef& def, const std::string& scop
                     "capability-months",
                     {{"US - China frontier", output_key("world", "capability_gap_us_china"), palette(0)},
                      {"closed - open", output_key("world", "open_closed_lag"), palette(1)}}});
-  ChartDef price{"Price index", "USD per 1M tokens", {{"usage-weighted", output_key(scope, "price_index"), palette(4)}}};
+  ChartDef price{"Price index", "USD/1M tokens", {{"usage-weighted", output_key(scope, "price_index"), palette(4)}}};
   if (world) price.lines.push_back({"start's frontier", output_key("world", "price_fixed_capability"), palette(5)});
   charts.push_back(price);
-  charts.push_back({"Closed-lab value index (world)", "x first month", {{"closed labs", output_key("world", "closed_value_index"), palette(6)}}});
-  ChartDef influence{"Influence: queries answered", "share", {}};
+  charts.push_back({"Closed-lab value (world)", "x first month", {{"closed labs", output_key("world", "closed_value_index"), palette(6)}}});
+  ChartDef influence{"Influence", "share of queries", {}};
   for (int b = 0; b < bloc_count; ++b)
     influence.lines.push_back({bloc_names[static_cast<std::size_t>(b)], output_key(scope, std::string("influence.") + bloc_names[static_cast<std::size_t>(b)]),
                                bloc_colour(b)});
   charts.push_back(influence);
   if (world)
-    charts.push_back({"Stranded adopters", "adopters", {{"on a closed lab's frozen weights", output_key("world", "stranded_adopters"), palette(7)}}});
+    charts.push_back({"Stranded adopters", "adopters", {{"on frozen weights", output_key("world", "stranded_adopters"), palette(7)}}});
   else
     charts.push_back({"Stranded adopters", "share of adopted weight", {{"frozen weights", output_key(scope, "stranded_share"), palette(7)}}});
   return charts;
@@ -396,7 +396,7 @@ void App::draw(const Snapshot& snap) {
   ImGui::SetNextWindowSize(vp->WorkSize);
   ImGui::Begin("geosim view", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
-  ImGui::BeginChild("controls", {340, 0}, true);
+  ImGui::BeginChild("controls", {360, 0}, true);
   draw_controls(snap);
   ImGui::EndChild();
   ImGui::SameLine();

@@ -34,7 +34,7 @@ void value_range(const ChartData& data, double& lo, double& hi) {
     take(s.band_low);
     take(s.band_high);
   }
-  if (!std::isfinite(lo)) lo = 0, hi = 1;
+  if (!std::isfinite(lo) || (lo == 0 && hi == 0)) lo = 0, hi = 1;
   // Shares and counts read best from zero; a series far from zero (a price of 100 +- 1) would be flat.
   if (lo > 0 && lo < 0.5 * hi) lo = 0;
   if (hi < 0 && hi > 0.5 * lo) hi = 0;
@@ -99,8 +99,11 @@ void draw_chart(const char* id, const ChartData& data, ImVec2 size) {
   dl->AddRectFilled(origin, {origin.x + size.x, origin.y + size.y}, kBackground, 3.0f);
 
   // Title, then a legend that wraps over as many rows as it needs.
-  std::string title = data.title + (data.unit.empty() ? "" : "  (" + data.unit + ")");
-  dl->AddText({origin.x + 6, origin.y + 3}, kTitle, title.c_str());
+  // The unit follows the title when there is room; the read-out always names it.
+  dl->AddText({origin.x + 6, origin.y + 3}, kTitle, data.title.c_str());
+  const float title_w = ImGui::CalcTextSize(data.title.c_str()).x;
+  if (!data.unit.empty() && title_w + ImGui::CalcTextSize(data.unit.c_str()).x + 20 < size.x)
+    dl->AddText({origin.x + 14 + title_w, origin.y + 3}, kAxisText, data.unit.c_str());
   float lx = origin.x + 6, ly = origin.y + 3 + line_h + 2;
   for (const auto& s : data.series) {
     const float w = ImGui::CalcTextSize(s.label.c_str()).x + 18;
@@ -169,6 +172,7 @@ void draw_chart(const char* id, const ChartData& data, ImVec2 size) {
   auto at = [i](const std::vector<double>& v) { return i < static_cast<int>(v.size()) ? v[static_cast<std::size_t>(i)] : NAN; };
   ImGui::BeginTooltip();
   ImGui::Text("%s  %s", data.title.c_str(), (data.start + i).str().c_str());
+  if (!data.unit.empty()) ImGui::TextDisabled("%s", data.unit.c_str());
   for (const auto& s : data.series) {
     ImGui::ColorButton(s.label.c_str(), ImGui::ColorConvertU32ToFloat4(s.colour), ImGuiColorEditFlags_NoTooltip, {10, 10});
     ImGui::SameLine();

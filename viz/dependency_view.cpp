@@ -51,7 +51,7 @@ struct Band {
     return y0 + (y1 - y0) * t;
   }
   void draw(ImDrawList* dl, bool highlight) const {
-    const int steps = 24;
+    const int steps = 16;
     const ImU32 c = highlight ? (colour | IM_COL32_A_MASK) : colour;
     for (int i = 0; i < steps; ++i) {
       const float xa = x0 + (x1 - x0) * static_cast<float>(i) / steps, xb = x0 + (x1 - x0) * static_cast<float>(i + 1) / steps;
@@ -103,9 +103,14 @@ void draw_dependency_view(const char* id, const DependencyData& data, ImVec2 siz
     nation_lab[{f.nation, f.lab}] += f.weight;
     lab_chip[{f.lab, chip}] += f.weight;
   }
-  nations.x = origin.x + 70;
+  // Room for the labels: nations' on the left of their column, chipmakers' on the right of theirs.
+  float nation_label = 0, chip_label = 0;
+  for (const auto& n : data.nations) nation_label = std::max(nation_label, ImGui::CalcTextSize((n + " 00.00%").c_str()).x);
+  for (const auto& c : data.chips) chip_label = std::max(chip_label, ImGui::CalcTextSize((c + " 00.00%").c_str()).x);
+  chip_label = std::max(chip_label, ImGui::CalcTextSize("no chips 00.00%").x);
+  nations.x = origin.x + nation_label + 12;
   labs.x = origin.x + size.x * 0.5f - bar * 0.5f;
-  chips.x = origin.x + size.x - 150;
+  chips.x = origin.x + size.x - chip_label - bar - 12;
   nations.layout(y0, y1, data.total, 3);
   labs.layout(y0, y1, data.total, 5);
   chips.layout(y0, y1, data.total, 8);

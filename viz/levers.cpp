@@ -64,7 +64,7 @@ class Panel {
       case KeyType::real:
       case KeyType::integer: {
         float v = static_cast<float>(std::stod(shown));
-        ImGui::SetNextItemWidth(150);
+        ImGui::SetNextItemWidth(170);
         ImGui::SliderFloat(def.label, &v, static_cast<float>(def.lo), static_cast<float>(def.hi), def.log ? "%.3g" : "%.3f",
                            def.log ? ImGuiSliderFlags_Logarithmic : 0);
         // One event per drag, not one per frame of it.
@@ -81,9 +81,13 @@ class Panel {
         std::vector<std::string> chosen = shown == current ? in_force : parse_list(shown);
         ImGui::TextUnformatted(def.label);
         bool changed = false;
+        float widest = 0;
+        for (const auto& o : options) widest = std::max(widest, ImGui::CalcTextSize(o.c_str()).x);
+        const float cell = widest + ImGui::GetFrameHeight() + 14;
+        const auto per_row = static_cast<std::size_t>(std::max(1.0f, (ImGui::GetContentRegionAvail().x - 8) / cell));
         for (std::size_t i = 0; i < options.size(); ++i) {
           bool on = std::find(chosen.begin(), chosen.end(), options[i]) != chosen.end();
-          if (i % 5 != 0) ImGui::SameLine(static_cast<float>(i % 5) * 62.0f + 8.0f);
+          if (i % per_row != 0) ImGui::SameLine(static_cast<float>(i % per_row) * cell + 8.0f);
           else ImGui::Dummy({0, 0});
           if (ImGui::Checkbox(options[i].c_str(), &on)) {
             changed = true;
@@ -159,7 +163,9 @@ void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_d
   if (!state.pending.empty() && months_done > state.pending_since) state.pending.clear();
   if (state.pending.empty()) state.pending_since = months_done;
   Panel panel(state, params, pull);
-  ImGui::TextDisabled("A change takes effect next month and is recorded as a timed event.");
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("Levers: a change takes effect next month and is recorded as a timed event.");
+  ImGui::PopStyleColor();
   if (ImGui::CollapsingHeader("Nation policies", ImGuiTreeNodeFlags_DefaultOpen)) {
     agent_combo("nation", state.nation, params.nations);
     if (!params.nations.empty()) {
@@ -168,8 +174,8 @@ void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_d
       panel.lever({"nations[].deny_frontier_access", "its closed labs refuse to serve:"}, n, id);
       panel.lever({"nations[].ban_rival_models_in", "bans rival-origin models in:"}, n, id);
       panel.lever({"nations[].materials_export_ban", "embargoes critical materials to:"}, n, id);
-      panel.lever({"nations[].open_release_penalty", "open-release penalty, USD/month", 0, 1e10, true}, n, id);
-      panel.lever({"nations[].rule_ban_threshold", "ban rule threshold (0: off)", 0, 1}, n, id);
+      panel.lever({"nations[].open_release_penalty", "open-release penalty", 0, 1e10, true}, n, id);
+      panel.lever({"nations[].rule_ban_threshold", "ban-rule threshold", 0, 1}, n, id);
     }
   }
   if (ImGui::CollapsingHeader("Chip export controls", ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -179,7 +185,7 @@ void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_d
       const std::string& id = params.chipmakers[c].id;
       panel.lever({"chipmakers[].export_banned_to", "may not sell to labs of:"}, c, id);
       panel.lever({"chipmakers[].perf_per_dollar", "performance per dollar", 0.01, 3}, c, id);
-      panel.lever({"chipmakers[].capacity", "capacity, USD/month", 1e6, 1e12, true}, c, id);
+      panel.lever({"chipmakers[].capacity", "capacity, USD/mo", 1e6, 1e12, true}, c, id);
     }
   }
   if (ImGui::CollapsingHeader("Labs and subsidies", ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -190,8 +196,8 @@ void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_d
       panel.lever({"labs[].open", "releases open weights"}, j, id);
       panel.lever({"labs[].distill", "distils from better models"}, j, id);
       panel.lever({"labs[].distillable", "others may distil from it"}, j, id);
-      panel.lever({"labs[].subsidy", "state subsidy, share of price", 0, 1}, j, id);
-      panel.lever({"labs[].funding", "outside funding, USD/month", 1e5, 1e11, true}, j, id);
+      panel.lever({"labs[].subsidy", "subsidy, share of price", 0, 1}, j, id);
+      panel.lever({"labs[].funding", "funding, USD/mo", 1e5, 1e11, true}, j, id);
     }
   }
   if (ImGui::CollapsingHeader("Behaviour")) {

@@ -118,7 +118,8 @@ std::string Session::yaml_locked(const std::string& dir, const std::vector<Lever
 
 ScenarioDef Session::load_locked(const std::vector<LeverPull>& pulls) const {
   const fs::path dir = fs::absolute(path_).parent_path();
-  return load_scenario_text(yaml_locked(dir.string(), pulls), path_ + " (with the viewer's levers)", dir.string());
+  // The name has no folder part: the loader resolves `extends` against base_dir joined with it.
+  return load_scenario_text(yaml_locked(dir.string(), pulls), fs::path(path_).filename().string() + " (viewer session)", dir.string());
 }
 
 ScenarioDef Session::def() const {
