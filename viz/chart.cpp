@@ -148,6 +148,9 @@ void draw_chart(const char* id, const ChartData& data, ImVec2 size) {
   dl->AddLine({left, top}, {left, bottom}, kAxisText);
 
   dl->PushClipRect({left, top - 1}, {right + 1, bottom + 1}, true);
+  // Adjacent band quads would each get an anti-aliased fringe, which shows as seams between months.
+  const ImDrawListFlags flags = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
   for (const auto& s : data.series) {
     // Band first, so that lines stay on top: one quad per month, convex since low <= high.
     const auto n = static_cast<int>(std::min(s.band_low.size(), s.band_high.size()));
@@ -158,6 +161,9 @@ void draw_chart(const char* id, const ChartData& data, ImVec2 size) {
       dl->AddQuadFilled(to_screen(i, s.band_low[a]), to_screen(i + 1, s.band_low[b]), to_screen(i + 1, s.band_high[b]),
                         to_screen(i, s.band_high[a]), with_alpha(s.colour, 55));
     }
+  }
+  dl->Flags = flags;
+  for (const auto& s : data.series) {
     polyline(dl, s.band_mean, data.months, 1.0f, with_alpha(s.colour, 150), false, to_screen);
     polyline(dl, s.compare, data.months, 1.5f, with_alpha(s.colour, 170), true, to_screen);
     polyline(dl, s.values, data.months, 2.0f, s.colour, false, to_screen);

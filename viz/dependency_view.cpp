@@ -142,7 +142,11 @@ void draw_dependency_view(const char* id, const DependencyData& data, ImVec2 siz
   if (hovered)
     for (const auto& b : bands)
       if (b.contains(mouse)) hit = &b;
+  // A band is a strip of quads; anti-aliased fringes would show as seams between them.
+  const ImDrawListFlags flags = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
   for (const auto& b : bands) b.draw(dl, &b == hit);
+  dl->Flags = flags;
 
   // Nodes and their labels; hovering a node tells its total.
   std::string node_text;
