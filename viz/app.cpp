@@ -428,6 +428,12 @@ bool App::advance_script(const Snapshot& snap) {
       case K::pause: runner_->pause(); break;
       case K::step: runner_->step_once(); break;
       case K::run_to:
+        if (!snap.building && !(a.month >= snap.start && a.month < snap.start + snap.total_months)) {
+          std::fprintf(stderr, "geosim view: %s'run-to %s': expected a month from %s to %s\n", where().c_str(), a.month.str().c_str(),
+                       snap.start.str().c_str(), (snap.start + (snap.total_months - 1)).str().c_str());
+          exit_code_ = 2;
+          return false;
+        }
         if (snap.months_done() == 0 || snap.start + (snap.months_done() - 1) < a.month) {
           if (!snap.playing) runner_->run_to(a.month);
           return true;

@@ -114,6 +114,12 @@ TEST_CASE("geosim view refuses bad input with exit code 2 and a message") {
     CHECK(r.code == 2);
     CHECK(cli::contains(r.err, "bad.script:2: unknown action 'jump'"));
   }
+  SUBCASE("run-to a month outside the run") {
+    std::ofstream(dir / "late.script") << "run-to 2099-01\nquit\n";
+    auto r = view("scenarios/baseline.yaml --set population.adopters=2000 --script " + (dir / "late.script").string());
+    CHECK(r.code == 2);
+    CHECK(cli::contains(r.err, "late.script:1: 'run-to 2099-01': expected a month from 2023-01 to 2035-12"));
+  }
   SUBCASE("a lever on a key no event may set") {
     std::ofstream(dir / "lever.script") << "step\nset population.adopters=10\nquit\n";
     auto r = view("scenarios/baseline.yaml --set population.adopters=2000 --script " + (dir / "lever.script").string());
