@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "core/parallel.h"
 #include "core/random.h"
@@ -72,6 +73,16 @@ void World::apply_events(Month month) {
     nation_risk_ = origin_risk(def_);
     idx_ = Index(def_);  // a bloc mix may have changed a lab's dominant bloc
   }
+}
+
+void World::add_event(EventDef event) {
+  const Month next = def_.start + months_done_;
+  if (event.at < next || !(event.at < def_.start + def_.months))
+    throw std::invalid_argument("event at " + event.at.str() + ": expected a month from " + next.str() + " to " +
+                                (def_.start + (def_.months - 1)).str());
+  // Events are applied in list order within a month; the loader keeps file order, so a new one goes last.
+  auto pos = std::upper_bound(def_.events.begin(), def_.events.end(), event.at, [](Month m, const EventDef& e) { return m < e.at; });
+  def_.events.insert(pos, std::move(event));
 }
 
 void World::strand_closed_labs(std::vector<std::uint8_t>& just_closed) {

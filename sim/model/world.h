@@ -51,6 +51,10 @@ class World {
 
   /// Simulates one month; outputs() then describes it.
   void step();
+  /// Schedules an event for a month not yet simulated (a lever pulled in the viewer) after the events
+  /// already dated that month, exactly as if the scenario had listed it last; throws
+  /// std::invalid_argument for a month already simulated or after the run's end.
+  void add_event(EventDef event);
   bool done() const { return months_done_ >= def_.months; }
   int months_done() const { return months_done_; }
   /// The month the last step simulated.

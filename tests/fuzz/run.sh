@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-CXX=clang++ cmake -S . -B build-fuzz -DGEOSIM_SANITIZE=fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CXX=clang++ cmake -S . -B build-fuzz -DGEOSIM_SANITIZE=fuzz -DGEOSIM_VIEWER=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build-fuzz -j "$jobs" --target fuzz_scenario geosim
 
 # Seeds: every scenario of the project, the test fixtures and the known regressions; a dictionary of

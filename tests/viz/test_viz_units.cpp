@@ -1,0 +1,148 @@
+// Unit tests of the viewer's parts that need no window: chart ticks, the session as a scenario,
+// action scripts, ensemble quantiles, dependency flows.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "model/world.h"
+#include "viz/chart.h"
+#include "viz/ensemble.h"
+#include "viz/script.h"
+#include "viz/session.h"
+#include "viz/sim_runner.h"
+
+namespace fs = std::filesystem;
+using namespace geosim;
+using namespace geosim::viz;
+
+TEST_CASE("nice_ticks: round steps covering the range") {
+  auto t = nice_ticks(0, 1, 5);
+  REQUIRE(t.size() == 6);
+  CHECK(t.front() == 0);
+  CHECK(t.back() == doctest::Approx(1));
+  CHECK(t[1] == doctest::Approx(0.2));
+  auto big = nice_ticks(0, 37000, 4);
+  CHECK(big[1] == doctest::Approx(10000));
+  auto neg = nice_ticks(-3, 7, 5);
+  CHECK(std::find(neg.begin(), neg.end(), 0.0) != neg.end());
+  CHECK(nice_ticks(1, 1, 5).empty());
+}
+
+TEST_CASE("value_range includes zero for shares and is never empty") {
+  ChartData d;
+  d.series.push_back({"a", 0, {0.1, 0.3, NAN}, {}, {}, {}, {}});
+  double lo = 0, hi = 0;
+  value_range(d, lo, hi);
+  CHECK(lo == 0);
+  CHECK(hi > 0.3);
+  d.series[0].values = {0, 0, 0};
+  value_range(d, lo, hi);
+  CHECK(hi > lo);
+}
+
+TEST_CASE("format_number is short") {
+  CHECK(format_number(1234567) == "1.23M");
+  CHECK(format_number(0.125) == "0.125");
+  CHECK(format_number(NAN) == "-");
+}
+
+TEST_CASE("a session writes a scenario that extends the file and loads back to the same scenario") {
+  const std::string baseline = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  Session s(baseline, {parse_override("population.adopters=1500"), parse_override("labs.meta.open=false"),
+                       parse_override("behaviour.utility.price=0.5"), {"seed", "9", "--seed 9"}});
+  CHECK(s.seed() == 9);
+  const ScenarioDef direct = load_scenario(baseline, {parse_override("population.adopters=1500"), parse_override("labs.meta.open=false"),
+                                                      parse_override("behaviour.utility.price=0.5"), parse_override("seed=9")});
+  CHECK(resolved_yaml(s.def()) == resolved_yaml(direct));
+
+  const EventDef ev = s.pull(direct.start + 5, "nations.US.ban_rival_models_in", "[public, enterprise]");
+  CHECK(ev.at == direct.start + 5);
+  REQUIRE(ev.changes.size() == 1);
+  const auto events = s.def().events;
+  CHECK(std::count_if(events.begin(), events.end(), [&](const EventDef& e) { return e.id == ev.id && e.at == ev.at; }) == 1);
+  CHECK(s.def_without_levers().events.size() == direct.events.size());
+
+  // A refused pull records nothing.
+  CHECK_THROWS_AS(s.pull(direct.start + 6, "labs.nobody.open", "true"), DiagnosticError);
+  CHECK_THROWS_AS(s.pull(direct.start + 6, "labs.meta.subsidy", "2"), DiagnosticError);
+  CHECK(s.pulls().size() == 1);
+
+  const fs::path dir = fs::temp_directory_path() / "geosim-viz-session";
+  fs::create_directories(dir);
+  s.save((dir / "saved.yaml").string());
+  CHECK(resolved_yaml(load_scenario((dir / "saved.yaml").string())) == resolved_yaml(s.def()));
+}
+
+TEST_CASE("World::add_event accepts only months not yet simulated") {
+  ScenarioDef def = load_scenario(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml", {parse_override("population.adopters=500")});
+  World w(def);
+  w.step();
+  EventDef past{def.start, "past", "", {}};
+  CHECK_THROWS_AS(w.add_event(past), std::invalid_argument);
+  EventDef after_end{def.start + def.months, "late", "", {}};
+  CHECK_THROWS_AS(w.add_event(after_end), std::invalid_argument);
+  EventDef next{def.start + 1, "next", "", {}};
+  CHECK_NOTHROW(w.add_event(next));
+}
+
+TEST_CASE("scripts parse, and errors name file and line") {
+  auto a = parse_script("# comment\nrun-to 2025-06\nset labs.meta.open = false  # trailing\nframes 3\nquit\n", "s.txt");
+  REQUIRE(a.size() == 4);
+  CHECK(a[0].kind == ScriptAction::Kind::run_to);
+  CHECK(a[0].month.str() == "2025-06");
+  CHECK(a[1].arg == "labs.meta.open");
+  CHECK(a[1].value == "false");
+  CHECK(a[2].count == 3);
+  CHECK_THROWS_WITH_AS(parse_script("play\nrun-to June\n", "s.txt"), doctest::Contains("s.txt:2: 'run-to' needs a month"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_script("set novalue\n", "s.txt"), doctest::Contains("s.txt:1:"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_script("frames 0\n", "s.txt"), doctest::Contains("whole number"), std::invalid_argument);
+}
+
+TEST_CASE("quantile interpolates") {
+  CHECK(quantile({1, 2, 3, 4, 5}, 0.5) == 3);
+  CHECK(quantile({0, 10}, 0.05) == doctest::Approx(0.5));
+  CHECK(std::isnan(quantile({}, 0.5)));
+}
+
+TEST_CASE("dependency flows add up to the adopted weight and name known agents") {
+  ScenarioDef def = load_scenario(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml", {parse_override("population.adopters=2000")});
+  World w(def);
+  for (int i = 0; i < 6; ++i) w.step();
+  const DependencyData d = dependency_of(w);
+  REQUIRE(!d.flows.empty());
+  double sum = 0;
+  for (const auto& f : d.flows) {
+    CHECK(f.nation < static_cast<int>(d.nations.size()));
+    CHECK(f.lab < static_cast<int>(d.labs.size()));
+    CHECK(f.chip < static_cast<int>(d.chips.size()));
+    sum += f.weight;
+  }
+  CHECK(sum == doctest::Approx(d.total));
+  CHECK(d.total > 0);
+}
+
+TEST_CASE("SimRunner: steps on its own thread, applies a lever at the next month, restarts") {
+  const std::string baseline = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  auto session = std::make_shared<Session>(baseline, std::vector<Override>{parse_override("population.adopters=800")});
+  SimRunner runner(session->def(), [session](Month at, const std::string& p, const std::string& v) { return session->pull(at, p, v); });
+  auto wait_for = [&](auto pred) {
+    for (int i = 0; i < 2000 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return pred();
+  };
+  const Month start = runner.snapshot()->start;
+  runner.run_to(start + 2);
+  REQUIRE(wait_for([&] { auto s = runner.snapshot(); return s->months_done() == 3 && !s->playing; }));
+  runner.pull_lever("labs.alibaba.open", "false");
+  REQUIRE(wait_for([&] { return runner.levers_processed() == 1; }));
+  CHECK(runner.levers_refused() == 0);
+  REQUIRE(session->pulls().size() == 1);
+  CHECK(session->pulls()[0].at == start + 3);
+  runner.step_once();
+  REQUIRE(wait_for([&] { return runner.snapshot()->months_done() == 4; }));
+  CHECK_FALSE(runner.snapshot()->params->labs[6].open);
+  runner.restart(session->def());
+  REQUIRE(wait_for([&] { auto s = runner.snapshot(); return s->generation == 1 && !s->building; }));
+  CHECK(runner.snapshot()->months_done() == 0);
+}

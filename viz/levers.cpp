@@ -1,0 +1,214 @@
+#include "viz/levers.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/series.h"
+#include "scenario/schema.h"
+
+namespace geosim::viz {
+
+std::string value_yaml(const Value& value) {
+  if (const auto* d = std::get_if<double>(&value)) return format_value(*d);
+  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < list->size(); ++i) out += (i ? ", " : "") + (*list)[i];
+    return out + "]";
+  }
+  const auto& map = std::get<std::map<std::string, double>>(value);
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [k, v] : map) out += (first ? "" : ", ") + k + ": " + format_value(v), first = false;
+  return out + "}";
+}
+
+namespace {
+
+/// One lever on one key; `lo`/`hi` are the slider's range (narrower than the schema's, to be usable).
+struct LeverDef {
+  const char* key;    // schema path, e.g. "nations[].deny_frontier_access"
+  const char* label;
+  double lo = 0, hi = 1;
+  bool log = false;
+};
+
+/// Event path of a schema key for agent `id`: "labs[].open" -> "labs.<id>.open".
+std::string event_path(const std::string& key, const std::string& id) {
+  const auto bracket = key.find("[]");
+  return bracket == std::string::npos ? key : key.substr(0, bracket) + "." + id + key.substr(bracket + 2);
+}
+
+class Panel {
+ public:
+  Panel(LeverPanelState& state, const ScenarioDef& params, const PullLever& pull) : state_(state), params_(params), pull_(pull) {}
+
+  void lever(const LeverDef& def, std::size_t agent, const std::string& id) {
+    const KeySpec* spec = find_key(def.key);
+    if (!spec || !spec->get) return;
+    const std::string path = event_path(def.key, id);
+    const std::string current = value_yaml(spec->get(params_, agent));
+    const std::string shown = pending_or(path, current);
+    ImGui::PushID(path.c_str());
+    const bool is_pending = shown != current;
+    if (is_pending) ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 200, 90, 255));
+    switch (spec->type) {
+      case KeyType::boolean: {
+        bool v = shown == "true";
+        if (ImGui::Checkbox(def.label, &v)) set(path, v ? "true" : "false");
+        break;
+      }
+      case KeyType::real:
+      case KeyType::integer: {
+        float v = static_cast<float>(std::stod(shown));
+        ImGui::SetNextItemWidth(170);
+        ImGui::SliderFloat(def.label, &v, static_cast<float>(def.lo), static_cast<float>(def.hi), def.log ? "%.3g" : "%.3f",
+                           def.log ? ImGuiSliderFlags_Logarithmic : 0);
+        // One event per drag, not one per frame of it.
+        if (ImGui::IsItemDeactivatedAfterEdit()) set(path, format_value(spec->type == KeyType::integer ? std::round(v) : v));
+        break;
+      }
+      case KeyType::ref_list:
+      case KeyType::choice_list: {
+        std::vector<std::string> options = spec->choices;
+        if (spec->type == KeyType::ref_list)
+          for (const auto& n : params_.nations) options.push_back(n.id);
+        const Value value = spec->get(params_, agent);
+        const auto& in_force = std::get<std::vector<std::string>>(value);
+        std::vector<std::string> chosen = shown == current ? in_force : parse_list(shown);
+        ImGui::TextUnformatted(def.label);
+        bool changed = false;
+        float widest = 0;
+        for (const auto& o : options) widest = std::max(widest, ImGui::CalcTextSize(o.c_str()).x);
+        const float cell = widest + ImGui::GetFrameHeight() + 14;
+        const auto per_row = static_cast<std::size_t>(std::max(1.0f, (ImGui::GetContentRegionAvail().x - 8) / cell));
+        for (std::size_t i = 0; i < options.size(); ++i) {
+          bool on = std::find(chosen.begin(), chosen.end(), options[i]) != chosen.end();
+          if (i % per_row != 0) ImGui::SameLine(static_cast<float>(i % per_row) * cell + 8.0f);
+          else ImGui::Dummy({0, 0});
+          if (ImGui::Checkbox(options[i].c_str(), &on)) {
+            changed = true;
+            if (on) chosen.push_back(options[i]);
+            else chosen.erase(std::remove(chosen.begin(), chosen.end(), options[i]), chosen.end());
+          }
+        }
+        if (changed) {
+          // Keep the declared order, so that the file reads naturally.
+          std::vector<std::string> ordered;
+          for (const auto& o : options)
+            if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) ordered.push_back(o);
+          set(path, value_yaml(ordered));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (is_pending) {
+      ImGui::PopStyleColor();
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("takes effect next month");
+    }
+    ImGui::PopID();
+  }
+
+ private:
+  std::string pending_or(const std::string& path, const std::string& current) const {
+    for (auto it = state_.pending.rbegin(); it != state_.pending.rend(); ++it)
+      if (it->first == path) return it->second;
+    return current;
+  }
+  static std::vector<std::string> parse_list(const std::string& yaml) {
+    std::vector<std::string> out;
+    std::string item;
+    for (char c : yaml) {
+      if (c == '[' || c == ' ') continue;
+      if (c == ',' || c == ']') {
+        if (!item.empty()) out.push_back(item);
+        item.clear();
+      } else {
+        item += c;
+      }
+    }
+    return out;
+  }
+  void set(const std::string& path, const std::string& value) {
+    state_.pending.emplace_back(path, value);
+    pull_(path, value);
+  }
+
+  LeverPanelState& state_;
+  const ScenarioDef& params_;
+  const PullLever& pull_;
+};
+
+template <typename List>
+void agent_combo(const char* label, int& selected, const List& agents) {
+  selected = std::clamp(selected, 0, std::max(0, static_cast<int>(agents.size()) - 1));
+  if (agents.empty()) return;
+  ImGui::SetNextItemWidth(180);
+  if (ImGui::BeginCombo(label, agents[static_cast<std::size_t>(selected)].name.c_str())) {
+    for (std::size_t i = 0; i < agents.size(); ++i)
+      if (ImGui::Selectable(agents[i].name.c_str(), static_cast<int>(i) == selected)) selected = static_cast<int>(i);
+    ImGui::EndCombo();
+  }
+}
+
+}  // namespace
+
+void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_done, const PullLever& pull) {
+  // Pending values are in force once a month has been simulated after they were pulled.
+  if (!state.pending.empty() && months_done > state.pending_since) state.pending.clear();
+  if (state.pending.empty()) state.pending_since = months_done;
+  Panel panel(state, params, pull);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("Levers: a change takes effect next month and is recorded as a timed event.");
+  ImGui::PopStyleColor();
+  if (ImGui::CollapsingHeader("Nation policies", ImGuiTreeNodeFlags_DefaultOpen)) {
+    agent_combo("nation", state.nation, params.nations);
+    if (!params.nations.empty()) {
+      const auto n = static_cast<std::size_t>(state.nation);
+      const std::string& id = params.nations[n].id;
+      panel.lever({"nations[].deny_frontier_access", "its closed labs refuse to serve:"}, n, id);
+      panel.lever({"nations[].ban_rival_models_in", "bans rival-origin models in:"}, n, id);
+      panel.lever({"nations[].materials_export_ban", "embargoes critical materials to:"}, n, id);
+      panel.lever({"nations[].open_release_penalty", "open-release penalty", 0, 1e10, true}, n, id);
+      panel.lever({"nations[].rule_ban_threshold", "ban-rule threshold", 0, 1}, n, id);
+    }
+  }
+  if (ImGui::CollapsingHeader("Chip export controls", ImGuiTreeNodeFlags_DefaultOpen)) {
+    agent_combo("chipmaker", state.chip, params.chipmakers);
+    if (!params.chipmakers.empty()) {
+      const auto c = static_cast<std::size_t>(state.chip);
+      const std::string& id = params.chipmakers[c].id;
+      panel.lever({"chipmakers[].export_banned_to", "may not sell to labs of:"}, c, id);
+      panel.lever({"chipmakers[].perf_per_dollar", "performance per dollar", 0.01, 3}, c, id);
+      panel.lever({"chipmakers[].capacity", "capacity, USD/mo", 1e6, 1e12, true}, c, id);
+    }
+  }
+  if (ImGui::CollapsingHeader("Labs and subsidies", ImGuiTreeNodeFlags_DefaultOpen)) {
+    agent_combo("lab", state.lab, params.labs);
+    if (!params.labs.empty()) {
+      const auto j = static_cast<std::size_t>(state.lab);
+      const std::string& id = params.labs[j].id;
+      panel.lever({"labs[].open", "releases open weights"}, j, id);
+      panel.lever({"labs[].distill", "distils from better models"}, j, id);
+      panel.lever({"labs[].distillable", "others may distil from it"}, j, id);
+      panel.lever({"labs[].subsidy", "subsidy, share of price", 0, 1}, j, id);
+      panel.lever({"labs[].funding", "funding, USD/mo", 1e5, 1e11, true}, j, id);
+    }
+  }
+  if (ImGui::CollapsingHeader("Behaviour")) {
+    panel.lever({"behaviour.bass_q", "Bass imitation q", 0, 3}, 0, "");
+    panel.lever({"behaviour.revisit_rate", "revisit rate, per year", 0, 4}, 0, "");
+    panel.lever({"behaviour.utility.price", "price weight", 0, 3}, 0, "");
+    panel.lever({"behaviour.utility.origin_risk", "origin-risk weight", 0, 10}, 0, "");
+    panel.lever({"behaviour.utility.switching_cost", "switching cost", 0, 6}, 0, "");
+    panel.lever({"behaviour.distillation_rate", "distillation rate", 0, 0.3}, 0, "");
+    panel.lever({"behaviour.hostility.us_china", "US-China hostility", 0, 1}, 0, "");
+  }
+}
+
+}  // namespace geosim::viz

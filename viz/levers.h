@@ -1,0 +1,30 @@
+#pragma once
+// The lever panel: sliders and toggles for nations' policies, export controls, labs and a few
+// behaviour parameters. Values are read from the parameters in force (through the schema's getters)
+// and a change is handed on as a key path and YAML value, which the session records as a timed event.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/scenario_def.h"
+
+namespace geosim::viz {
+
+/// A change the user made this frame: key path (as in events) and YAML value.
+using PullLever = std::function<void(const std::string& path, const std::string& value)>;
+
+/// What the lever panel remembers between frames.
+struct LeverPanelState {
+  int nation = 0, lab = 0, chip = 0;
+  // Values pulled but not yet in force (they take effect next month), shown instead of the current ones.
+  std::vector<std::pair<std::string, std::string>> pending;
+  int pending_since = -1;  // months done when the first pending value was pulled
+};
+
+/// Draws the lever panel for the parameters in force; calls `pull` for each change.
+void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_done, const PullLever& pull);
+
+/// A Value as YAML text: "[CN, RU]", "0.35", "true".
+std::string value_yaml(const Value& value);
+
+}  // namespace geosim::viz

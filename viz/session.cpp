@@ -1,0 +1,173 @@
+#include "viz/session.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace geosim::viz {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t begin = 0;
+  while (true) {
+    auto dot = path.find('.', begin);
+    parts.push_back(path.substr(begin, dot - begin));
+    if (dot == std::string::npos) return parts;
+    begin = dot + 1;
+  }
+}
+
+bool is_agent_list(const std::string& name) {
+  return name == "nations" || name == "labs" || name == "chipmakers";
+}
+
+/// Sets `value` at the nested map position `parts[from..]` of `node`.
+void set_nested(YAML::Node node, const std::vector<std::string>& parts, std::size_t from, const YAML::Node& value) {
+  for (std::size_t i = from; i + 1 < parts.size(); ++i) {
+    if (!node[parts[i]] || !node[parts[i]].IsMap()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    node.reset(node[parts[i]]);
+  }
+  node[parts.back()] = value;
+}
+
+/// Overrides as the YAML a scenario file would hold: maps nested, agent keys as list entries by id.
+YAML::Node overrides_tree(const std::vector<Override>& overrides) {
+  YAML::Node root(YAML::NodeType::Map);
+  std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>> agents;  // list -> (id, entry)
+  for (const auto& o : overrides) {
+    auto parts = split_path(o.path);
+    YAML::Node value = YAML::Load(o.value);
+    if (parts.size() >= 3 && is_agent_list(parts[0])) {
+      auto& list = agents[parts[0]];
+      auto it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == parts[1]; });
+      if (it == list.end()) {
+        YAML::Node entry(YAML::NodeType::Map);
+        entry["id"] = parts[1];
+        list.emplace_back(parts[1], entry);
+        it = std::prev(list.end());
+      }
+      set_nested(it->second, parts, 2, value);
+    } else {
+      set_nested(root, parts, 0, value);
+    }
+  }
+  for (auto& [name, list] : agents) {
+    YAML::Node seq(YAML::NodeType::Sequence);
+    for (auto& e : list) seq.push_back(e.second);
+    root[name] = seq;
+  }
+  return root;
+}
+
+}  // namespace
+
+Session::Session(std::string scenario_path, std::vector<Override> overrides) : path_(std::move(scenario_path)) {
+  for (const auto& o : overrides)
+    if (o.path != "seed") overrides_.push_back(o);
+  // The seed comes from the scenario and the command line, checked by the schema like any key.
+  seed_ = load_scenario(path_, overrides).seed;
+}
+
+std::uint64_t Session::seed() const {
+  std::lock_guard lock(mutex_);
+  return seed_;
+}
+
+void Session::set_seed(std::uint64_t seed) {
+  std::lock_guard lock(mutex_);
+  seed_ = seed;
+}
+
+std::string Session::yaml(const std::string& dir) const {
+  std::lock_guard lock(mutex_);
+  return yaml_locked(dir, pulls_);
+}
+
+std::string Session::yaml_locked(const std::string& dir, const std::vector<LeverPull>& pulls) const {
+  const fs::path original = fs::absolute(path_).lexically_normal();
+  const fs::path rel = original.lexically_relative(fs::absolute(dir).lexically_normal());
+  YAML::Node root = overrides_tree(overrides_);
+  YAML::Emitter out;
+  out << YAML::Comment("geosim view session: " + original.filename().string() + " with the levers pulled in the viewer") << YAML::Newline;
+  out << YAML::BeginMap;
+  out << YAML::Key << "extends" << YAML::Value << (rel.empty() ? original.string() : rel.string());
+  out << YAML::Key << "seed" << YAML::Value << seed_;
+  for (auto it = root.begin(); it != root.end(); ++it) out << YAML::Key << it->first << YAML::Value << it->second;
+  if (!pulls.empty()) {
+    out << YAML::Key << "events" << YAML::Value << YAML::BeginSeq;
+    for (const auto& p : pulls) {
+      out << YAML::BeginMap;
+      out << YAML::Key << "id" << YAML::Value << p.event_id;
+      out << YAML::Key << "at" << YAML::Value << p.at.str();
+      out << YAML::Key << "note" << YAML::Value << "lever pulled in geosim view";
+      out << YAML::Key << "set" << YAML::Value << YAML::BeginMap << YAML::Key << p.path << YAML::Value << YAML::Load(p.value) << YAML::EndMap;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+ScenarioDef Session::load_locked(const std::vector<LeverPull>& pulls) const {
+  const fs::path dir = fs::absolute(path_).parent_path();
+  // The name has no folder part: the loader resolves `extends` against base_dir joined with it.
+  return load_scenario_text(yaml_locked(dir.string(), pulls), fs::path(path_).filename().string() + " (viewer session)", dir.string());
+}
+
+ScenarioDef Session::def() const {
+  std::lock_guard lock(mutex_);
+  return load_locked(pulls_);
+}
+
+ScenarioDef Session::def_without_levers() const {
+  std::lock_guard lock(mutex_);
+  return load_locked({});
+}
+
+EventDef Session::pull(Month at, const std::string& path, const std::string& value) {
+  std::lock_guard lock(mutex_);
+  auto pulls = pulls_;
+  LeverPull p{at, path, value, "geosim-view-lever-" + std::to_string(next_id_)};
+  try {
+    YAML::Load(value);
+  } catch (const YAML::Exception& e) {
+    throw std::invalid_argument("lever " + path + ": '" + value + "' is not a YAML value");
+  }
+  pulls.push_back(p);
+  ScenarioDef def = load_locked(pulls);  // the schema checks key, value and month
+  for (auto& ev : def.events)
+    if (ev.id == p.event_id) {
+      pulls_ = std::move(pulls);
+      ++next_id_;
+      return ev;
+    }
+  throw std::logic_error("lever event " + p.event_id + " missing from the loaded scenario");
+}
+
+std::vector<LeverPull> Session::pulls() const {
+  std::lock_guard lock(mutex_);
+  return pulls_;
+}
+
+void Session::clear_pulls() {
+  std::lock_guard lock(mutex_);
+  pulls_.clear();
+}
+
+void Session::save(const std::string& file) const {
+  const fs::path dir = fs::absolute(file).parent_path();
+  const std::string text = yaml(dir.string());
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + file + " (check that its folder exists and is writable)");
+}
+
+}  // namespace geosim::viz
