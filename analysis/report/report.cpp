@@ -124,7 +124,11 @@ std::vector<std::string> write_report(const std::string& store_path, const std::
       written.push_back((figures / name).string());
       md += "![" + rec + " against each parameter](figures/" + name + ")\n\n";
     }
-    sensitivity_section(s, r, figures, md, written);
+    if (!info.parameters.empty()) sensitivity_section(s, r, figures, md, written);
+    else {
+      const auto& e = s.points[0][r];
+      md += "Ensemble of " + std::to_string(e.n) + " runs: mean " + num(e.mean) + ", 90% interval " + num(e.p05) + " to " + num(e.p95) + ".\n\n";
+    }
   }
 
   for (std::size_t q = 0; q < info.series.size(); ++q) {

@@ -230,6 +230,10 @@ void Store::load_info() {
     i.unit.values[point * k + static_cast<std::size_t>(s.integer(1))] = s.real(2);
     i.numbers[point].push_back(s.real(3));
   }
+  if (k == 0) {  // an ensemble: one point, no coordinates
+    i.unit.rows = static_cast<std::size_t>(i.planned_runs) / std::max<std::size_t>(1, i.replicates);
+    i.numbers.assign(i.unit.rows, {});
+  }
 }
 
 std::set<std::int64_t> Store::finished_runs() const {

@@ -29,7 +29,7 @@ const std::vector<SweepKey>& sweep_keys() {
       {"design.levels", "morris: number of grid levels, even (default 4)"},
       {"design.sequence", "sobol and saltelli: sobol-scrambled (default), sobol or random"},
       {"design.seed", "Seed of the design's random numbers and scrambling (default 1)"},
-      {"parameters", "List of the scenario keys to vary, each with path and one of levels, range, normal, triangular"},
+      {"parameters", "List of the scenario keys to vary, each with path and one of levels, range, normal, triangular (grid: may be empty)"},
       {"parameters[].path", "Scenario key path as for --set, e.g. behaviour.bass_q or labs.deepseek.open"},
       {"parameters[].levels", "List of values (grid only); any YAML values the key accepts"},
       {"parameters[].range", "[low, high]: uniform on the interval (grid: `count` evenly spaced values)"},
@@ -240,7 +240,7 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
     if (!mean || !sd || normal->map.size() != 2) p.add(normal->mark, "parameter '" + par.path + "': normal must be {mean: M, sd: S}");
     else {
       par.a = number_at(*mean, "normal mean", p);
-      par.b = number_at(sd->kind == Node::Kind::null ? *mean : *sd, "normal sd", p);
+      par.b = number_at(*sd, "normal sd", p);
       if (!(par.b > 0)) p.add(sd->mark, "parameter '" + par.path + "': sd must be above 0");
     }
   } else if (const Node* tri = item.find("triangular")) {
@@ -397,10 +397,12 @@ SweepDef load_sweep(const std::string& path) {
   const bool sampled = s.method == "lhs" || s.method == "sobol" || s.method == "saltelli";
   if (sampled && s.samples == 0) p.add(top, "design.samples is required for the " + s.method + " design");
   if (s.method == "morris" && s.trajectories == 0) p.add(top, "design.trajectories is required for the morris design");
+  // A grid without parameters is one point: an ensemble of the base scenario over replicates.
   const Node* params = root.find("parameters");
-  if (!params || !params->is_seq() || params->seq.empty())
-    p.add(params ? params->mark : top, "parameters: expected a non-empty list of the scenario keys to vary");
-  else
+  if (params && !params->is_seq()) p.add(params->mark, "parameters: expected a list of the scenario keys to vary");
+  else if ((!params || params->seq.empty()) && s.method != "grid")
+    p.add(params ? params->mark : top, "parameters: the " + s.method + " design needs at least one parameter (a grid without any is an ensemble)");
+  else if (params)
     for (const auto& item : params->seq) s.parameters.push_back(parse_parameter(item, s.method, p));
   std::set<std::string> seen;
   for (const auto& par : s.parameters)
