@@ -11,6 +11,7 @@
 #include "analysis/sensitivity/designs.h"
 #include "analysis/sensitivity/sobol_sequence.h"
 #include "analysis/sweep/plan.h"
+#include "analysis/calibration/targets.h"
 #include "analysis/sweep/summary.h"
 
 namespace fs = std::filesystem;
@@ -216,18 +217,62 @@ TEST_CASE("ensemble statistics and regression coefficients have their textbook v
 
 TEST_CASE("every sweep in scenarios/sweeps loads, and docs/sweeps.md documents every sweep key") {
   std::size_t sweeps = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(GEOSIM_SOURCE_DIR) / "scenarios" / "sweeps")) {
-    if (entry.path().extension() != ".yaml") continue;
+  for (const char* folder : {"sweeps", "calibration"})
+  for (const auto& entry : fs::directory_iterator(fs::path(GEOSIM_SOURCE_DIR) / "scenarios" / folder)) {
+    if (entry.path().extension() != ".yaml" || entry.path().filename() == "targets.yaml") continue;
     INFO(entry.path().string());
     const auto s = geosim::sweep::load_sweep(entry.path().string());
     CHECK(geosim::sweep::make_plan(s).runs() > 0);
     ++sweeps;
   }
-  CHECK(sweeps >= 3);
+  CHECK(sweeps >= 5);
   std::ifstream in(fs::path(GEOSIM_SOURCE_DIR) / "docs" / "sweeps.md");
   const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const auto& key : geosim::sweep::sweep_keys()) {
     INFO(key.path);
     CHECK(has(doc, "| `" + key.path + "` |"));
+  }
+}
+
+TEST_CASE("a grid without parameters is an ensemble of the base scenario") {
+  const auto s = geosim::sweep::load_sweep(sweep_file("ensemble", "replicates: 5\nrecord:\n  - metric: adoption\n"));
+  const auto plan = geosim::sweep::make_plan(s);
+  CHECK(plan.points() == 1);
+  CHECK(plan.runs() == 5);
+  CHECK(geosim::sweep::run_key(s, plan, 4).seed == 5);
+  CHECK(refusal("lhs-without", "design: {method: lhs, samples: 4}\nrecord:\n  - metric: adoption\n").message.find("needs at least one parameter") !=
+        std::string::npos);
+}
+
+TEST_CASE("calibration targets compute their values and bands as documented") {
+  const fs::path dir = fs::temp_directory_path() / "geosim-sweep-tests";
+  geosim::sweep::StoreInfo info;
+  info.records = {"a", "b", "c"};
+  auto load = [&](const std::string& text) {
+    std::ofstream(dir / "targets.yaml") << text;
+    return geosim::calibration::load_targets((dir / "targets.yaml").string(), info);
+  };
+  const auto t = load(R"(targets:
+  - {id: R, value: {ratio: [a, b]}, max: 0.25}
+  - {id: D, value: {difference: [{sum: [a, b]}, c]}, min: 1, max: 2}
+  - {id: F, value: {fold_per_year: [a, b, 6]}, min: 5}
+)");
+  REQUIRE(t.size() == 3);
+  const std::vector<double> run = {8, 2, 8.5};
+  CHECK(t[0].value.eval(run) == doctest::Approx(4));
+  CHECK_FALSE(t[0].met(4));
+  CHECK(t[0].band() == "at most 0.25");
+  CHECK(t[1].value.eval(run) == doctest::Approx(1.5));
+  CHECK(t[1].met(1.5));
+  CHECK(t[1].miss(2.5) == doctest::Approx(0.5));  // half the band's width above it
+  CHECK(t[2].value.eval(run) == doctest::Approx(16));  // (8 / 2)^(12 / 6)
+  try {
+    load("targets:\n  - {id: X, value: {ratoi: [a, d]}, max: 1}\n  - {id: Y, value: e}\n");
+    FAIL("accepted");
+  } catch (const geosim::DiagnosticError& e) {
+    REQUIRE(e.diagnostics().size() == 3);
+    CHECK(has(e.diagnostics()[0].message, "unknown operation 'ratoi'; did you mean 'ratio'"));
+    CHECK(has(e.diagnostics()[1].message, "the store records no 'e'"));
+    CHECK(has(e.diagnostics()[2].message, "needs min, max or both"));
   }
 }
