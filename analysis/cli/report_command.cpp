@@ -10,16 +10,17 @@ namespace {
 
 const geosim::cli::Registration report_registration{[](CLI::App& app) -> std::function<int()> {
   struct Options {
-    std::string store, out;
+    std::string store, out, against;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("report", "Write a Markdown report with SVG figures of a sweep store");
   cmd->add_option("store", o->store, "Sweep store written by geosim sweep")->required();
   cmd->add_option("--out", o->out, "Folder for report.md and figures/")->required();
+  cmd->add_option("--against", o->against, "Another store (e.g. the baseline's ensemble) to draw and compare against");
   return [cmd, o]() -> int {
     if (!*cmd) return -1;
     try {
-      const auto files = write_report(o->store, o->out);
+      const auto files = write_report(o->store, o->out, o->against);
       std::printf("geosim report: wrote %s and %zu figures\n", files.front().c_str(), files.size() - 1);
       return 0;
     } catch (const std::exception& e) {

@@ -10,7 +10,7 @@
 namespace geosim::report {
 namespace {
 
-enum Colour : PLINT { kBackground = 0, kInk = 1, kBlue = 2, kOrange = 3, kBand = 4, kGrey = 5 };
+enum Colour : PLINT { kBackground = 0, kInk = 1, kBlue = 2, kOrange = 3, kBand = 4, kGrey = 5, kLightGrey = 6 };
 
 /// A PLplot stream writing one SVG file, in geosim's colours; the file is complete when it is destroyed.
 std::unique_ptr<plstream> open_svg(const std::string& path, PLINT width, PLINT height) {
@@ -23,7 +23,8 @@ std::unique_ptr<plstream> open_svg(const std::string& path, PLINT width, PLINT h
   pls->scol0(kBlue, 31, 119, 180);
   pls->scol0(kOrange, 255, 127, 14);
   pls->scol0(kBand, 174, 199, 232);
-  pls->scol0(kGrey, 150, 150, 150);
+  pls->scol0(kGrey, 120, 120, 120);
+  pls->scol0(kLightGrey, 215, 215, 215);
   pls->init();
   pls->col0(kInk);
   return pls;
@@ -112,31 +113,40 @@ void bar_figure(const std::string& path, const std::string& title, const std::st
     pls->mtex("bv", 0.7, (static_cast<double>(c) + 0.5) / n, 1.0, categories[c].c_str());
 }
 
-void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<double>& mean,
-                 const std::vector<double>& low, const std::vector<double>& high) {
-  if (mean.empty()) throw std::invalid_argument("a band figure needs at least one month");
+void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands) {
+  if (bands.empty() || bands.front().mean.empty()) throw std::invalid_argument("a band figure needs at least one month");
   auto pls = open_svg(path, 720, 420);
-  const std::size_t n = mean.size();
+  const std::size_t n = bands.front().mean.size();
   std::vector<double> x(n);
   for (std::size_t i = 0; i < n; ++i) x[i] = (first_month_index + static_cast<double>(i)) / 12.0;  // fractional years
-  const auto [ylo, yhi] = span({&mean, &low, &high});
+  std::vector<const std::vector<double>*> all;
+  for (const auto& b : bands) all.push_back(&b.mean), all.push_back(&b.low), all.push_back(&b.high);
+  const auto [ylo, yhi] = span(all);
   pls->schr(0, 0.8);
   // Years as major ticks with month minor ticks: automatic ticks would fall mid-year and print the
   // same year twice.
   const double span_years = std::max(x.back() - x.front(), 1.0 / 12);
   pls->adv(0);
-  pls->vpor(0.1, 0.97, 0.12, 0.9);
+  pls->vpor(0.1, 0.97, 0.12, 0.88);
   pls->wind(x.front(), x.front() + span_years, ylo, yhi);
   pls->col0(kInk);
   pls->box("bcnst", span_years > 12 ? 2.0 : 1.0, span_years > 12 ? 2 : 12, "bcnstv", 0, 0);
-  pls->lab("year", y_label.c_str(), title.c_str());
-  std::vector<double> px(x), py(high);
-  for (std::size_t i = n; i-- > 0;) px.push_back(x[i]), py.push_back(low[i]);
-  pls->col0(kBand);
-  pls->fill(static_cast<PLINT>(px.size()), px.data(), py.data());
-  pls->col0(kBlue);
-  pls->width(2);
-  pls->line(static_cast<PLINT>(n), x.data(), mean.data());
+  pls->lab("year", y_label.c_str(), "");
+  pls->mtex("t", 2.2, 0.5, 0.5, title.c_str());
+  // The reference goes first, so the main band is drawn over it.
+  for (std::size_t k = bands.size(); k-- > 0;) {
+    const Band& b = bands[k];
+    const std::size_t m = std::min(n, b.mean.size());
+    std::vector<double> px(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(m)), py(b.high.begin(), b.high.begin() + static_cast<std::ptrdiff_t>(m));
+    for (std::size_t i = m; i-- > 0;) px.push_back(x[i]), py.push_back(b.low[i]);
+    pls->col0(k == 0 ? kBand : kLightGrey);
+    pls->fill(static_cast<PLINT>(px.size()), px.data(), py.data());
+    pls->col0(k == 0 ? kBlue : kGrey);
+    pls->width(2);
+    pls->line(static_cast<PLINT>(m), x.data(), b.mean.data());
+    pls->width(1);
+    pls->mtex("t", 0.6, 0.02 + 0.3 * static_cast<double>(k), 0.0, ("\u25A0 " + b.name).c_str());
+  }
 }
 
 }  // namespace geosim::report

@@ -24,8 +24,14 @@ struct BarSeries {
 void bar_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::vector<std::string>& categories,
                 const std::vector<BarSeries>& series);
 
-/// Writes a band chart over months: the mean line and the shaded band between low and high.
-void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_year_month_index,
-                 const std::vector<double>& mean, const std::vector<double>& low, const std::vector<double>& high);
+/// A monthly mean with its band (low to high), named for the legend.
+struct Band {
+  std::string name;
+  std::vector<double> mean, low, high;
+};
+
+/// Writes a band chart over months: each band's mean line over its shaded band, the first in blue,
+/// a second (a reference such as the baseline) in grey beneath it.
+void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands);
 
 }  // namespace geosim::report

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include "analysis/report/figures.h"
@@ -78,10 +79,30 @@ void sensitivity_section(const sweep::Summary& s, std::size_t r, const fs::path&
   md += "![" + rec + ": " + what + "](figures/" + name + ")\n\n";
 }
 
+/// The mean and 5-95% band, month by month, of series request q over a store's successful runs.
+Band series_band(const sweep::Store& store, std::size_t q, const std::string& name) {
+  Band band{name, {}, {}, {}};
+  const auto runs = store.series(q);
+  if (runs.empty()) return band;
+  const std::size_t months = runs.front().second.size();
+  for (std::size_t m = 0; m < months; ++m) {
+    std::vector<double> values;
+    for (const auto& [run, v] : runs)
+      if (m < v.size()) values.push_back(v[m]);
+    const sweep::Ensemble e = sweep::ensemble(values);
+    band.mean.push_back(e.mean);
+    band.low.push_back(std::isnan(e.p05) ? e.mean : e.p05);
+    band.high.push_back(std::isnan(e.p95) ? e.mean : e.p95);
+  }
+  return band;
+}
+
 }  // namespace
 
-std::vector<std::string> write_report(const std::string& store_path, const std::string& out_dir) {
+std::vector<std::string> write_report(const std::string& store_path, const std::string& out_dir, const std::string& against_path) {
   const sweep::Store store = sweep::Store::open(store_path);
+  std::optional<sweep::Store> against;
+  if (!against_path.empty()) against.emplace(sweep::Store::open(against_path));
   const sweep::Summary s = sweep::summarize(store);
   const auto& info = s.info;
   const fs::path dir(out_dir), figures = dir / "figures";
@@ -131,24 +152,40 @@ std::vector<std::string> write_report(const std::string& store_path, const std::
     }
   }
 
-  for (std::size_t q = 0; q < info.series.size(); ++q) {
-    const auto runs = store.series(q);
-    if (runs.empty()) continue;
-    const std::size_t months = runs.front().second.size();
-    std::vector<double> mean(months), low(months), high(months);
-    for (std::size_t m = 0; m < months; ++m) {
-      std::vector<double> values;
-      for (const auto& [run, v] : runs)
-        if (m < v.size()) values.push_back(v[m]);
-      const sweep::Ensemble e = sweep::ensemble(values);
-      mean[m] = e.mean, low[m] = std::isnan(e.p05) ? e.mean : e.p05, high[m] = std::isnan(e.p95) ? e.mean : e.p95;
+  if (against) {
+    // Single-point stores (ensembles of two scenarios): their recorded numbers side by side.
+    const sweep::Summary base = sweep::summarize(*against);
+    if (s.points.size() == 1 && base.points.size() == 1) {
+      md += "## Against " + base.info.name + "\n\n| record | " + info.name + ": mean (90% interval) | " + base.info.name +
+            ": mean (90% interval) | difference of means |\n|---|---|---|---|\n";
+      for (std::size_t r = 0; r < info.records.size(); ++r)
+        for (std::size_t b = 0; b < base.info.records.size(); ++b) {
+          if (base.info.records[b] != info.records[r]) continue;
+          const auto& e = s.points[0][r];
+          const auto& f = base.points[0][b];
+          md += "| " + info.records[r] + " | " + num(e.mean) + " (" + num(e.p05) + " to " + num(e.p95) + ") | " + num(f.mean) + " (" + num(f.p05) + " to " +
+                num(f.p95) + ") | " + num(e.mean - f.mean) + " |\n";
+        }
+      md += "\n";
     }
+  }
+
+  for (std::size_t q = 0; q < info.series.size(); ++q) {
+    std::vector<Band> bands = {series_band(store, q, info.name)};
+    if (bands[0].mean.empty()) continue;
+    const std::size_t runs = store.series(q).size();
+    if (against)
+      for (std::size_t b = 0; b < against->info().series.size(); ++b)
+        if (against->info().series[b] == info.series[q]) bands.push_back(series_band(*against, b, against->info().name));
     const std::string name = "series-" + file_safe(info.series[q]) + ".svg";
-    band_figure((figures / name).string(), info.series[q] + ": mean and 5-95% band over " + std::to_string(runs.size()) + " runs", info.series[q],
-                info.start.index, mean, low, high);
+    band_figure((figures / name).string(), info.series[q] + ": mean and 5-95% band over " + std::to_string(runs) + " runs", info.series[q],
+                info.start.index, bands);
     written.push_back((figures / name).string());
-    md += "## Series " + info.series[q] + "\n\nMean over all " + std::to_string(runs.size()) + " successful runs, with the band from the 5th to the 95th percentile: last month " +
-          num(mean.back()) + " (" + num(low.back()) + " to " + num(high.back()) + ").\n\n![" + info.series[q] + "](figures/" + name + ")\n\n";
+    const Band& b = bands[0];
+    md += "## Series " + info.series[q] + "\n\nMean over all " + std::to_string(runs) + " successful runs, with the band from the 5th to the 95th percentile: last month " +
+          num(b.mean.back()) + " (" + num(b.low.back()) + " to " + num(b.high.back()) + ")" +
+          (bands.size() > 1 ? "; " + bands[1].name + " (grey): " + num(bands[1].mean.back()) + " (" + num(bands[1].low.back()) + " to " + num(bands[1].high.back()) + ")" : "") +
+          ".\n\n![" + info.series[q] + "](figures/" + name + ")\n\n";
   }
 
   const fs::path md_path = dir / "report.md";
