@@ -257,11 +257,7 @@ void App::draw_controls(const Snapshot& snap) {
   ImGui::SameLine();
   if (ImGui::Button("Restart")) {
     session_->set_seed(ui_.seed);
-    try {
-      runner_->restart(session_->def());
-    } catch (const DiagnosticError& e) {
-      ui_.status = "restart refused: " + std::string(e.what());
-    }
+    runner_->restart([session = session_] { return session->def(); });
   }
   ImGui::SetNextItemWidth(200);
   if (ImGui::Combo("speed", &ui_.speed, kSpeedNames, IM_ARRAYSIZE(kSpeedNames))) runner_->set_speed(kSpeeds[ui_.speed]);

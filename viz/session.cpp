@@ -134,6 +134,15 @@ ScenarioDef Session::def_without_levers() const {
 
 EventDef Session::pull(Month at, const std::string& path, const std::string& value) {
   std::lock_guard lock(mutex_);
+  // Event ids must be new to the scenario: `extends` merges events by id, so reusing one of the
+  // opened file's (a saved session reopened) would silently merge two levers.
+  {
+    const ScenarioDef current = load_locked(pulls_);
+    auto taken = [&](const std::string& id) {
+      return std::any_of(current.events.begin(), current.events.end(), [&](const EventDef& e) { return e.id == id; });
+    };
+    while (taken("geosim-view-lever-" + std::to_string(next_id_))) ++next_id_;
+  }
   auto pulls = pulls_;
   LeverPull p{at, path, value, "geosim-view-lever-" + std::to_string(next_id_)};
   try {

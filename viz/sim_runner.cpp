@@ -103,8 +103,15 @@ void SimRunner::set_speed(double months_per_second) {
 void SimRunner::restart(ScenarioDef def, LeverHandler levers) {
   {
     std::lock_guard lock(mutex_);
-    restart_def_ = std::move(def);
     if (levers) restart_levers_ = std::move(levers);
+  }
+  restart([def = std::move(def)] { return def; });
+}
+
+void SimRunner::restart(std::function<ScenarioDef()> make_def) {
+  {
+    std::lock_guard lock(mutex_);
+    restart_def_ = std::move(make_def);
     playing_ = false;
     steps_requested_ = 0;
     run_to_.reset();
@@ -176,8 +183,24 @@ void SimRunner::loop() {
       wake_.wait(lock, ready);
     if (quit_) return;
     if (restart_def_) {
-      def_ = std::move(*restart_def_);
-      restart_def_.reset();
+      auto make = std::move(restart_def_);
+      restart_def_ = nullptr;
+      lock.unlock();
+      std::optional<ScenarioDef> def;
+      std::string refused;
+      try {
+        def = make();
+      } catch (const DiagnosticError& e) {
+        refused = "restart refused: " + (e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().message);
+      } catch (const std::exception& e) {
+        refused = "restart refused: " + std::string(e.what());
+      }
+      lock.lock();
+      if (!def) {
+        message_ = refused;
+        continue;
+      }
+      def_ = std::move(*def);
       if (restart_levers_) levers_ = std::move(restart_levers_), restart_levers_ = nullptr;
       ++generation_;
       lock.unlock();

@@ -43,6 +43,9 @@ class SimRunner {
   /// Throws the history away and starts again from `def` (paused); `levers`, when given, replaces the
   /// lever handler (a new session).
   void restart(ScenarioDef def, LeverHandler levers = {});
+  /// The same, with the scenario made on the simulation thread once any lever pull it is busy with
+  /// has been recorded: a session's restart then includes every lever pulled before it.
+  void restart(std::function<ScenarioDef()> make_def);
   /// Queues a lever pull; it takes effect in the month after the one being simulated (or the next
   /// month, when paused). The outcome is reported by last_message().
   void pull_lever(const std::string& path, const std::string& value);
@@ -68,7 +71,7 @@ class SimRunner {
   int steps_requested_ = 0;
   std::optional<Month> run_to_;
   double speed_ = 0;
-  std::optional<ScenarioDef> restart_def_;
+  std::function<ScenarioDef()> restart_def_;  // makes the scenario of a pending restart
   LeverHandler restart_levers_;
   std::vector<LeverRequest> lever_requests_;
   std::string message_;

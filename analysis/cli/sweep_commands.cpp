@@ -34,7 +34,8 @@ struct SweepOptions {
   bool quiet = false;
 };
 
-int sweep_command(const SweepOptions& o) {
+int sweep_command(SweepOptions o) {
+  o.shard = parse_shard(o.shard).text();  // checked and written one way before any store is opened
   SweepDef sweep;
   try {
     sweep = load_sweep(o.sweep);
@@ -101,6 +102,9 @@ const geosim::cli::Registration sweep_registration{[](CLI::App& app) -> std::fun
       return sweep_command(*o);
     } catch (const DiagnosticError& e) {
       return print_refusal(e, "sweep");
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "geosim sweep: %s\n", e.what());
+      return 2;  // a bad command line, like a refused file
     } catch (const std::exception& e) {
       std::fprintf(stderr, "geosim sweep: %s\n", e.what());
       return 1;

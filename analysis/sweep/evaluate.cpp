@@ -1,7 +1,9 @@
 #include "analysis/sweep/evaluate.h"
 
 #include <filesystem>
+#include <new>
 #include <set>
+#include <system_error>
 
 #include "model/world.h"
 
@@ -68,6 +70,10 @@ RunResult Evaluator::run(std::int64_t run) const {
   } catch (const DiagnosticError& e) {
     out.error = e.diagnostics().empty() ? e.what() : e.diagnostics().front().str();
     for (std::size_t i = 1; i < e.diagnostics().size(); ++i) out.error += "; " + e.diagnostics()[i].str();
+  } catch (const std::bad_alloc&) {
+    throw;  // the machine, not the run: leave the run pending so that a rerun retries it
+  } catch (const std::system_error&) {
+    throw;
   } catch (const std::exception& e) {
     out.error = e.what();
   }

@@ -113,6 +113,9 @@ SweepOutcome coordinate(const SweepDef& sweep, const Plan& plan, const std::stri
     // The workers are waiting for work that will never come: end the whole job, saying why.
     std::fprintf(stderr, "geosim sweep: %s\n", e.what());
     MPI_Abort(MPI_COMM_WORLD, 1);
+  } catch (...) {
+    std::fprintf(stderr, "geosim sweep: the coordinating rank failed\n");
+    MPI_Abort(MPI_COMM_WORLD, 1);
   }
   out.ran = sink.stored();
   out.failed = sink.failed();

@@ -1,6 +1,8 @@
 #include "analysis/sweep/runner.h"
 
+#include <charconv>
 #include <chrono>
+#include <string_view>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -11,22 +13,26 @@
 
 namespace geosim::sweep {
 
+Shard parse_shard(const std::string& text) {
+  if (text.empty()) return Shard{};
+  const auto slash = text.find('/');
+  auto whole = [&](std::string_view part, std::int64_t& out) {
+    auto r = std::from_chars(part.data(), part.data() + part.size(), out);
+    return !part.empty() && r.ec == std::errc{} && r.ptr == part.data() + part.size();
+  };
+  Shard s;
+  const std::string_view v(text);
+  if (slash == std::string::npos || !whole(v.substr(0, slash), s.index) || !whole(v.substr(slash + 1), s.count) || s.count < 1 || s.index < 0 ||
+      s.index >= s.count)
+    throw std::invalid_argument("--shard '" + text + "': expected I/N with whole numbers 0 <= I < N, e.g. --shard 0/4");
+  return s;
+}
+
 std::vector<std::int64_t> pending_runs(const Plan& plan, const Store& store, const std::string& shard) {
-  std::int64_t index = 0, count = 1;
-  if (!shard.empty()) {
-    const auto slash = shard.find('/');
-    try {
-      index = std::stoll(shard.substr(0, slash));
-      count = std::stoll(shard.substr(slash + 1));
-    } catch (const std::exception&) {
-      count = 0;
-    }
-    if (slash == std::string::npos || count < 1 || index < 0 || index >= count)
-      throw std::invalid_argument("--shard '" + shard + "': expected I/N with 0 <= I < N, e.g. --shard 0/4");
-  }
+  const Shard s = parse_shard(shard);
   const auto done = store.finished_runs();
   std::vector<std::int64_t> todo;
-  for (std::int64_t r = index; r < plan.runs(); r += count)
+  for (std::int64_t r = s.index; r < plan.runs(); r += s.count)
     if (!done.count(r)) todo.push_back(r);
   return todo;
 }
@@ -36,11 +42,12 @@ SweepOutcome run_local(const SweepDef& sweep, const Plan& plan, Store& store, co
   const auto t0 = std::chrono::steady_clock::now();
   const Evaluator evaluator(sweep, plan);
   ResultSink sink(store, plan, sweep, static_cast<std::int64_t>(todo.size()), progress, batch);
-  std::exception_ptr failure;
+  std::exception_ptr failure, store_failure;
+  std::atomic<bool> abandon{false};  // the store failed: start no more runs
   std::thread workers([&] {
     try {
       parallel_for_index(todo.size(), [&](std::size_t i) {
-        if (stop) return;
+        if (stop || abandon) return;
         sink.add(evaluator.run(todo[i]));
       });
     } catch (...) {
@@ -48,8 +55,16 @@ SweepOutcome run_local(const SweepDef& sweep, const Plan& plan, Store& store, co
     }
     sink.close();
   });
-  sink.drain_until_closed();
+  try {
+    sink.drain_until_closed();
+  } catch (...) {
+    // A full disk or a store locked by another process: stop the workers before reporting it (a
+    // running std::thread must never be destroyed).
+    store_failure = std::current_exception();
+    abandon = true;
+  }
   workers.join();
+  if (store_failure) std::rethrow_exception(store_failure);
   if (failure) std::rethrow_exception(failure);
   SweepOutcome out;
   out.ran = sink.stored();

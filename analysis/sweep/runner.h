@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "analysis/sweep/store.h"
@@ -20,6 +21,15 @@ struct SweepOutcome {
 
 /// Called with (runs finished so far in this invocation, runs to do in it) after each stored batch.
 using ProgressFn = std::function<void(std::int64_t, std::int64_t)>;
+
+/// A shard of a sweep: the runs whose number is `index` modulo `count`.
+struct Shard {
+  std::int64_t index = 0, count = 1;
+  std::string text() const { return count == 1 ? std::string() : std::to_string(index) + "/" + std::to_string(count); }
+};
+
+/// Parses "I/N" strictly ("" is the whole sweep); throws std::invalid_argument naming --shard.
+Shard parse_shard(const std::string& text);
 
 /// The runs of the plan that `shard` ("" or "i/n": run % n == i) owns and the store does not hold yet.
 std::vector<std::int64_t> pending_runs(const Plan& plan, const Store& store, const std::string& shard);

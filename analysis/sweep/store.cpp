@@ -268,7 +268,8 @@ void Store::write(const std::vector<RunResult>& batch, const Plan& plan, const S
           ser.bind(1, r.run).bind(2, static_cast<std::int64_t>(q)).bind(3, static_cast<std::int64_t>(m)).bind(4, r.series[q * months + m]).run();
     }
   } catch (...) {
-    exec(db_, "ROLLBACK");
+    // SQLite may have rolled back already (a full disk, an I/O error): keep the original error.
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
   exec(db_, "COMMIT");

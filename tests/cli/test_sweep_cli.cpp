@@ -90,7 +90,13 @@ TEST_CASE("shards joined by geosim merge equal the single-process store") {
   const auto wrong = cli::geosim("sweep " + small + " --store " + (dir / "shard0.db").string() + " --shard 1/3");
   CHECK(wrong.code == 1);
   CHECK(contains(wrong.err, "holds shard '0/3'"));
-  CHECK(cli::geosim("sweep " + small + " --store " + (dir / "x.db").string() + " --shard 3/3").code == 1);
+  for (const char* bad : {"3/3", "1/4x", "1/4/5", "-1/3", "a/b", "2"}) {
+    INFO(bad);
+    const auto r = cli::geosim("sweep " + small + " --store " + (dir / "x.db").string() + " --shard " + bad);
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "expected I/N with whole numbers 0 <= I < N"));
+  }
+  CHECK_FALSE(cli::fs::exists(dir / "x.db"));  // refused before any store is made
 }
 
 TEST_CASE("an MPI sweep on 3 ranks equals the single-process sweep") {

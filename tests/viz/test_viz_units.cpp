@@ -73,6 +73,15 @@ TEST_CASE("a session writes a scenario that extends the file and loads back to t
   fs::create_directories(dir);
   s.save((dir / "saved.yaml").string());
   CHECK(resolved_yaml(load_scenario((dir / "saved.yaml").string())) == resolved_yaml(s.def()));
+
+  // Reopened, the saved session's lever keeps its month, and a new lever gets an id of its own
+  // (extends merges events by id: reusing the old one would merge the two levers).
+  Session reopened((dir / "saved.yaml").string(), {});
+  const EventDef second = reopened.pull(direct.start + 8, "labs.meta.subsidy", "0.5");
+  CHECK(second.id != ev.id);
+  const auto all = reopened.def().events;
+  CHECK(std::count_if(all.begin(), all.end(), [&](const EventDef& e) { return e.id == ev.id && e.at == ev.at; }) == 1);
+  CHECK(std::count_if(all.begin(), all.end(), [&](const EventDef& e) { return e.id == second.id && e.at == direct.start + 8; }) == 1);
 }
 
 TEST_CASE("World::add_event accepts only months not yet simulated") {
