@@ -109,7 +109,7 @@ One command: \`analysis/calibration/calibrate.sh\` (or this script, which runs t
 sweep \`scenarios/calibration/calibrate.yaml\` draws a Latin hypercube of $points points over the
 baseline's uncertain parameters (the judgement values that the 2023–2024 targets can inform: the
 utility weights of openness, origin risk, capability and neighbours, the enterprise openness weight,
-the distillation rate, cost decline and commoditization, DeepSeek's and Alibaba's capability growth,
+the distillation rate, cost decline, capability cost and commoditization, DeepSeek's and Alibaba's capability growth,
 DeepSeek's compute funding and Huawei affinity, and Huawei's software ecosystem), two seeds each, a
 10,000-adopter world over 2023–2024. \`geosim targets\` ranks the points: most targets met first (on
 the mean over the two seeds), then the smallest total miss of the others (how far outside its band
