@@ -24,8 +24,9 @@ std::vector<std::string> split_path(const std::string& path) {
   }
 }
 
-bool is_agent_list(const std::string& name) {
-  return name == "nations" || name == "labs" || name == "chipmakers";
+/// Lists whose entries `--set` and `extends` both address by id.
+bool is_id_list(const std::string& name) {
+  return name == "nations" || name == "labs" || name == "chipmakers" || name == "events";
 }
 
 /// Sets `value` at the nested map position `parts[from..]` of `node`.
@@ -44,7 +45,13 @@ YAML::Node overrides_tree(const std::vector<Override>& overrides) {
   for (const auto& o : overrides) {
     auto parts = split_path(o.path);
     YAML::Node value = YAML::Load(o.value);
-    if (parts.size() >= 3 && is_agent_list(parts[0])) {
+    const bool entry = parts.size() >= 2 && is_id_list(parts[0]);
+    // `--set` replaces a map given as a value, `extends` would merge it: the session file could not
+    // say what `geosim run --set` means, so such an override is refused.
+    if (!entry && value.IsMap())
+      throw DiagnosticError(Diagnostic{Mark{o.origin.empty() ? "--set " + o.path + "=" + o.value : o.origin, 1, 1},
+                                       "geosim view takes overrides of single keys; set the keys of '" + o.path + "' one by one"});
+    if (entry) {
       auto& list = agents[parts[0]];
       auto it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == parts[1]; });
       if (it == list.end()) {
@@ -53,7 +60,13 @@ YAML::Node overrides_tree(const std::vector<Override>& overrides) {
         list.emplace_back(parts[1], entry);
         it = std::prev(list.end());
       }
-      set_nested(it->second, parts, 2, value);
+      if (parts.size() == 2) {
+        // A whole entry (`labs.meta={open: false}`) merges into the entry, as `--set` does.
+        if (value.IsMap())
+          for (const auto& kv : value) it->second[kv.first.as<std::string>()] = kv.second;
+      } else {
+        set_nested(it->second, parts, 2, value);
+      }
     } else {
       set_nested(root, parts, 0, value);
     }
@@ -73,6 +86,7 @@ Session::Session(std::string scenario_path, std::vector<Override> overrides) : p
     if (o.path != "seed") overrides_.push_back(o);
   // The seed comes from the scenario and the command line, checked by the schema like any key.
   seed_ = load_scenario(path_, overrides).seed;
+  overrides_tree(overrides_);  // refuses now what the session file could not say
 }
 
 std::uint64_t Session::seed() const {

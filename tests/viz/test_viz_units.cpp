@@ -84,6 +84,16 @@ TEST_CASE("a session writes a scenario that extends the file and loads back to t
   CHECK(std::count_if(all.begin(), all.end(), [&](const EventDef& e) { return e.id == second.id && e.at == direct.start + 8; }) == 1);
 }
 
+TEST_CASE("a session applies overrides of events and whole agent entries as geosim run --set does") {
+  const std::string baseline = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  const std::vector<Override> overrides = {parse_override("events.us-controls-2024-12.at=2024-11"), parse_override("labs.meta={open: false, subsidy: 0.2}"),
+                                           parse_override("population.adopters=1500")};
+  Session s(baseline, overrides);
+  CHECK(resolved_yaml(s.def()) == resolved_yaml(load_scenario(baseline, overrides)));
+  // A map given as the value of a plain key: --set would replace it, extends would merge it.
+  CHECK_THROWS_AS(Session(baseline, {parse_override("behaviour.utility={price: 1}")}), DiagnosticError);
+}
+
 TEST_CASE("World::add_event accepts only months not yet simulated") {
   ScenarioDef def = load_scenario(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml", {parse_override("population.adopters=500")});
   World w(def);
