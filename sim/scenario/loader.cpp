@@ -188,6 +188,10 @@ Node merge_trees(const Node& parent, const Node& child, const std::string& path)
                                     })
                      : out.seq.end();
       if (is_removal(item)) {
+        // Any other key beside the removal would be dropped without a word: refuse it instead.
+        for (const auto& e : item.map)
+          if (e.key != "id" && e.key != "remove")
+            problems.push_back({e.key_mark, "'" + e.key + "' beside 'remove: true' would be dropped with the entry; remove the entry or change it, not both"});
         if (!id) {
           problems.push_back({item.mark, "remove: true needs the id of the inherited entry to remove"});
         } else if (same == out.seq.end()) {

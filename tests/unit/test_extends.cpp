@@ -86,6 +86,12 @@ TEST_CASE("removing an entry the parent does not have is refused") {
   CHECK(contains(e, "cannot remove 'nosuch'"));
 }
 
+TEST_CASE("keys beside remove: true are refused, not dropped") {
+  auto e = first_error("remove_with_changes.yaml");
+  CHECK(contains(e, "remove_with_changes.yaml:3:27"));
+  CHECK(contains(e, "'capability' beside 'remove: true' would be dropped"));
+}
+
 TEST_CASE("circular extends is refused") {
   CHECK(contains(first_error("cycle_a.yaml"), "circular extends: cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml"));
   CHECK(contains(first_error("self.yaml"), "circular extends: self.yaml -> self.yaml"));
