@@ -530,9 +530,7 @@ int App::run() {
   try {
     open_session(opt_.scenario);
   } catch (const DiagnosticError& e) {
-    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
-    std::fprintf(stderr, "geosim: scenario refused (%zu problem%s); nothing was written\n", e.diagnostics().size(),
-                 e.diagnostics().size() == 1 ? "" : "s");
+    print_refusal(e);
     return 2;
   }
   runner_->set_speed(opt_.speed);

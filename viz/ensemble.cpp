@@ -9,14 +9,6 @@
 
 namespace geosim::viz {
 
-double quantile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return NAN;
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto i = static_cast<std::size_t>(pos);
-  const double frac = pos - static_cast<double>(i);
-  return i + 1 < sorted.size() ? sorted[i] * (1 - frac) + sorted[i + 1] * frac : sorted[i];
-}
-
 EnsembleRunner::EnsembleRunner(ScenarioDef def, int seeds) {
   auto first = std::make_shared<EnsembleSnapshot>();
   first->seeds = seeds;

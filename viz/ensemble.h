@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/quantile.h"
 #include "model/scenario_def.h"
 
 namespace geosim::viz {
@@ -31,8 +32,6 @@ struct EnsembleSnapshot {
   bool finished() const { return !error.empty() || static_cast<int>(months.size()) >= total_months; }
 };
 
-/// Quantile q of sorted values, interpolated linearly.
-double quantile(const std::vector<double>& sorted, double q);
 
 /// Runs `seeds` copies of a scenario (seeds def.seed, def.seed + 1, ...) on a background thread.
 class EnsembleRunner {

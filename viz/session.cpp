@@ -13,17 +13,6 @@ namespace fs = std::filesystem;
 namespace geosim::viz {
 namespace {
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t begin = 0;
-  while (true) {
-    auto dot = path.find('.', begin);
-    parts.push_back(path.substr(begin, dot - begin));
-    if (dot == std::string::npos) return parts;
-    begin = dot + 1;
-  }
-}
-
 /// Lists whose entries `--set` and `extends` both address by id.
 bool is_id_list(const std::string& name) {
   return name == "nations" || name == "labs" || name == "chipmakers" || name == "events";
@@ -43,7 +32,7 @@ YAML::Node overrides_tree(const std::vector<Override>& overrides) {
   YAML::Node root(YAML::NodeType::Map);
   std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>> agents;  // list -> (id, entry)
   for (const auto& o : overrides) {
-    auto parts = split_path(o.path);
+    auto parts = split_key_path(o.path);
     YAML::Node value = YAML::Load(o.value);
     const bool entry = parts.size() >= 2 && is_id_list(parts[0]);
     // `--set` replaces a map given as a value, `extends` would merge it: the session file could not

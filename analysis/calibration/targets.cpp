@@ -14,18 +14,10 @@ std::string num(double v) {
   return buf;
 }
 
-bool parse_number(const Node& n, double& out) {
-  if (!n.is_scalar() || n.quoted) return false;
-  const auto& t = n.scalar;
-  auto r = std::from_chars(t.data(), t.data() + t.size(), out);
-  return !t.empty() && r.ec == std::errc{} && r.ptr == t.data() + t.size() && std::isfinite(out);
-}
-
 Expr parse_expr(const Node& n, const sweep::StoreInfo& store, std::vector<Diagnostic>& problems) {
   Expr e;
-  double x = 0;
-  if (parse_number(n, x)) {
-    e.op = Expr::Op::number, e.number = x;
+  if (const auto x = parse_number(n)) {
+    e.op = Expr::Op::number, e.number = *x;
     return e;
   }
   if (n.is_scalar()) {
@@ -115,9 +107,9 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
     else problems.push_back(Diagnostic{item.mark, "target '" + t.id + "' needs a value"});
     for (const char* bound : {"min", "max"})
       if (const Node* b = item.find(bound)) {
-        double x = 0;
-        if (!parse_number(*b, x)) problems.push_back(Diagnostic{b->mark, std::string(bound) + ": expected a number"});
-        else (std::string(bound) == "min" ? t.min : t.max) = x;
+        const auto x = parse_number(*b);
+        if (!x) problems.push_back(Diagnostic{b->mark, std::string(bound) + ": expected a number"});
+        else (std::string(bound) == "min" ? t.min : t.max) = *x;
       }
     if (!t.min && !t.max) problems.push_back(Diagnostic{item.mark, "target '" + t.id + "' needs min, max or both"});
     out.push_back(std::move(t));

@@ -18,6 +18,7 @@
 #include "analysis/sensitivity/indices.h"
 #include "analysis/sweep/summary.h"
 #include "cli/command_registry.h"
+#include "model/series.h"
 
 namespace geosim::analysis {
 namespace {
@@ -51,11 +52,6 @@ Parameter parse_parameter(const std::string& text) {
   return p;
 }
 
-std::string number(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 struct DesignFile {
   std::string method;
@@ -71,14 +67,14 @@ void write_design(const std::string& path, const DesignFile& f) {
   out << "# geosim design: method=" << f.method << " base=" << f.base << " trajectories=" << f.trajectories << " levels=" << f.levels
       << " seed=" << f.seed << " sequence=" << sequence_name(f.sequence) << "\n# ranges: ";
   for (std::size_t i = 0; i < f.params.size(); ++i)
-    out << (i ? "," : "") << f.params[i].name << "=" << number(f.params[i].low) << ":" << number(f.params[i].high);
+    out << (i ? "," : "") << f.params[i].name << "=" << format_value(f.params[i].low) << ":" << format_value(f.params[i].high);
   out << "\n";
   for (std::size_t i = 0; i < f.params.size(); ++i) out << (i ? "," : "") << f.params[i].name;
   out << "\n";
   for (std::size_t r = 0; r < f.unit.rows; ++r) {
     for (std::size_t i = 0; i < f.params.size(); ++i) {
       const auto& p = f.params[i];
-      out << (i ? "," : "") << number(p.low + f.unit.at(r, i) * (p.high - p.low));
+      out << (i ? "," : "") << format_value(p.low + f.unit.at(r, i) * (p.high - p.low));
     }
     out << "\n";
   }
@@ -254,14 +250,14 @@ const geosim::cli::Registration analyze_registration{[](CLI::App& app) -> std::f
         const auto s = sobol_indices(f.unit, y, o->resamples, o->seed);
         std::printf("parameter,S1,S1_low,S1_high,ST,ST_low,ST_high\n");
         for (std::size_t i = 0; i < f.params.size(); ++i)
-          std::printf("%s,%s,%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), number(s.first[i].value).c_str(), number(s.first[i].low).c_str(),
-                      number(s.first[i].high).c_str(), number(s.total[i].value).c_str(), number(s.total[i].low).c_str(), number(s.total[i].high).c_str());
+          std::printf("%s,%s,%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), format_value(s.first[i].value).c_str(), format_value(s.first[i].low).c_str(),
+                      format_value(s.first[i].high).c_str(), format_value(s.total[i].value).c_str(), format_value(s.total[i].low).c_str(), format_value(s.total[i].high).c_str());
       } else {
         const auto m = morris_indices(f.unit, y);
         std::printf("parameter,mu,mu_star,mu_star_half_width,sigma\n");
         for (std::size_t i = 0; i < f.params.size(); ++i)
-          std::printf("%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), number(m.mu[i]).c_str(), number(m.mu_star[i]).c_str(),
-                      number(m.mu_star_half_width[i]).c_str(), number(m.sigma[i]).c_str());
+          std::printf("%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), format_value(m.mu[i]).c_str(), format_value(m.mu_star[i]).c_str(),
+                      format_value(m.mu_star_half_width[i]).c_str(), format_value(m.sigma[i]).c_str());
       }
       return 0;
     } catch (const std::exception& e) {

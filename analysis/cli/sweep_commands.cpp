@@ -21,9 +21,8 @@ extern "C" void on_stop(int) {
   stop_requested = true;
 }
 
-int print_refusal(const DiagnosticError& e, const char* what) {
-  for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
-  std::fprintf(stderr, "geosim %s: refused (%zu problem%s); nothing was run\n", what, e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+int refused(const DiagnosticError& e) {
+  print_refusal(e, "geosim sweep: sweep", "nothing was run");
   return 2;
 }
 
@@ -40,7 +39,7 @@ int sweep_command(SweepOptions o) {
   try {
     sweep = load_sweep(o.sweep);
   } catch (const DiagnosticError& e) {
-    return print_refusal(e, "sweep");
+    return refused(e);
   }
   const Plan plan = make_plan(sweep);
   const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
@@ -65,12 +64,7 @@ int sweep_command(SweepOptions o) {
     out = run_mpi(sweep, plan, o.store, o.shard, stop_requested, progress, o.batch, rank);
     if (rank != 0) return 0;
   } else {
-    const Evaluator probe(sweep, plan);
-    Store store = Store::for_sweep(o.store, sweep, plan, probe.start(), probe.months(), o.shard);
-    const auto todo = pending_runs(plan, store, o.shard);
-    out = run_local(sweep, plan, store, todo, stop_requested, progress, o.batch);
-    out.planned = plan.runs();
-    out.already_done = plan.runs() - static_cast<std::int64_t>(todo.size());
+    out = run_here(sweep, plan, o.store, o.shard, stop_requested, progress, o.batch);
   }
   if (bar) bar->finish();
   if (!o.quiet || out.interrupted)
@@ -101,7 +95,7 @@ const geosim::cli::Registration sweep_registration{[](CLI::App& app) -> std::fun
     try {
       return sweep_command(*o);
     } catch (const DiagnosticError& e) {
-      return print_refusal(e, "sweep");
+      return refused(e);
     } catch (const std::invalid_argument& e) {
       std::fprintf(stderr, "geosim sweep: %s\n", e.what());
       return 2;  // a bad command line, like a refused file

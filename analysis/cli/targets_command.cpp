@@ -99,8 +99,7 @@ const geosim::cli::Registration targets_registration{[](CLI::App& app) -> std::f
     try {
       return targets_command(*o);
     } catch (const DiagnosticError& e) {
-      for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
-      std::fprintf(stderr, "geosim targets: refused (%zu problems)\n", e.diagnostics().size());
+      print_refusal(e, "geosim targets: targets file", "nothing was checked");
       return 2;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "geosim targets: %s\n", e.what());

@@ -30,11 +30,7 @@ long find_row(const std::vector<OutputRow>& rows, const std::string& scope, cons
 
 }  // namespace
 
-Evaluator::Evaluator(const SweepDef& sweep, const Plan& plan) : sweep_(sweep), plan_(plan), base_(load_merged_tree(sweep.base, sweep.fixed)) {
-  const ScenarioDef def = build_run_scenario(sweep, base_);
-  start_ = def.start;
-  months_ = def.months;
-}
+Evaluator::Evaluator(const SweepDef& sweep, const Plan& plan) : sweep_(sweep), plan_(plan), base_(load_merged_tree(sweep.base, sweep.fixed)) {}
 
 RunResult Evaluator::run(std::int64_t run) const {
   RunResult out;
@@ -44,11 +40,10 @@ RunResult Evaluator::run(std::int64_t run) const {
     World world(scenario_for(sweep_, base_, plan_.values[key.point], key.seed));
     std::vector<long> record_rows(sweep_.records.size(), -1), series_rows(sweep_.series.size(), -1);
     std::vector<double> sums(sweep_.records.size(), 0.0);
-    out.series.reserve(sweep_.series.size() * static_cast<std::size_t>(months_));
     std::vector<std::vector<double>> series(sweep_.series.size());
     while (!world.done()) {
       world.step();
-      const Month month = start_ + (world.months_done() - 1);
+      const Month month = sweep_.start + (world.months_done() - 1);
       const auto& rows = world.outputs();
       // Rows come in a fixed order, so the first month's positions hold; checked, and searched again if not.
       auto row_of = [&](long& cached, const std::string& scope, const std::string& metric) -> double {
@@ -81,9 +76,8 @@ RunResult Evaluator::run(std::int64_t run) const {
   return out;
 }
 
-void check_against_model(const SweepDef& s) {
+void check_against_model(const SweepDef& s, const Node& base) {
   std::vector<Diagnostic> problems;
-  const Node base = load_merged_tree(s.base, s.fixed);
   const std::size_t k = s.parameters.size();
   // Each parameter at each of its levels (or both ends), the others at their lowest.
   for (std::size_t i = 0; i < k; ++i) {

@@ -23,19 +23,16 @@ class Evaluator {
  public:
   Evaluator(const SweepDef& sweep, const Plan& plan);
   RunResult run(std::int64_t run) const;
-  int months() const { return months_; }
-  Month start() const { return start_; }
 
  private:
   const SweepDef& sweep_;
   const Plan& plan_;
   Node base_;  // the merged base scenario with the sweep's `set`
-  Month start_;
-  int months_ = 0;
 };
 
 /// Checks a loaded sweep against the model: every level and range end gives a scenario the loader
 /// accepts, and every recorded metric and scope exists. Throws DiagnosticError listing problems.
-void check_against_model(const SweepDef& sweep);
+/// `base` is the merged base scenario with the sweep's `set`.
+void check_against_model(const SweepDef& sweep, const Node& base);
 
 }  // namespace geosim::sweep

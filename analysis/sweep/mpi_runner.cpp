@@ -73,8 +73,7 @@ SweepOutcome coordinate(const SweepDef& sweep, const Plan& plan, const std::stri
   std::optional<Store> opened;
   std::vector<std::int64_t> todo;
   try {
-    const Evaluator probe(sweep, plan);
-    opened.emplace(Store::for_sweep(store_path, sweep, plan, probe.start(), probe.months(), shard));
+    opened.emplace(Store::for_sweep(store_path, sweep, plan, shard));
     store = &*opened;
     todo = pending_runs(plan, *store, shard);
   } catch (const std::exception& e) {
@@ -151,14 +150,7 @@ SweepOutcome run_mpi(const SweepDef& sweep, const Plan& plan, const std::string&
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   if (ranks < 2) {
-    // One rank: nobody to hand runs to, so this rank runs them itself.
-    const Evaluator probe(sweep, plan);
-    Store store = Store::for_sweep(store_path, sweep, plan, probe.start(), probe.months(), shard);
-    const auto todo = pending_runs(plan, store, shard);
-    SweepOutcome out = run_local(sweep, plan, store, todo, stop, progress, batch);
-    out.planned = plan.runs();
-    out.already_done = plan.runs() - static_cast<std::int64_t>(todo.size());
-    return out;
+    return run_here(sweep, plan, store_path, shard, stop, progress, batch);  // one rank: nobody to hand runs to
   }
   try {
     return rank == 0 ? coordinate(sweep, plan, store_path, shard, stop, progress, batch, ranks) : work(sweep, plan);

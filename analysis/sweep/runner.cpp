@@ -74,4 +74,14 @@ SweepOutcome run_local(const SweepDef& sweep, const Plan& plan, Store& store, co
   return out;
 }
 
+SweepOutcome run_here(const SweepDef& sweep, const Plan& plan, const std::string& store_path, const std::string& shard, const std::atomic<bool>& stop,
+                      const ProgressFn& progress, std::size_t batch) {
+  Store store = Store::for_sweep(store_path, sweep, plan, shard);
+  const auto todo = pending_runs(plan, store, shard);
+  SweepOutcome out = run_local(sweep, plan, store, todo, stop, progress, batch);
+  out.planned = plan.runs();
+  out.already_done = plan.runs() - static_cast<std::int64_t>(todo.size());
+  return out;
+}
+
 }  // namespace geosim::sweep

@@ -39,6 +39,11 @@ std::vector<std::int64_t> pending_runs(const Plan& plan, const Store& store, con
 SweepOutcome run_local(const SweepDef& sweep, const Plan& plan, Store& store, const std::vector<std::int64_t>& todo, const std::atomic<bool>& stop,
                        const ProgressFn& progress, std::size_t batch = 256);
 
+/// Opens (or resumes) the store at `store_path` and runs the runs of `shard` it does not hold yet on
+/// this process's threads: what `geosim sweep` does without MPI.
+SweepOutcome run_here(const SweepDef& sweep, const Plan& plan, const std::string& store_path, const std::string& shard, const std::atomic<bool>& stop,
+                      const ProgressFn& progress, std::size_t batch);
+
 /// Whether this process was started by mpirun.
 bool launched_by_mpi();
 

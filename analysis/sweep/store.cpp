@@ -2,10 +2,11 @@
 
 #include <sqlite3.h>
 
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
+
+#include "model/series.h"
 
 namespace geosim::sweep {
 namespace {
@@ -74,10 +75,7 @@ std::string ident(const std::string& name) {
 }
 
 std::string shortest(double v) {
-  if (std::isnan(v)) return "NA";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
+  return std::isnan(v) ? "NA" : format_value(v);
 }
 
 sqlite3* open_db(const std::string& path, bool create) {
@@ -111,7 +109,7 @@ Store::~Store() {
   if (db_) sqlite3_close(db_);
 }
 
-Store Store::for_sweep(const std::string& path, const SweepDef& sweep, const Plan& plan, Month start, int months, const std::string& shard) {
+Store Store::for_sweep(const std::string& path, const SweepDef& sweep, const Plan& plan, const std::string& shard) {
   const bool existed = std::filesystem::exists(path);
   Store store(open_db(path, true));
   sqlite3* db = store.db_;
@@ -166,8 +164,8 @@ Store Store::for_sweep(const std::string& path, const SweepDef& sweep, const Pla
     put("design_seed", std::to_string(sweep.design_seed));
     put("replicates", std::to_string(sweep.replicates));
     put("planned_runs", std::to_string(plan.runs()));
-    put("start", start.str());
-    put("months", std::to_string(months));
+    put("start", sweep.start.str());
+    put("months", std::to_string(sweep.run_months));
   }
   {
     Stmt s(db, "INSERT INTO parameters VALUES(?, ?)");

@@ -45,7 +45,7 @@ class Store {
  public:
   /// Opens `path` for `sweep`, creating it if needed. An existing store must come from the same sweep
   /// (same identity) and the same shard ("" for a whole sweep, "i/n" for a shard).
-  static Store for_sweep(const std::string& path, const SweepDef& sweep, const Plan& plan, Month start, int months, const std::string& shard);
+  static Store for_sweep(const std::string& path, const SweepDef& sweep, const Plan& plan, const std::string& shard);
   /// Opens an existing store for reading.
   static Store open(const std::string& path);
 

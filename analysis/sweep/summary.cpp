@@ -3,30 +3,22 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
+
+#include "core/quantile.h"
+#include "model/series.h"
 
 namespace geosim::sweep {
 namespace {
 
 std::string num(double v) {
-  if (std::isnan(v)) return "NA";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
+  return std::isnan(v) ? "NA" : format_value(v);
 }
 
 /// Appends ",text" (GCC 12 warns falsely about `"," + std::string` temporaries: its bug 105651).
 void cell(std::string& out, const std::string& text) {
   out += ',';
   out += text;
-}
-
-double quantile(const std::vector<double>& sorted, double q) {
-  const double at = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(at));
-  const auto hi = std::min(sorted.size() - 1, lo + 1);
-  return sorted[lo] + (at - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 /// SRC: regress standardized y on standardized numeric parameters (QR least squares).

@@ -12,6 +12,7 @@
 #include "analysis/sensitivity/sobol_sequence.h"
 #include "analysis/sweep/evaluate.h"
 #include "core/bytes.h"
+#include "model/series.h"
 #include "scenario/schema.h"
 
 namespace geosim::sweep {
@@ -80,27 +81,19 @@ void check_keys(const Node& map, const std::string& prefix, Problems& p) {
       p.add(e.key_mark, "unknown sweep key '" + prefix + e.key + "'" + did_you_mean(e.key, allowed));
 }
 
-bool parse_number(const Node& n, double& out) {
-  if (!n.is_scalar() || n.quoted) return false;
-  const std::string& t = n.scalar;
-  const char* begin = t.data() + (t.size() > 1 && t[0] == '+' ? 1 : 0);
-  auto r = std::from_chars(begin, t.data() + t.size(), out);
-  return !t.empty() && r.ec == std::errc{} && r.ptr == t.data() + t.size() && std::isfinite(out);
-}
-
 double number_at(const Node& n, const std::string& what, Problems& p) {
-  double v = 0;
-  if (!parse_number(n, v)) p.add(n.mark, what + ": expected a number, got " + n.describe());
-  return v;
+  const auto v = parse_number(n);
+  if (!v) p.add(n.mark, what + ": expected a number, got " + n.describe());
+  return v.value_or(0);
 }
 
 std::uint64_t whole_at(const Node& n, const std::string& what, std::uint64_t min, std::uint64_t max, Problems& p) {
-  double v = 0;
-  if (!parse_number(n, v) || v != std::floor(v) || v < static_cast<double>(min) || v > static_cast<double>(max)) {
+  const auto v = parse_number(n);
+  if (!v || *v != std::floor(*v) || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
     p.add(n.mark, what + ": expected a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " + n.describe());
     return min;
   }
-  return static_cast<std::uint64_t>(v);
+  return static_cast<std::uint64_t>(*v);
 }
 
 std::string text_at(const Node& n, const std::string& what, Problems& p) {
@@ -142,10 +135,7 @@ Month month_at(const Node& n, const std::string& what, Problems& p) {
 /// The schema key a --set path addresses: agents are addressed by id ("labs.deepseek.open" is
 /// "labs[].open"); a map keyed by agent ids ("labs.deepseek.affinity.huawei") is its map key.
 const KeySpec* schema_key_for(const std::string& path) {
-  std::vector<std::string> parts;
-  std::stringstream ss(path);
-  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
-  if (parts.empty()) return nullptr;
+  const std::vector<std::string> parts = split_key_path(path);
   std::string key;
   std::size_t i = 0;
   if (parts[0] == "nations" || parts[0] == "labs" || parts[0] == "chipmakers") {
@@ -204,8 +194,7 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
     if (!levels->is_seq() || levels->seq.empty()) p.add(levels->mark, "parameter '" + par.path + "': levels must be a non-empty list");
     for (const auto& v : levels->seq) {
       par.levels.push_back(yaml_text(v));
-      double x = 0;
-      if (!parse_number(v, x)) par.numeric = false;
+      if (!parse_number(v)) par.numeric = false;
     }
   } else if (const Node* range = item.find("range")) {
     if (!range->is_seq() || range->seq.size() != 2) {
@@ -307,11 +296,6 @@ double normal_quantile(double u) {
   return 0.5 * (lo + hi);
 }
 
-std::string shortest(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 }  // namespace
 
@@ -343,7 +327,7 @@ double Parameter::value(double u) const {
 std::string Parameter::value_text(double u) const {
   if (distribution == Distribution::levels)
     return levels[std::min(levels.size() - 1, static_cast<std::size_t>(std::clamp(u, 0.0, 1.0) * static_cast<double>(levels.size())))];
-  return shortest(value(u));
+  return format_value(value(u));
 }
 
 ScenarioDef build_run_scenario(const SweepDef& sweep, const Node& tree) {
@@ -423,11 +407,13 @@ SweepDef load_sweep(const std::string& path) {
   }
 
   // The base scenario with the fixed overrides: its period bounds the recorded months, and it must load.
+  Node base_tree;
   ScenarioDef base_def;
   bool base_ok = false;
   if (p.list.empty()) {
     try {
-      base_def = build_run_scenario(s, load_merged_tree(s.base, s.fixed));
+      base_tree = load_merged_tree(s.base, s.fixed);
+      base_def = build_run_scenario(s, base_tree);
       base_ok = true;
     } catch (const DiagnosticError& e) {
       for (const auto& d : e.diagnostics()) p.list.push_back(d);
@@ -464,10 +450,12 @@ SweepDef load_sweep(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
+  s.start = base_def.start;
+  s.run_months = base_def.months;
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(text.str() + "\n--\n" + resolved_yaml(base_def))));
   s.identity = hex;
-  check_against_model(s);
+  check_against_model(s, base_tree);
   return s;
 }
 

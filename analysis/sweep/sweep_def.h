@@ -53,6 +53,8 @@ struct SweepDef {
   std::string base;                 // the base scenario's path (resolved against the sweep file)
   std::vector<Override> fixed;      // `set:` overrides applied to every run
   int months = 0;                   // > 0: simulate only this many months, as `geosim run --months`
+  Month start;                      // first simulated month of every run
+  int run_months = 0;               // months every run simulates (the base scenario's, or `months`)
   std::string method = "grid";      // grid, lhs, sobol, saltelli, morris
   std::size_t samples = 0;          // lhs and sobol: points; saltelli: base points
   std::size_t trajectories = 0;     // morris

@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     for (const auto& run_extra : extra)
       if (int code = run_extra(); code >= 0) return code;
   } catch (const geosim::DiagnosticError& e) {
-    geosim::print_diagnostics(e);
+    geosim::print_refusal(e);
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "geosim: internal failure: " << e.what() << "\n";

@@ -83,12 +83,6 @@ void print_summary(const World& world, const std::string& out_dir, double second
 
 }  // namespace
 
-void print_diagnostics(const DiagnosticError& error) {
-  for (const auto& d : error.diagnostics()) std::cerr << d.str() << "\n";
-  std::cerr << "geosim: scenario refused (" << error.diagnostics().size() << " problem" << (error.diagnostics().size() == 1 ? "" : "s")
-            << "); nothing was written\n";
-}
-
 int validate_command(const std::string& scenario, const std::vector<Override>& overrides) {
   try {
     ScenarioDef def = load_scenario(scenario, overrides);
@@ -98,7 +92,7 @@ int validate_command(const std::string& scenario, const std::vector<Override>& o
                 def.events.size());
     return 0;
   } catch (const DiagnosticError& e) {
-    print_diagnostics(e);
+    print_refusal(e);
     return 2;
   }
 }
@@ -218,7 +212,7 @@ int run_command(const RunOptions& options) {
       history_def = base;
     }
   } catch (const DiagnosticError& e) {
-    print_diagnostics(e);
+    print_refusal(e);
     return 2;
   }
   std::optional<Month> checkpoint_at;

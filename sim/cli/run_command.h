@@ -27,7 +27,4 @@ int run_command(const RunOptions& options);
 /// Loads and checks a scenario without running it; returns the exit code.
 int validate_command(const std::string& scenario, const std::vector<Override>& overrides);
 
-/// Prints every diagnostic of a refused scenario to stderr.
-void print_diagnostics(const DiagnosticError& error);
-
 }  // namespace geosim

@@ -19,6 +19,9 @@ class DiagnosticError : public std::runtime_error {
   std::vector<Diagnostic> diagnostics_;
 };
 
+/// Prints every problem to stderr, then "<what> refused (N problems); <consequence>".
+void print_refusal(const DiagnosticError& error, const std::string& what = "geosim: scenario", const std::string& consequence = "nothing was written");
+
 /// Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);
 

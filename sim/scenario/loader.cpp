@@ -93,21 +93,9 @@ Node load_file_tree(const fs::path& file, const std::string& display, std::vecto
 }
 
 /// Splits "a.b.c" at dots.
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    auto dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return parts;
-}
-
 void apply_override(Node& root, const Override& o) {
   Mark where{o.origin.empty() ? "--set " + o.path + "=" + o.value : o.origin, 1, 1};
-  auto parts = split_path(o.path);
+  auto parts = split_key_path(o.path);
   for (const auto& p : parts)
     if (p.empty()) throw DiagnosticError(Diagnostic{where, "expected a key path like labs.deepseek.open, got '" + o.path + "'"});
   Node value = parse_yaml(o.value, where.file);
@@ -155,6 +143,18 @@ void apply_override(Node& root, const Override& o) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_key_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
 
 Override parse_override(const std::string& text) {
   auto eq = text.find('=');

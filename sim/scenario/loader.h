@@ -17,6 +17,9 @@ struct Override {
   std::string origin;  // how the user wrote it, for messages; empty: "--set path=value"
 };
 
+/// A key path's parts: "labs.deepseek.open" is {"labs", "deepseek", "open"}.
+std::vector<std::string> split_key_path(const std::string& path);
+
 /// Parses "key.path=value"; throws DiagnosticError when there is no '='.
 Override parse_override(const std::string& text);
 

@@ -4,6 +4,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +18,22 @@ namespace geosim {
 DiagnosticError::DiagnosticError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(diagnostics.empty() ? std::string("invalid scenario") : diagnostics.front().str()),
       diagnostics_(std::move(diagnostics)) {}
+
+std::optional<double> parse_number(const Node& n) {
+  if (!n.is_scalar() || n.quoted || n.scalar.empty()) return std::nullopt;
+  std::string_view t = n.scalar;
+  if (t.front() == '+') t.remove_prefix(1);
+  double v = 0;
+  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (r.ec != std::errc{} || r.ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+void print_refusal(const DiagnosticError& error, const std::string& what, const std::string& consequence) {
+  for (const auto& d : error.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
+  const std::size_t n = error.diagnostics().size();
+  std::fprintf(stderr, "%s refused (%zu problem%s); %s\n", what.c_str(), n, n == 1 ? "" : "s", consequence.c_str());
+}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);

@@ -1,6 +1,7 @@
 #pragma once
 // A YAML document as a plain tree that remembers, for every node, the file, line and column it came
 // from, so that errors point at the right place even after `extends` merged several files.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,6 +52,9 @@ struct Node::Entry {
   Mark key_mark;
   Node value;
 };
+
+/// A plain (unquoted) scalar read as a finite number, as the scenario loader reads numbers; else nullopt.
+std::optional<double> parse_number(const Node& n);
 
 /// Parses YAML text into a tree; throws DiagnosticError on malformed YAML or duplicate keys.
 Node parse_yaml(const std::string& text, const std::string& file);

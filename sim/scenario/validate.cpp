@@ -16,16 +16,6 @@ bool is_id(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
 }
 
-std::optional<double> parse_number(const Node& n) {
-  if (!n.is_scalar() || n.quoted || n.scalar.empty()) return std::nullopt;
-  std::string_view t = n.scalar;
-  if (t.front() == '+') t.remove_prefix(1);
-  double v = 0;
-  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (r.ec != std::errc{} || r.ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
 std::optional<bool> parse_bool(const Node& n) {
   if (!n.is_scalar() || n.quoted) return std::nullopt;
   const std::string& s = n.scalar;
