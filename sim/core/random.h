@@ -36,6 +36,14 @@ inline double unit_open(std::uint32_t bits) {
   return (static_cast<double>(bits) + 0.5) * 0x1p-32;
 }
 
+/// The number of 32-bit words w for which unit_open(w) < x; so w < words_below(x) exactly when
+/// unit_open(w) < x, and a test can be made on the word without converting it.
+inline std::uint64_t words_below(double x) {
+  // unit_open(w) < x  <=>  w + 0.5 < x 2^32 (scaling by a power of two is exact)  <=>  w < ceil(x 2^32 - 0.5).
+  const double bound = std::ceil(x * 0x1p32 - 0.5);
+  return bound <= 0 ? 0 : bound >= 0x1p32 ? std::uint64_t{1} << 32 : static_cast<std::uint64_t>(bound);
+}
+
 /// A standard normal from two 32-bit words (Box-Muller); deterministic and branch-free.
 inline double standard_normal(std::uint32_t a, std::uint32_t b) {
   constexpr double two_pi = 6.283185307179586;

@@ -1,4 +1,5 @@
 // Saving and restoring a world's changing state (checkpoints, resumed runs, branches).
+#include <cmath>
 #include <stdexcept>
 
 #include "model/world.h"
@@ -7,7 +8,7 @@
 namespace geosim {
 namespace {
 
-constexpr std::uint32_t state_format = 1;
+constexpr std::uint32_t state_format = 2;  // 2: sizes on the 2^-20 grid (Population::size_quantum)
 
 void put_value(ByteWriter& out, const Value& v) {
   out.put<std::uint8_t>(static_cast<std::uint8_t>(v.index()));
@@ -135,6 +136,21 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   for (const auto& lab : labs)
     if (lab.chip >= static_cast<int>(chips_.size())) throw std::runtime_error("the checkpoint names a chipmaker that does not exist");
   if (was_open.size() != labs_.size()) throw std::runtime_error("the checkpoint's state does not fit this scenario (other labs)");
+  // The adopters' sizes are rebuilt from the scenario; the saved ones must be the same, signed by state,
+  // and the saved sums must be theirs (the month's update only adds changes to them).
+  const float* rebuilt = pop_.weight[pop_.cur].data();
+  std::vector<double> sum_weight(usage_.weight.size(), 0.0);
+  std::vector<std::int64_t> sum_count(usage_.count.size(), 0);
+  for (std::size_t i = 0; i < weight.size(); ++i) {
+    if (std::fabs(weight[i]) != std::fabs(rebuilt[i]) || (weight[i] > 0) != (choice[i] != no_model))
+      throw std::runtime_error("the checkpoint's adopters do not fit this scenario's population (other sizes or seed)");
+    const std::size_t at = (pop_.nation[i] * sector_count + pop_.sector[i]) * usage_.options +
+                           (choice[i] == no_model ? usage_.options - 1 : choice[i]);
+    sum_weight[at] += std::fabs(weight[i]);
+    sum_count[at] += 1;
+  }
+  if (sum_weight != usage_weight || sum_count != usage_count)
+    throw std::runtime_error("the checkpoint's usage sums do not match its adopters");
 
   months_done_ = months;
   pop_.cur = cur;

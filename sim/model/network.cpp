@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/huge_pages.h"
 #include "core/parallel.h"
 #include "core/random.h"
 
@@ -14,11 +15,10 @@ namespace {
 Network small_world(std::size_t n, int degree, double rewire, std::uint64_t seed) {
   Network net;
   const auto k = static_cast<std::size_t>(degree);
-  net.offsets.resize(n + 1);
-  net.neighbours.resize(n * k);
+  net.row_length = k;
+  assign_on_huge_pages(net.neighbours, n * k);
   parallel_for_range(n, 1 << 14, [&](const tbb::blocked_range<std::size_t>& r) {
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
-      net.offsets[i] = static_cast<std::uint32_t>(i * k);
       for (std::size_t s = 0; s < k; ++s) {
         std::size_t step = s / 2 + 1;
         std::size_t j = (s % 2 == 0) ? (i + step) % n : (i + n - step % n) % n;
@@ -31,7 +31,6 @@ Network small_world(std::size_t n, int degree, double rewire, std::uint64_t seed
       }
     }
   });
-  net.offsets[n] = static_cast<std::uint32_t>(n * k);
   return net;
 }
 

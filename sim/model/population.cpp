@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
+#include "core/huge_pages.h"
 #include "core/parallel.h"
 #include "core/random.h"
 
@@ -40,13 +43,13 @@ std::vector<std::int64_t> adopters_per_nation(const ScenarioDef& def) {
 Population make_population(const ScenarioDef& def) {
   const auto total = static_cast<std::size_t>(def.population.adopters);
   Population pop;
-  pop.nation.resize(total);
-  pop.sector.resize(total);
-  pop.weight[0].resize(total);
-  pop.weight[1].resize(total);
-  pop.risk.resize(total);
-  pop.choice[0].assign(total, no_model);
-  pop.choice[1].assign(total, no_model);
+  assign_on_huge_pages(pop.nation, total);
+  assign_on_huge_pages(pop.sector, total);
+  assign_on_huge_pages(pop.weight[0], total);
+  assign_on_huge_pages(pop.weight[1], total);
+  assign_on_huge_pages(pop.risk, total);
+  assign_on_huge_pages(pop.choice[0], total, no_model);
+  assign_on_huge_pages(pop.choice[1], total, no_model);
 
   auto counts = adopters_per_nation(def);
   std::size_t at = 0;
@@ -67,13 +70,19 @@ Population make_population(const ScenarioDef& def) {
       pop.sector[i] = static_cast<std::uint8_t>(u < cut0 ? 0 : u < cut1 ? 1 : 2);
       // Log-normal with mean 1: exp(sigma z - sigma^2 / 2).
       double z_size = standard_normal(w[1], w[2]);
-      const auto size = static_cast<float>(std::exp(size_sigma * z_size - 0.5 * size_sigma * size_sigma));
+      const float size = size_quantum(static_cast<float>(std::exp(size_sigma * z_size - 0.5 * size_sigma * size_sigma)));
       pop.weight[0][i] = pop.weight[1][i] = -size;  // nobody has adopted yet
       auto w2 = philox_words(seed, 0, i, Purpose::init_risk);
       double z_risk = standard_normal(w2[0], w2[1]);
       pop.risk[i] = static_cast<float>(std::exp(risk_sigma * z_risk - 0.5 * risk_sigma * risk_sigma));
     }
   });
+  // Sums of sizes are exact in double precision only while the total stays within 2^32 (see size_quantum).
+  double total_size = 0;
+  for (float w : pop.weight[0]) total_size -= w;
+  if (total_size > 0x1p32)
+    throw std::invalid_argument("population: the adopters' sizes add up to " + std::to_string(total_size) +
+                                ", above the 2^32 that exact usage sums allow; use fewer adopters or a smaller population.size_sigma");
   return pop;
 }
 

@@ -3,6 +3,7 @@
 // pointers. Hot fields (read or written every month) are the choice and weight buffers, nation and
 // sector; risk is read only when an adopter chooses; the social network lives apart, in compressed
 // sparse rows (network.h).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -15,6 +16,14 @@ namespace geosim {
 
 /// Marks an adopter that uses no model yet.
 inline constexpr std::uint16_t no_model = 0xFFFF;
+
+/// Rounds a size to a multiple of 2^-20 (at least 2^-20). Sizes on that grid, with a total below 2^32,
+/// add up exactly in double precision in any order: the usage sums can then be updated by each month's
+/// changes alone, and still equal the sums over all adopters bit for bit.
+inline float size_quantum(float size) {
+  // Floats of 8 or more are already multiples of 2^-20; below 8 the rounded value fits a float's mantissa.
+  return static_cast<float>(std::max(1.0, std::nearbyint(static_cast<double>(size) * 0x1p20)) * 0x1p-20);
+}
 
 /// All adopters, one array per field.
 struct Population {

@@ -1,12 +1,17 @@
 #include "model/world.h"
 
 #include <algorithm>
+#include <bit>
+#include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 
 #include "core/parallel.h"
 #include "core/random.h"
+#include "core/random_batch.h"
 #include "scenario/schema.h"
 
 namespace geosim {
@@ -20,17 +25,14 @@ std::size_t estimate_memory(const ScenarioDef& def) {
     case NetworkKind::well_mixed:
       break;
     case NetworkKind::small_world:
-      network = n * (k + 1) * sizeof(std::uint32_t);
+      network = n * k * sizeof(std::uint32_t);  // rows of one length: no offsets
       break;
     // Links are built as a list of both ends (2 m entries per adopter) before the rows are filled.
     case NetworkKind::scale_free:
       network = n * (2 * k + k + 2) * sizeof(std::uint32_t);
       break;
   }
-  const std::size_t cells = def.nations.size() * sector_count * (option_count(def.labs.size()) + 1);
-  // Per-block sums: a double and a count per cell and block; block sizes grow to keep them under 32M cells.
-  const std::size_t block_cells = std::min((n / 16384 + 1) * cells, std::size_t{32} << 20);
-  return n * per_adopter + network + block_cells * (sizeof(double) + sizeof(std::int64_t));
+  return n * per_adopter + network;
 }
 
 World::World(ScenarioDef def)
@@ -56,10 +58,6 @@ World::World(ScenarioDef def)
     usage_.weight[at] += pop_.size(i);
     usage_.count[at] += 1;
   }
-  // Fixed block boundaries make the per-block sums, and so the totals, independent of threads. Blocks
-  // grow only when the per-block tables would take too much memory.
-  const std::size_t max_blocks = std::max<std::size_t>(1, (std::size_t{32} << 20) / std::max<std::size_t>(1, cells));
-  while ((pop_.count() + block_size_ - 1) / block_size_ > max_blocks) block_size_ *= 2;
 }
 
 void World::apply_events(Month month) {
@@ -135,18 +133,31 @@ std::uint16_t choose(const ChoiceTables& t, const BehaviourDef& b, std::size_t c
   return static_cast<std::uint16_t>(last);  // rounding left the target at the very top
 }
 
+/// Where, among the draws of philox_words_below, the word of the k-th adopter of a run starting at a
+/// multiple of 4 * philox_group lies: adopter 64 g + 4 l + w owns word w of counter 16 g + l.
+constexpr std::size_t draw_place(std::size_t k) {
+  return k / (4 * philox_group) * (4 * philox_group) + k % 4 * philox_group + k % (4 * philox_group) / 4;
+}
+/// The inverse of draw_place.
+constexpr std::size_t draw_owner(std::size_t place) {
+  return place / (4 * philox_group) * (4 * philox_group) + place % philox_group * 4 + place % (4 * philox_group) / philox_group;
+}
+static_assert(draw_place(draw_owner(77)) == 77 && draw_owner(draw_place(130)) == 130 && draw_place(5) == 17);
+
 }  // namespace
 
 void World::update_adopters(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed) {
+  const auto started = std::chrono::steady_clock::now();
   // O choosable options (current and frozen versions of each lab); index O in the sums is "no model".
   const std::size_t n = pop_.count(), L = def_.labs.size(), options = usage_.options, O = options - 1;
-  const std::size_t cells = def_.nations.size() * sector_count * options;
-  const std::size_t blocks = (n + block_size_ - 1) / block_size_;
+  const std::size_t cell_count = def_.nations.size() * sector_count, cells = cell_count * options;
+  const std::size_t blocks = (n + block_size - 1) / block_size;
   const auto& b = def_.behaviour;
   const double p_month = b.bass_p / 12.0, q_month = b.bass_q / 12.0, revisit = b.revisit_rate / 12.0;
   const double max_hazard = std::min(1.0, p_month + q_month);
   const bool first_month = months_done_ == 0;
   const double initial = def_.population.initial_adoption;
+  const bool initial_draw = first_month && initial > 0;
 
   // Well-mixed populations see the world's shares of last month.
   std::vector<double> world_share(O, 0.0);
@@ -162,13 +173,39 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     world_adopted /= total;
   }
 
-  std::vector<double> part_weight(blocks * cells, 0.0);
-  std::vector<std::int64_t> part_count(blocks * cells, 0);
+  // Users of a lab that just closed its weights hold the frozen open version from now on; their weight
+  // moves with them in the sums (exact: see Population).
+  std::vector<std::uint16_t> holds(O);
+  bool relabel = false;
+  for (std::size_t o = 0; o < O; ++o) {
+    holds[o] = static_cast<std::uint16_t>(o < L && just_closed[o] ? o + L : o);
+    if (holds[o] != o) {
+      relabel = true;
+      for (std::size_t c = 0; c < cell_count; ++c) {
+        const std::size_t from = c * options + o, to = c * options + holds[o];
+        usage_.weight[to] += usage_.weight[from], usage_.weight[from] = 0;
+        usage_.count[to] += usage_.count[from], usage_.count[from] = 0;
+      }
+    }
+  }
+  // Only in a cell where somebody holds an option that is no longer available can a holder be forced
+  // to choose again; everywhere else a holder with a quiet draw keeps its option.
+  std::vector<std::uint8_t> forced_cell(cell_count, 0);
+  bool any_forced = false;
+  for (std::size_t c = 0; c < cell_count; ++c)
+    for (std::size_t o = 0; o < O; ++o)
+      if (usage_.count[c * options + o] > 0 && !tables.available[c * O + o]) forced_cell[c] = 1, any_forced = true;
+  // A draw w can change a non-adopter only if unit_open(w) < max_hazard (or, in the first month, the
+  // initial share), and a holder only if below the revisit rate: the same tests, on the 32-bit words.
+  const std::uint64_t below_none = words_below(initial_draw ? initial : max_hazard), below_hold = words_below(revisit);
+  const std::uint64_t below_any = std::max(below_none, below_hold);
+
   const std::uint16_t* prev = pop_.choice[pop_.cur].data();
   std::uint16_t* next = pop_.choice[1 - pop_.cur].data();
-
   const float* wprev = pop_.weight[pop_.cur].data();
   float* wnext = pop_.weight[1 - pop_.cur].data();
+  const std::uint8_t* nation_of = pop_.nation.data();
+  const std::uint8_t* sector_of = pop_.sector.data();
   const bool mixed = net_.well_mixed();
 
   // Share of i's neighbours' weight (last month) on some model.
@@ -178,57 +215,117 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     for (std::uint32_t k : net_.of(i)) {
       double w = wprev[k];
       total += std::fabs(w);
-      adopted += w > 0 ? w : 0.0;
+      adopted += std::max(w, 0.0);  // no branch: whether a neighbour uses a model is a coin toss to the CPU
     }
     return total > 0 ? adopted / total : 0.0;
   };
-  // Share of i's neighbours' weight (last month) on each option, into nbr[0..O).
+  // Share of i's neighbours' weight (last month) on each option, into nbr[0..O); nbr[O] is scratch.
   auto lab_shares = [&](std::size_t i, double* nbr) {
     if (mixed) {
       std::copy(world_share.begin(), world_share.end(), nbr);
       return;
     }
-    std::fill(nbr, nbr + O, 0.0);
+    std::fill(nbr, nbr + O + 1, 0.0);
     double total = 0;
     for (std::uint32_t k : net_.of(i)) {
       double w = std::fabs(wprev[k]);
       total += w;
-      if (prev[k] != no_model) nbr[prev[k]] += w;
+      nbr[prev[k] == no_model ? O : prev[k]] += w;  // without a branch; the "none" slot is not a share
     }
     if (total > 0)
-      for (std::size_t o = 0; o < O; ++o) nbr[o] /= total;
+      for (std::size_t o = 0; o < O; ++o)
+        if (nbr[o] != 0) nbr[o] /= total;  // most options have no neighbour: spare their division
   };
 
+  // Candidates ahead whose neighbours' state, and whose risk and row, are asked for (measured best on
+  // the reference machine; 4 to 12 candidates ahead all did about as well).
+  constexpr std::size_t prefetch_ahead = 6, row_ahead = 12;
+  std::mutex merge;
   parallel_for_index(blocks, [&](std::size_t blk) {
-    std::vector<double> scratch(2 * O);  // neighbour shares and utilities, reused across the block
+    std::vector<double> scratch(2 * O + 1);  // neighbour shares (and "none"), utilities; reused across the block
     double* nbr = scratch.data();
-    double* utility = scratch.data() + O;
-    double* w_out = part_weight.data() + blk * cells;
-    std::int64_t* c_out = part_count.data() + blk * cells;
-    const std::size_t lo = blk * block_size_, hi = std::min(n, lo + block_size_);
-    std::array<std::uint32_t, 4> words{};
-    for (std::size_t i = lo; i < hi; ++i) {
-      // Whether anything happens: one Philox call serves four consecutive adopters, a word each. The
-      // draw that picks an option is made only by those who choose.
-      if (i == lo || i % 4 == 0) words = philox_words(def_.seed, month_index, i / 4, Purpose::step);
-      const double u_event = unit_open(words[i % 4]);
-      auto u_choice = [&] { return unit_open(philox_words(def_.seed, month_index, i, Purpose::choose)[0]); };
-      std::uint16_t current = prev[i];
-      // Users of a lab that just closed its weights hold the frozen open version from now on.
-      if (current < L && just_closed[current]) current = static_cast<std::uint16_t>(current + L);
-      const std::size_t nation = pop_.nation[i];
-      const std::size_t cell = nation * sector_count + pop_.sector[i];
-
+    double* utility = scratch.data() + O + 1;
+    // This block's changes to the sums; exact, so blocks may add them in any order.
+    std::vector<double> d_weight(cells, 0.0);
+    std::vector<std::int64_t> d_count(cells, 0);
+    std::array<std::uint32_t, chunk> words;
+    // Adopters whose draw could change them this month, with that draw.
+    struct Candidate {
+      std::uint32_t index, word;
+    };
+    std::vector<Candidate> candidates;
+    candidates.reserve(block_size / 8);
+    std::vector<std::uint32_t> choice_words;
+    std::array<std::uint64_t, chunk / (4 * philox_group)> flagged;
+    const std::size_t lo = blk * block_size, hi = std::min(n, lo + block_size);
+    for (std::size_t a = lo; a < hi; a += chunk) {
+      const std::size_t e = std::min(hi, a + chunk), len = e - a;
+      // Everybody keeps last month's state unless a draw below says otherwise.
+      if (relabel)
+        for (std::size_t i = a; i < e; ++i) next[i] = prev[i] == no_model ? no_model : holds[prev[i]];
+      else
+        std::memcpy(next + a, prev + a, len * sizeof(*next));
+      std::memcpy(wnext + a, wprev + a, len * sizeof(*wnext));
+      // Whether anything happens: word i mod 4 of the call for i / 4 (a is a multiple of 64). Flagged are
+      // the adopters whose word is below the larger of the two bounds, a few more than can change.
+      constexpr std::size_t group = 4 * philox_group;  // adopters per group of draws
+      const std::size_t groups = (len + group - 1) / group;
+      philox_words_below(def_.seed, month_index, a / 4, groups, Purpose::step, below_any, words.data(), flagged.data());
+      if (any_forced)
+        for (std::size_t i = a; i < e; ++i)
+          if (prev[i] != no_model && forced_cell[nation_of[i] * sector_count + sector_of[i]]) {
+            const std::size_t place = draw_place(i - a);
+            flagged[place / group] |= std::uint64_t{1} << (place % group);
+          }
+      for (std::size_t g = 0; g < groups; ++g)
+        for (std::uint64_t bits = flagged[g]; bits; bits &= bits - 1) {
+          const std::size_t place = g * group + static_cast<std::size_t>(std::countr_zero(bits)), k = draw_owner(place);
+          if (k < len) candidates.push_back({static_cast<std::uint32_t>(a + k), words[place]});
+        }
+    }
+    // Then the candidates of the whole block, in one stream, so that asking for memory ahead of need
+    // runs on from chunk to chunk. First the draws that pick an option, for all of them at once (used
+    // only by those that choose).
+    const std::size_t found = candidates.size();
+    choice_words.resize(found);
+    for (std::size_t f = 0; f < found; ++f) choice_words[f] = candidates[f].index;
+    philox_first_words(def_.seed, month_index, 0, choice_words.data(), found, Purpose::choose, choice_words.data());
+    for (std::size_t f = 0; f < found; ++f) {
+      // A candidate's risk and row of the network, then its neighbours' state, lie anywhere in memory:
+      // ask for the first row_ahead candidates ahead and for the neighbours' state prefetch_ahead
+      // candidates ahead (its row has arrived by then), so that the reads of several candidates overlap
+      // instead of waiting one after the other.
+      if (f + row_ahead < found) {
+        const std::size_t ahead = candidates[f + row_ahead].index;
+        __builtin_prefetch(pop_.risk.data() + ahead);  // read by those that choose, a few per cache line
+        const std::size_t begin = mixed ? 0 : net_.row_begin(ahead), end = mixed ? 0 : net_.row_end(ahead);
+        if (end > begin) {  // a row may span two cache lines
+          __builtin_prefetch(net_.neighbours.data() + begin);
+          __builtin_prefetch(net_.neighbours.data() + end - 1);
+        }
+      }
+      if (!mixed && f + prefetch_ahead < found)
+        for (std::uint32_t k : net_.of(candidates[f + prefetch_ahead].index)) {
+          __builtin_prefetch(wprev + k);
+          __builtin_prefetch(prev + k);
+        }
+      const std::size_t i = candidates[f].index;
+      const std::uint32_t word = candidates[f].word;
+      const double u_event = unit_open(word);
+      auto u_choice = [&] { return unit_open(choice_words[f]); };
+      const std::uint16_t current = next[i];
+      const std::size_t nation = nation_of[i];
+      const std::size_t cell = nation * sector_count + sector_of[i];
+      // The exact test for this adopter's state (the flag used the larger bound).
+      if (word >= (current == no_model ? below_none : below_hold) && !(current != no_model && forced_cell[cell])) continue;
       std::uint16_t chosen = current;
       if (current == no_model) {
         bool adopts;
-        if (first_month && initial > 0) {
+        if (initial_draw) {
           adopts = u_event < initial;
           if (adopts) std::fill(nbr, nbr + O, 0.0);
         } else {
-          // No neighbourhood can raise the hazard above p + q: skip the network walk when even that
-          // would not make this adopter adopt (the same decision, without the random reads).
-          adopts = u_event < max_hazard && u_event < std::min(1.0, p_month + q_month * adopted_share(i));
+          adopts = u_event < std::min(1.0, p_month + q_month * adopted_share(i));
           if (adopts) lab_shares(i, nbr);
         }
         if (adopts) chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice());
@@ -239,24 +336,20 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
           chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice());
         }
       }
-      next[i] = chosen;
+      if (chosen == current) continue;
       const float size = std::fabs(wprev[i]);
+      next[i] = chosen;
       wnext[i] = chosen == no_model ? -size : size;
-      const std::size_t at = cell * options + (chosen == no_model ? O : chosen);
-      w_out[at] += size;
-      c_out[at] += 1;
+      const std::size_t from = cell * options + (current == no_model ? O : current);
+      const std::size_t to = cell * options + (chosen == no_model ? O : chosen);
+      d_weight[from] -= size, d_count[from] -= 1;
+      d_weight[to] += size, d_count[to] += 1;
     }
+    std::lock_guard<std::mutex> hold(merge);
+    for (std::size_t c = 0; c < cells; ++c) usage_.weight[c] += d_weight[c], usage_.count[c] += d_count[c];
   });
-
-  // Fixed combining order: block 0, 1, 2, ... whatever thread computed them.
-  std::fill(usage_.weight.begin(), usage_.weight.end(), 0.0);
-  std::fill(usage_.count.begin(), usage_.count.end(), 0);
-  for (std::size_t blk = 0; blk < blocks; ++blk)
-    for (std::size_t c = 0; c < cells; ++c) {
-      usage_.weight[c] += part_weight[blk * cells + c];
-      usage_.count[c] += part_count[blk * cells + c];
-    }
   pop_.cur = 1 - pop_.cur;
+  update_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
 void World::settle_usage(const ChoiceTables& tables) {

@@ -40,8 +40,8 @@ struct Usage {
   std::vector<std::int64_t> count;
 };
 
-/// Bytes a World for this scenario will allocate at its peak (adopters, network and its construction,
-/// per-block sums), computed before anything is allocated.
+/// Bytes a World for this scenario will allocate at its peak (adopters, network and its construction),
+/// computed before anything is allocated.
 std::size_t estimate_memory(const ScenarioDef& def);
 
 /// A whole simulation: scenario, adopters, network, labs, and the month it has reached.
@@ -65,6 +65,7 @@ class World {
   const std::vector<LabState>& labs() const { return labs_; }
   const std::vector<ChipState>& chips() const { return chips_; }
   const Population& population() const { return pop_; }
+  const Network& network() const { return net_; }
   /// Appends the whole changing state (parameters in force, adopters' options, labs, chipmakers,
   /// nations, the month reached) to `out`; the unchanging part is rebuilt from the scenario.
   void save_state(ByteWriter& out) const;
@@ -76,6 +77,8 @@ class World {
   /// when the data does not fit this world.
   void load_state(ByteReader& in, const ScenarioDef* history = nullptr);
 
+  /// Wall-clock seconds the last month's adopter update took (for benchmarks).
+  double update_seconds() const { return update_seconds_; }
   /// Bytes held by adopters and network.
   std::size_t adopter_bytes() const { return pop_.bytes() + net_.bytes(); }
 
@@ -100,7 +103,9 @@ class World {
   Usage usage_;                // of the last simulated month (and, before the first, the empty start)
   std::vector<OutputRow> outputs_;
   int months_done_ = 0;
-  std::size_t block_size_ = 1 << 14;
+  double update_seconds_ = 0;
+  // Adopters are updated in parallel blocks, and within a block in chunks whose random words fit in L1.
+  static constexpr std::size_t block_size = 1 << 14, chunk = 1 << 10;
 };
 
 }  // namespace geosim

@@ -3,6 +3,7 @@
 // run, with the fraction of it the adopter update reaches. Prints a table; asserts nothing.
 //
 //   cmake --build build --target geosim_bench && build/tests/geosim_bench [--sizes 100000,1000000] [--months 24] [--repeats 3]
+//                                                                          [--scenario FILE]
 #include <malloc.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -55,56 +57,67 @@ double triad_bandwidth(int threads) {
 /// Bytes the adopter update must move in a month, from the arrays it reads and writes. Every adopter
 /// reads its last model (2), nation (1), sector (1) and signed weight (4) and writes its next model (2)
 /// and weight (4): 14. A non-adopter whose draw could still make it adopt (probability min(1, (p+q)/12))
-/// walks its neighbours for the Bass term: row offsets (8) and, per neighbour, an index (4) and a
-/// signed weight (4). An adopter that reconsiders walks them too, also reading each neighbour's model
-/// (2), and reads its own risk sensitivity (4).
-double bytes_per_month(double adopters, double using_model, double degree, double revisit_per_month, double max_hazard) {
+/// walks its neighbours for the Bass term: its row's offsets (8, when rows differ in length) and, per
+/// neighbour, an index (4) and a signed weight (4). An adopter that reconsiders walks them too, also
+/// reading each neighbour's model (2), and reads its own risk sensitivity (4).
+double bytes_per_month(double adopters, double using_model, double degree, double offset_bytes, double revisit_per_month,
+                       double max_hazard) {
   const double base = 14;
-  const double bass_walk = 8 + 8 * degree;
-  const double choice_walk = 8 + 10 * degree + 4;
+  const double bass_walk = offset_bytes + 8 * degree;
+  const double choice_walk = offset_bytes + 10 * degree + 4;
   return adopters * base + (adopters - using_model) * max_hazard * bass_walk + using_model * revisit_per_month * choice_walk;
 }
 
 struct Row {
   long long adopters;
-  int threads;
-  double rate, bytes_per_adopter_measured, bytes_per_adopter_arrays, moved_per_adopter_month, bandwidth_fraction;
+  long long threads;
+  double rate, step_rate, bytes_per_adopter_measured, bytes_per_adopter_arrays, moved_per_adopter_month, bandwidth_fraction;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<long long> sizes = {100000, 1000000, 10000000};
+  std::vector<long long> thread_counts = {1, 2};
   int months = 24, repeats = 3;
+  std::string scenario = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--months") months = std::atoi(v.c_str());
+    if (a == "--scenario") scenario = v;
     if (a == "--repeats") repeats = std::max(1, std::atoi(v.c_str()));
-    if (a == "--sizes") {
-      sizes.clear();
+    auto list = [&] {
+      std::vector<long long> values;
       for (std::size_t p = 0; p < v.size();) {
         auto q = v.find(',', p);
-        sizes.push_back(std::atoll(v.substr(p, q - p).c_str()));
+        values.push_back(std::atoll(v.substr(p, q - p).c_str()));
         p = q == std::string::npos ? v.size() : q + 1;
       }
-    }
+      return values;
+    };
+    if (a == "--sizes") sizes = list();
+    if (a == "--threads") thread_counts = list();
   }
-  const std::string scenario = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
 
   std::printf(
-      "geosim engine benchmark: scenarios/baseline.yaml, %d months per run, %d runs per row; figures are medians over all\n"
+      "geosim engine benchmark: %s, %d months per run, %d runs per row; figures are medians over all\n"
       "timed months of all runs, so that one noisy month or run does not move them\n",
-      months, repeats);
-  double bw[3] = {0, triad_bandwidth(1), triad_bandwidth(2)};
-  std::printf("memory bandwidth (STREAM triad, median of 7): 1 thread %.2f GB/s, 2 threads %.2f GB/s\n\n", bw[1] / 1e9, bw[2] / 1e9);
+      scenario.c_str(), months, repeats);
+  std::map<long long, double> bw;  // triad bytes per second at each thread count
+  std::printf("memory bandwidth (STREAM triad, median of 7):");
+  for (long long threads : thread_counts) {
+    bw[threads] = triad_bandwidth(static_cast<int>(threads));
+    std::printf(" %lld thread%s %.2f GB/s", threads, threads == 1 ? "" : "s", bw[threads] / 1e9);
+  }
+  std::printf("\n\n");
 
   std::vector<Row> rows;
   for (long long n : sizes) {
-    for (int threads : {1, 2}) {
+    for (long long threads : thread_counts) {
       tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
       geosim::ScenarioDef def = geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n), ""}});
       geosim::set_horizon(def, months);
-      std::vector<double> rates, moved;
+      std::vector<double> rates, step_rates, moved;
       std::size_t before = 0, after = 0, arrays = 0;
       for (int rep = 0; rep < repeats; ++rep) {
         before = allocated_bytes();
@@ -114,18 +127,23 @@ int main(int argc, char** argv) {
         while (!world.done()) {
           auto t0 = Clock::now();
           world.step();
-          double s = std::chrono::duration<double>(Clock::now() - t0).count();
+          step_rates.push_back(static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - t0).count());
+          // The adopter update alone: the part whose speed the memory bandwidth bounds.
+          const double s = world.update_seconds();
           double using_model = geosim::find_output(world.outputs(), "world", "adopters_using");
           rates.push_back(static_cast<double>(n) / s);
           const double max_hazard = std::min(1.0, (def.behaviour.bass_p + def.behaviour.bass_q) / 12);
           moved.push_back(
-              bytes_per_month(static_cast<double>(n), using_model, def.population.degree, def.behaviour.revisit_rate / 12, max_hazard) / s);
+              bytes_per_month(static_cast<double>(n), using_model, def.population.degree, world.network().offsets.empty() ? 0 : 8,
+                              def.behaviour.revisit_rate / 12, max_hazard) /
+              s);
         }
       }
       double moved_rate = median(moved);
       Row r{n,
             threads,
             median(rates),
+            median(step_rates),
             static_cast<double>(after - before) / static_cast<double>(n),
             static_cast<double>(arrays) / static_cast<double>(n),
             moved_rate / median(rates),
@@ -133,13 +151,16 @@ int main(int argc, char** argv) {
       rows.push_back(r);
     }
   }
-  std::printf("%12s %8s %18s %10s %14s %14s %16s %12s\n", "adopters", "threads", "adopter-months/s", "speed-up", "B/adopter", "(arrays)",
-              "moved B/ad-month", "of triad bw");
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Row& r = rows[i];
-    double speedup = r.threads == 2 && i > 0 ? r.rate / rows[i - 1].rate : 1.0;
-    std::printf("%12lld %8d %18.3e %10.2f %14.1f %14.1f %16.1f %11.1f%%\n", r.adopters, r.threads, r.rate, speedup,
-                r.bytes_per_adopter_measured, r.bytes_per_adopter_arrays, r.moved_per_adopter_month, 100 * r.bandwidth_fraction);
+  std::printf("%10s %7s %16s %9s %16s %9s %10s %9s %10s %11s\n", "adopters", "threads", "update ad-mo/s", "speed-up", "month ad-mo/s",
+              "speed-up", "B/adopter", "(arrays)", "moved B", "of triad");
+  for (const Row& r : rows) {
+    // Speed-ups against the 1-thread row of the same size, when there is one.
+    const Row* one = nullptr;
+    for (const Row& o : rows)
+      if (o.adopters == r.adopters && o.threads == 1) one = &o;
+    const double speedup = one ? r.rate / one->rate : 0, step_speedup = one ? r.step_rate / one->step_rate : 0;
+    std::printf("%10lld %7lld %16.3e %9.2f %16.3e %9.2f %10.1f %9.1f %10.1f %10.1f%%\n", r.adopters, r.threads, r.rate, speedup, r.step_rate,
+                step_speedup, r.bytes_per_adopter_measured, r.bytes_per_adopter_arrays, r.moved_per_adopter_month, 100 * r.bandwidth_fraction);
   }
   return 0;
 }

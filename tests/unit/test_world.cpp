@@ -245,3 +245,48 @@ TEST_CASE("a branch keeps the history's own decisions and changes only what the 
   branch.step();
   CHECK(branch.last_month().str() == "2024-07");
 }
+
+TEST_CASE("the usage sums, updated by each month's changes, equal the sums over all adopters bit for bit") {
+  // Two labs, one of which closes its weights (its users move to the frozen version) while a nation
+  // bans the other origin's models (their users must choose again).
+  std::string text = fixtures::tiny;
+  text.replace(text.find("  adopters: 2000\n"), 17, "  adopters: 30000\n  initial_adoption: 0.3\n");
+  geosim::ScenarioDef def = load(text + R"(events:
+  - {id: close, at: 2024-04, set: {labs.y.open: false}}
+  - {id: ban, at: 2024-07, set: {nations.A.ban_rival_models_in: [enterprise, public, developer]}}
+)");
+  geosim::World w(def);
+  const auto& pop = w.population();
+  // Every size lies on the 2^-20 grid, so any order of addition gives the same sums.
+  for (std::size_t i = 0; i < pop.count(); ++i) {
+    const double units = static_cast<double>(pop.size(i)) * 0x1p20;
+    REQUIRE(units == std::floor(units));
+    REQUIRE(units >= 1);
+  }
+  std::int64_t frozen = 0, moved = 0;
+  std::vector<std::uint16_t> before = pop.choice[pop.cur];
+  while (!w.done()) {
+    w.step();
+    const auto& usage = w.usage();
+    std::vector<double> weight(usage.weight.size(), 0.0);
+    std::vector<std::int64_t> count(usage.count.size(), 0);
+    const auto& choice = pop.choice[pop.cur];
+    for (std::size_t i = 0; i < pop.count(); ++i) {
+      const std::size_t at = (pop.nation[i] * geosim::sector_count + pop.sector[i]) * usage.options +
+                             (choice[i] == geosim::no_model ? usage.options - 1 : choice[i]);
+      weight[at] += pop.size(i);
+      count[at] += 1;
+    }
+    INFO("month " << w.last_month().str());
+    REQUIRE(weight == usage.weight);
+    REQUIRE(count == usage.count);
+    for (std::size_t i = 0; i < pop.count(); ++i) {
+      moved += choice[i] != before[i];
+      frozen += choice[i] == 3;  // option L + j: lab y's frozen version
+    }
+    before = choice;
+  }
+  // The test saw what it is about: many changes, and adopters holding the frozen version.
+  CHECK(moved > 10000);
+  CHECK(frozen > 0);
+}
