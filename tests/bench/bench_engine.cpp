@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -71,7 +70,7 @@ double bytes_per_month(double adopters, double using_model, double degree, doubl
 struct Row {
   long long adopters;
   long long threads;
-  double rate, step_rate, bytes_per_adopter_measured, bytes_per_adopter_arrays, moved_per_adopter_month, bandwidth_fraction;
+  double rate, step_rate, bytes_per_adopter_measured, bytes_per_adopter_arrays, moved_per_adopter_month, triad, bandwidth_fraction;
 };
 
 }  // namespace
@@ -101,66 +100,63 @@ int main(int argc, char** argv) {
 
   std::printf(
       "geosim engine benchmark: %s, %d months per run, %d runs per row; figures are medians over all\n"
-      "timed months of all runs, so that one noisy month or run does not move them\n",
+      "timed months of all runs, so that one noisy month or run does not move them. Runs at 1 and 2 threads\n"
+      "take turns, each after its own triad, whose median the triad column gives.\n",
       scenario.c_str(), months, repeats);
-  std::map<long long, double> bw;  // triad bytes per second at each thread count
-  std::printf("memory bandwidth (STREAM triad, median of 7):");
-  for (long long threads : thread_counts) {
-    bw[threads] = triad_bandwidth(static_cast<int>(threads));
-    std::printf(" %lld thread%s %.2f GB/s", threads, threads == 1 ? "" : "s", bw[threads] / 1e9);
-  }
-  std::printf("\n\n");
-
   std::vector<Row> rows;
   for (long long n : sizes) {
-    for (long long threads : thread_counts) {
-      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-      geosim::ScenarioDef def = geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n), ""}});
-      geosim::set_horizon(def, months);
-      std::vector<double> rates, step_rates, moved;
-      std::size_t before = 0, after = 0, arrays = 0;
-      for (int rep = 0; rep < repeats; ++rep) {
-        before = allocated_bytes();
+    geosim::ScenarioDef def = geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n), ""}});
+    geosim::set_horizon(def, months);
+    const double max_hazard = std::min(1.0, (def.behaviour.bass_p + def.behaviour.bass_q) / 12);
+    struct Samples {
+      std::vector<double> rates, step_rates, moved, fractions, triads;
+      std::size_t allocated = 0, arrays = 0;
+    };
+    std::vector<Samples> per(thread_counts.size());
+    // Runs at each thread count take turns, and each run follows its own triad at its thread count:
+    // on a shared machine the load drifts, and it then moves the figures being compared alike.
+    for (int rep = 0; rep < repeats; ++rep)
+      for (std::size_t t = 0; t < thread_counts.size(); ++t) {
+        Samples& x = per[t];
+        const double bandwidth = triad_bandwidth(static_cast<int>(thread_counts[t]));
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_counts[t]));
+        const std::size_t before = allocated_bytes();
         geosim::World world(def);
-        after = allocated_bytes();
-        arrays = world.adopter_bytes();
+        x.allocated = allocated_bytes() - before;
+        x.arrays = world.adopter_bytes();
+        std::vector<double> moved;
         while (!world.done()) {
           auto t0 = Clock::now();
           world.step();
-          step_rates.push_back(static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - t0).count());
+          x.step_rates.push_back(static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - t0).count());
           // The adopter update alone: the part whose speed the memory bandwidth bounds.
           const double s = world.update_seconds();
-          double using_model = geosim::find_output(world.outputs(), "world", "adopters_using");
-          rates.push_back(static_cast<double>(n) / s);
-          const double max_hazard = std::min(1.0, (def.behaviour.bass_p + def.behaviour.bass_q) / 12);
-          moved.push_back(
-              bytes_per_month(static_cast<double>(n), using_model, def.population.degree, world.network().offsets.empty() ? 0 : 8,
-                              def.behaviour.revisit_rate / 12, max_hazard) /
-              s);
+          const double using_model = geosim::find_output(world.outputs(), "world", "adopters_using");
+          x.rates.push_back(static_cast<double>(n) / s);
+          const double bytes = bytes_per_month(static_cast<double>(n), using_model, def.population.degree,
+                                               world.network().offsets.empty() ? 0 : 8, def.behaviour.revisit_rate / 12, max_hazard);
+          x.moved.push_back(bytes / static_cast<double>(n));
+          x.fractions.push_back(bytes / s / bandwidth);
         }
+        x.triads.push_back(bandwidth);
       }
-      double moved_rate = median(moved);
-      Row r{n,
-            threads,
-            median(rates),
-            median(step_rates),
-            static_cast<double>(after - before) / static_cast<double>(n),
-            static_cast<double>(arrays) / static_cast<double>(n),
-            moved_rate / median(rates),
-            moved_rate / bw[threads]};
-      rows.push_back(r);
+    for (std::size_t t = 0; t < thread_counts.size(); ++t) {
+      const Samples& x = per[t];
+      rows.push_back(Row{n, thread_counts[t], median(x.rates), median(x.step_rates), static_cast<double>(x.allocated) / static_cast<double>(n),
+                         static_cast<double>(x.arrays) / static_cast<double>(n), median(x.moved), median(x.triads), median(x.fractions)});
     }
   }
-  std::printf("%10s %7s %16s %9s %16s %9s %10s %9s %10s %11s\n", "adopters", "threads", "update ad-mo/s", "speed-up", "month ad-mo/s",
-              "speed-up", "B/adopter", "(arrays)", "moved B", "of triad");
+  std::printf("%10s %7s %16s %9s %16s %9s %10s %9s %10s %11s %11s\n", "adopters", "threads", "update ad-mo/s", "speed-up", "month ad-mo/s",
+              "speed-up", "B/adopter", "(arrays)", "moved B", "triad GB/s", "of triad");
   for (const Row& r : rows) {
     // Speed-ups against the 1-thread row of the same size, when there is one.
     const Row* one = nullptr;
     for (const Row& o : rows)
       if (o.adopters == r.adopters && o.threads == 1) one = &o;
     const double speedup = one ? r.rate / one->rate : 0, step_speedup = one ? r.step_rate / one->step_rate : 0;
-    std::printf("%10lld %7lld %16.3e %9.2f %16.3e %9.2f %10.1f %9.1f %10.1f %10.1f%%\n", r.adopters, r.threads, r.rate, speedup, r.step_rate,
-                step_speedup, r.bytes_per_adopter_measured, r.bytes_per_adopter_arrays, r.moved_per_adopter_month, 100 * r.bandwidth_fraction);
+    std::printf("%10lld %7lld %16.3e %9.2f %16.3e %9.2f %10.1f %9.1f %10.1f %11.2f %10.1f%%\n", r.adopters, r.threads, r.rate, speedup,
+                r.step_rate, step_speedup, r.bytes_per_adopter_measured, r.bytes_per_adopter_arrays, r.moved_per_adopter_month, r.triad / 1e9,
+                100 * r.bandwidth_fraction);
   }
   return 0;
 }
