@@ -233,8 +233,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       nbr[prev[k] == no_model ? O : prev[k]] += w;  // without a branch; the "none" slot is not a share
     }
     if (total > 0)
-      for (std::size_t o = 0; o < O; ++o)
-        if (nbr[o] != 0) nbr[o] /= total;  // most options have no neighbour: spare their division
+      for (std::size_t o = 0; o < O; ++o) nbr[o] /= total;  // no branch on which options neighbours use: it vectorizes
   };
 
   // Candidates ahead whose neighbours' state, and whose risk and row, are asked for (measured best on
