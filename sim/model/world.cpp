@@ -151,6 +151,9 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   // O choosable options (current and frozen versions of each lab); index O in the sums is "no model".
   const std::size_t n = pop_.count(), L = def_.labs.size(), options = usage_.options, O = options - 1;
   const std::size_t cell_count = def_.nations.size() * sector_count, cells = cell_count * options;
+  // Blocks of up to 16 chunks, but at least 16 blocks when the population allows, so that threads can
+  // share out even a small world; the sums are exact, so the split cannot change the result.
+  const std::size_t block_size = std::clamp((n / 16 + chunk - 1) / chunk, std::size_t{1}, max_block_chunks) * chunk;
   const std::size_t blocks = (n + block_size - 1) / block_size;
   const auto& b = def_.behaviour;
   const double p_month = b.bass_p / 12.0, q_month = b.bass_q / 12.0, revisit = b.revisit_rate / 12.0;

@@ -105,7 +105,7 @@ class World {
   int months_done_ = 0;
   double update_seconds_ = 0;
   // Adopters are updated in parallel blocks, and within a block in chunks whose random words fit in L1.
-  static constexpr std::size_t block_size = 1 << 14, chunk = 1 << 10;
+  static constexpr std::size_t chunk = 1 << 10, max_block_chunks = 16;
 };
 
 }  // namespace geosim

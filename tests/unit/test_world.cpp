@@ -75,7 +75,7 @@ static std::uint64_t fnv1a(const std::string& text) {
 }
 
 TEST_CASE("series are identical whatever the thread count, and from run to run") {
-  // Several blocks (60,000 adopters is four blocks of 16,384) so that threads really split the work.
+  // Several blocks (60,000 adopters make 15 blocks of 4,096) so that threads really split the work.
   auto def = load(fixtures::replace(fixtures::tiny, "adopters: 2000", "adopters: 60000"));
   std::uint64_t reference = 0;
   std::string reference_text;
