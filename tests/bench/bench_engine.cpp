@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -101,7 +102,7 @@ int main(int argc, char** argv) {
   std::printf(
       "geosim engine benchmark: %s, %d months per run, %d runs per row; figures are medians over all\n"
       "timed months of all runs, so that one noisy month or run does not move them. Runs at 1 and 2 threads\n"
-      "take turns, each after its own triad, whose median the triad column gives.\n",
+      "take turns month by month, after a triad at each thread count, whose median the triad column gives.\n",
       scenario.c_str(), months, repeats);
   std::vector<Row> rows;
   for (long long n : sizes) {
@@ -113,19 +114,22 @@ int main(int argc, char** argv) {
       std::size_t allocated = 0, arrays = 0;
     };
     std::vector<Samples> per(thread_counts.size());
-    // Runs at each thread count take turns, and each run follows its own triad at its thread count:
-    // on a shared machine the load drifts, and it then moves the figures being compared alike.
-    for (int rep = 0; rep < repeats; ++rep)
+    // One world per thread count, stepped in turns month by month, each run after a triad at each thread
+    // count: on a shared machine the load drifts, and it then moves the figures being compared alike.
+    for (int rep = 0; rep < repeats; ++rep) {
+      std::vector<std::unique_ptr<geosim::World>> worlds;
       for (std::size_t t = 0; t < thread_counts.size(); ++t) {
-        Samples& x = per[t];
-        const double bandwidth = triad_bandwidth(static_cast<int>(thread_counts[t]));
-        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_counts[t]));
+        per[t].triads.push_back(triad_bandwidth(static_cast<int>(thread_counts[t])));
         const std::size_t before = allocated_bytes();
-        geosim::World world(def);
-        x.allocated = allocated_bytes() - before;
-        x.arrays = world.adopter_bytes();
-        std::vector<double> moved;
-        while (!world.done()) {
+        worlds.push_back(std::make_unique<geosim::World>(def));
+        per[t].allocated = allocated_bytes() - before;
+        per[t].arrays = worlds.back()->adopter_bytes();
+      }
+      while (!worlds.front()->done())
+        for (std::size_t t = 0; t < thread_counts.size(); ++t) {
+          Samples& x = per[t];
+          geosim::World& world = *worlds[t];
+          tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_counts[t]));
           auto t0 = Clock::now();
           world.step();
           x.step_rates.push_back(static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - t0).count());
@@ -136,10 +140,9 @@ int main(int argc, char** argv) {
           const double bytes = bytes_per_month(static_cast<double>(n), using_model, def.population.degree,
                                                world.network().offsets.empty() ? 0 : 8, def.behaviour.revisit_rate / 12, max_hazard);
           x.moved.push_back(bytes / static_cast<double>(n));
-          x.fractions.push_back(bytes / s / bandwidth);
+          x.fractions.push_back(bytes / s / x.triads.back());
         }
-        x.triads.push_back(bandwidth);
-      }
+    }
     for (std::size_t t = 0; t < thread_counts.size(); ++t) {
       const Samples& x = per[t];
       rows.push_back(Row{n, thread_counts[t], median(x.rates), median(x.step_rates), static_cast<double>(x.allocated) / static_cast<double>(n),
