@@ -282,7 +282,13 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       for (std::size_t g = 0; g < groups; ++g)
         for (std::uint64_t bits = flagged[g]; bits; bits &= bits - 1) {
           const std::size_t place = g * group + static_cast<std::size_t>(std::countr_zero(bits)), k = draw_owner(place);
-          if (k < len) candidates.push_back({static_cast<std::uint32_t>(a + k), words[place]});
+          if (k >= len) continue;
+          // The exact test for the adopter's state (the flag used the larger bound), here rather than
+          // in the loop below, so that no memory is asked for on behalf of those it drops.
+          const std::size_t i = a + k;
+          const bool holder = next[i] != no_model;
+          if (words[place] < (holder ? below_hold : below_none) || (holder && any_forced && forced_cell[nation_of[i] * sector_count + sector_of[i]]))
+            candidates.push_back({static_cast<std::uint32_t>(i), words[place]});
         }
     }
     // Then the candidates of the whole block, in one stream, so that asking for memory ahead of need
@@ -300,6 +306,8 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       if (f + row_ahead < found) {
         const std::size_t ahead = candidates[f + row_ahead].index;
         __builtin_prefetch(pop_.risk.data() + ahead);  // read by those that choose, a few per cache line
+        __builtin_prefetch(nation_of + ahead);
+        __builtin_prefetch(sector_of + ahead);
         const std::size_t begin = mixed ? 0 : net_.row_begin(ahead), end = mixed ? 0 : net_.row_end(ahead);
         if (end > begin) {  // a row may span two cache lines
           __builtin_prefetch(net_.neighbours.data() + begin);
@@ -318,8 +326,6 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       const std::uint16_t current = next[i];
       const std::size_t nation = nation_of[i];
       const std::size_t cell = nation * sector_count + sector_of[i];
-      // The exact test for this adopter's state (the flag used the larger bound).
-      if (word >= (current == no_model ? below_none : below_hold) && !(current != no_model && forced_cell[cell])) continue;
       std::uint16_t chosen = current;
       if (current == no_model) {
         bool adopts;
