@@ -45,11 +45,49 @@ void words_below_scalar(std::uint64_t seed, std::uint32_t month, std::uint64_t f
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+/// Philox4x32-10's rounds on H registers of counters with AVX-512, in place: word w of a lane in x[h][w].
+template <int H>
+__attribute__((target("avx512f"), always_inline)) inline void rounds_avx512(__m512i (&x)[H][4], std::uint64_t seed) {
+  const __m512i m0 = _mm512_set1_epi64(mul0), m1 = _mm512_set1_epi64(mul1);
+  std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  for (int round = 0; round < 10; ++round) {
+    const __m512i key0 = _mm512_set1_epi64(k0), key1 = _mm512_set1_epi64(k1);
+    for (int h = 0; h < H; ++h) {
+      const __m512i p0 = _mm512_mul_epu32(x[h][0], m0), p1 = _mm512_mul_epu32(x[h][2], m1);
+      x[h][0] = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), x[h][1]), key0);
+      x[h][2] = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), x[h][3]), key1);
+      x[h][1] = p1;
+      x[h][3] = p0;
+    }
+    k0 += weyl0;
+    k1 += weyl1;
+  }
+}
+
+/// The same with AVX2 (4 counters a register).
+template <int H>
+__attribute__((target("avx2"), always_inline)) inline void rounds_avx2(__m256i (&x)[H][4], std::uint64_t seed) {
+  const __m256i m0 = _mm256_set1_epi64x(mul0), m1 = _mm256_set1_epi64x(mul1);
+  std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  for (int round = 0; round < 10; ++round) {
+    const __m256i key0 = _mm256_set1_epi64x(k0), key1 = _mm256_set1_epi64x(k1);
+    for (int h = 0; h < H; ++h) {
+      const __m256i p0 = _mm256_mul_epu32(x[h][0], m0), p1 = _mm256_mul_epu32(x[h][2], m1);
+      x[h][0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x[h][1]), key0);
+      x[h][2] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), x[h][3]), key1);
+      x[h][1] = p1;
+      x[h][3] = p0;
+    }
+    k0 += weyl0;
+    k1 += weyl1;
+  }
+}
+
 /// AVX-512: two registers of 8 counters each.
 __attribute__((target("avx512f"))) void words_below_avx512(std::uint64_t seed, std::uint32_t month, std::uint64_t first,
                                                             std::size_t groups, std::uint32_t word3, std::uint64_t bound,
                                                             std::uint32_t* words, std::uint64_t* below) {
-  const __m512i m0 = _mm512_set1_epi64(mul0), m1 = _mm512_set1_epi64(mul1), limit = _mm512_set1_epi64(static_cast<long long>(bound));
+  const __m512i limit = _mm512_set1_epi64(static_cast<long long>(bound));
   const __m512i step = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7), low32 = _mm512_set1_epi64(0xFFFFFFFFll);
   for (std::size_t g = 0; g < groups; ++g) {
     __m512i x[2][4];
@@ -60,19 +98,7 @@ __attribute__((target("avx512f"))) void words_below_avx512(std::uint64_t seed, s
       x[h][2] = _mm512_set1_epi64(month);
       x[h][3] = _mm512_set1_epi64(word3);
     }
-    std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
-    for (int round = 0; round < 10; ++round) {
-      const __m512i key0 = _mm512_set1_epi64(k0), key1 = _mm512_set1_epi64(k1);
-      for (int h = 0; h < 2; ++h) {
-        const __m512i p0 = _mm512_mul_epu32(x[h][0], m0), p1 = _mm512_mul_epu32(x[h][2], m1);
-        x[h][0] = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), x[h][1]), key0);
-        x[h][2] = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), x[h][3]), key1);
-        x[h][1] = p1;
-        x[h][3] = p0;
-      }
-      k0 += weyl0;
-      k1 += weyl1;
-    }
+    rounds_avx512(x, seed);
     std::uint64_t mask = 0;
     for (int w = 0; w < 4; ++w)
       for (int h = 0; h < 2; ++h) {
@@ -84,30 +110,26 @@ __attribute__((target("avx512f"))) void words_below_avx512(std::uint64_t seed, s
   }
 }
 
-/// AVX-512, word 0 only, for counters base + offsets[k].
+/// AVX-512, word 0 only, for counters base + offsets[k]: two registers of 8 counters each, so that
+/// the two chains of multiplies overlap.
 __attribute__((target("avx512f"))) void first_words_avx512(std::uint64_t seed, std::uint32_t month, std::uint64_t base,
                                                             const std::uint32_t* offsets, std::size_t count, std::uint32_t word3,
                                                             std::uint32_t* out) {
-  const __m512i m0 = _mm512_set1_epi64(mul0), m1 = _mm512_set1_epi64(mul1);
-  std::size_t k = 0;
-  for (; k < count; k += 8) {
-    const std::size_t n = std::min<std::size_t>(8, count - k);
-    alignas(32) std::uint32_t lane[8] = {};
-    std::copy_n(offsets + k, n, lane);
-    const __m512i c = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(base)),
-                                       _mm512_cvtepu32_epi64(_mm256_load_si256(reinterpret_cast<const __m256i*>(lane))));
-    __m512i x0 = c, x1 = _mm512_srli_epi64(c, 32), x2 = _mm512_set1_epi64(month), x3 = _mm512_set1_epi64(word3);
-    std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
-    for (int round = 0; round < 10; ++round) {
-      const __m512i p0 = _mm512_mul_epu32(x0, m0), p1 = _mm512_mul_epu32(x2, m1);
-      x0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), x1), _mm512_set1_epi64(k0));
-      x2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), x3), _mm512_set1_epi64(k1));
-      x1 = p1;
-      x3 = p0;
-      k0 += weyl0;
-      k1 += weyl1;
+  for (std::size_t k = 0; k < count; k += lanes) {
+    const std::size_t n = std::min(lanes, count - k);
+    alignas(32) std::uint32_t lane[lanes] = {};
+    std::copy_n(offsets + k, n, lane);  // before any store: out may be offsets
+    __m512i x[2][4];
+    for (int h = 0; h < 2; ++h) {
+      const __m512i c = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(base)),
+                                         _mm512_cvtepu32_epi64(_mm256_load_si256(reinterpret_cast<const __m256i*>(lane + 8 * h))));
+      x[h][0] = c;
+      x[h][1] = _mm512_srli_epi64(c, 32);
+      x[h][2] = _mm512_set1_epi64(month);
+      x[h][3] = _mm512_set1_epi64(word3);
     }
-    _mm256_store_si256(reinterpret_cast<__m256i*>(lane), _mm512_cvtepi64_epi32(x0));
+    rounds_avx512(x, seed);
+    for (int h = 0; h < 2; ++h) _mm256_store_si256(reinterpret_cast<__m256i*>(lane + 8 * h), _mm512_cvtepi64_epi32(x[h][0]));
     std::copy_n(lane, n, out + k);
   }
 }
@@ -118,7 +140,7 @@ __attribute__((target("avx512f"))) void first_words_avx512(std::uint64_t seed, s
 __attribute__((target("avx2"))) void words_below_avx2(std::uint64_t seed, std::uint32_t month, std::uint64_t first, std::size_t groups,
                                                        std::uint32_t word3, std::uint64_t bound, std::uint32_t* words,
                                                        std::uint64_t* below) {
-  const __m256i m0 = _mm256_set1_epi64x(mul0), m1 = _mm256_set1_epi64x(mul1), limit = _mm256_set1_epi64x(static_cast<long long>(bound));
+  const __m256i limit = _mm256_set1_epi64x(static_cast<long long>(bound));
   const __m256i step = _mm256_setr_epi64x(0, 1, 2, 3), low32 = _mm256_set1_epi64x(0xFFFFFFFFll);
   for (std::size_t g = 0; g < groups; ++g) {
     __m256i x[4][4];
@@ -129,19 +151,7 @@ __attribute__((target("avx2"))) void words_below_avx2(std::uint64_t seed, std::u
       x[h][2] = _mm256_set1_epi64x(month);
       x[h][3] = _mm256_set1_epi64x(word3);
     }
-    std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
-    for (int round = 0; round < 10; ++round) {
-      const __m256i key0 = _mm256_set1_epi64x(k0), key1 = _mm256_set1_epi64x(k1);
-      for (int h = 0; h < 4; ++h) {
-        const __m256i p0 = _mm256_mul_epu32(x[h][0], m0), p1 = _mm256_mul_epu32(x[h][2], m1);
-        x[h][0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x[h][1]), key0);
-        x[h][2] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), x[h][3]), key1);
-        x[h][1] = p1;
-        x[h][3] = p0;
-      }
-      k0 += weyl0;
-      k1 += weyl1;
-    }
+    rounds_avx2(x, seed);
     std::uint64_t mask = 0;
     for (int w = 0; w < 4; ++w)
       for (int h = 0; h < 4; ++h) {
@@ -156,6 +166,32 @@ __attribute__((target("avx2"))) void words_below_avx2(std::uint64_t seed, std::u
     below[g] = mask;
   }
 }
+
+/// AVX2, word 0 only, for counters base + offsets[k]: four registers of 4 counters each.
+__attribute__((target("avx2"))) void first_words_avx2(std::uint64_t seed, std::uint32_t month, std::uint64_t base,
+                                                       const std::uint32_t* offsets, std::size_t count, std::uint32_t word3,
+                                                       std::uint32_t* out) {
+  const __m256i low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0);
+  for (std::size_t k = 0; k < count; k += lanes) {
+    const std::size_t n = std::min(lanes, count - k);
+    alignas(16) std::uint32_t lane[lanes] = {};
+    std::copy_n(offsets + k, n, lane);  // before any store: out may be offsets
+    __m256i x[4][4];
+    for (int h = 0; h < 4; ++h) {
+      const __m256i c = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(base)),
+                                         _mm256_cvtepu32_epi64(_mm_load_si128(reinterpret_cast<const __m128i*>(lane + 4 * h))));
+      x[h][0] = c;
+      x[h][1] = _mm256_srli_epi64(c, 32);
+      x[h][2] = _mm256_set1_epi64x(month);
+      x[h][3] = _mm256_set1_epi64x(word3);
+    }
+    rounds_avx2(x, seed);
+    for (int h = 0; h < 4; ++h)
+      _mm_store_si128(reinterpret_cast<__m128i*>(lane + 4 * h),
+                      _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(x[h][0], low_halves)));
+    std::copy_n(lane, n, out + k);
+  }
+}
 #endif
 
 }  // namespace
@@ -165,6 +201,7 @@ void philox_first_words(std::uint64_t seed, std::uint32_t month, std::uint64_t b
   const int bits = vector_bits < 0 ? philox_vector_bits() : std::min(vector_bits, philox_vector_bits());
 #ifdef GEOSIM_X86_SIMD
   if (bits >= 512) return first_words_avx512(seed, month, base, offsets, count, counter_word3(purpose, 0), out);
+  if (bits >= 256) return first_words_avx2(seed, month, base, offsets, count, counter_word3(purpose, 0), out);
 #endif
   (void)bits;
   for (std::size_t k = 0; k < count; ++k) out[k] = philox_words(seed, month, base + offsets[k], purpose)[0];

@@ -97,4 +97,13 @@ TEST_CASE("philox_first_words gives word 0 of Random123's call for each listed c
         }
         CHECK(out[count] == 0xAAAAAAAAu);
       }
+  // The adopter update writes the words over the offsets they come from.
+  for (int bits : {0, 256, 512}) {
+    std::vector<std::uint32_t> in_place = offsets;
+    geosim::philox_first_words(7, 3, 1000, in_place.data(), in_place.size(), geosim::Purpose::choose, in_place.data(), bits);
+    for (std::size_t k = 0; k < offsets.size(); ++k) {
+      INFO("bits " << bits << ", offset " << offsets[k]);
+      REQUIRE(in_place[k] == geosim::philox_words(7, 3, 1000 + offsets[k], geosim::Purpose::choose)[0]);
+    }
+  }
 }
