@@ -45,9 +45,17 @@ void words_below_scalar(std::uint64_t seed, std::uint32_t month, std::uint64_t f
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-/// Philox4x32-10's rounds on H registers of counters with AVX-512, in place: word w of a lane in x[h][w].
+/// Philox4x32-10 with AVX-512 for H registers of 64-bit counters c[h] (with counter words 2 and 3 set
+/// to month and word3): word w of each lane's result in the low half of x[h][w].
 template <int H>
-__attribute__((target("avx512f"), always_inline)) inline void rounds_avx512(__m512i (&x)[H][4], std::uint64_t seed) {
+__attribute__((target("avx512f"), always_inline)) inline void philox_avx512(const __m512i (&c)[H], std::uint32_t month, std::uint32_t word3,
+                                                                            std::uint64_t seed, __m512i (&x)[H][4]) {
+  for (int h = 0; h < H; ++h) {
+    x[h][0] = c[h];                         // low half: counter mod 2^32
+    x[h][1] = _mm512_srli_epi64(c[h], 32);  // counter / 2^32
+    x[h][2] = _mm512_set1_epi64(month);
+    x[h][3] = _mm512_set1_epi64(word3);
+  }
   const __m512i m0 = _mm512_set1_epi64(mul0), m1 = _mm512_set1_epi64(mul1);
   std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
   for (int round = 0; round < 10; ++round) {
@@ -66,7 +74,14 @@ __attribute__((target("avx512f"), always_inline)) inline void rounds_avx512(__m5
 
 /// The same with AVX2 (4 counters a register).
 template <int H>
-__attribute__((target("avx2"), always_inline)) inline void rounds_avx2(__m256i (&x)[H][4], std::uint64_t seed) {
+__attribute__((target("avx2"), always_inline)) inline void philox_avx2(const __m256i (&c)[H], std::uint32_t month, std::uint32_t word3,
+                                                                       std::uint64_t seed, __m256i (&x)[H][4]) {
+  for (int h = 0; h < H; ++h) {
+    x[h][0] = c[h];
+    x[h][1] = _mm256_srli_epi64(c[h], 32);
+    x[h][2] = _mm256_set1_epi64x(month);
+    x[h][3] = _mm256_set1_epi64x(word3);
+  }
   const __m256i m0 = _mm256_set1_epi64x(mul0), m1 = _mm256_set1_epi64x(mul1);
   std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
   for (int round = 0; round < 10; ++round) {
@@ -90,15 +105,9 @@ __attribute__((target("avx512f"))) void words_below_avx512(std::uint64_t seed, s
   const __m512i limit = _mm512_set1_epi64(static_cast<long long>(bound));
   const __m512i step = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7), low32 = _mm512_set1_epi64(0xFFFFFFFFll);
   for (std::size_t g = 0; g < groups; ++g) {
-    __m512i x[2][4];
-    for (int h = 0; h < 2; ++h) {
-      const __m512i c = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + g * lanes + 8 * h)), step);
-      x[h][0] = c;                         // low half: counter mod 2^32
-      x[h][1] = _mm512_srli_epi64(c, 32);  // counter / 2^32
-      x[h][2] = _mm512_set1_epi64(month);
-      x[h][3] = _mm512_set1_epi64(word3);
-    }
-    rounds_avx512(x, seed);
+    __m512i c[2], x[2][4];
+    for (int h = 0; h < 2; ++h) c[h] = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + g * lanes + 8 * h)), step);
+    philox_avx512(c, month, word3, seed, x);
     std::uint64_t mask = 0;
     for (int w = 0; w < 4; ++w)
       for (int h = 0; h < 2; ++h) {
@@ -119,16 +128,11 @@ __attribute__((target("avx512f"))) void first_words_avx512(std::uint64_t seed, s
     const std::size_t n = std::min(lanes, count - k);
     alignas(32) std::uint32_t lane[lanes] = {};
     std::copy_n(offsets + k, n, lane);  // before any store: out may be offsets
-    __m512i x[2][4];
-    for (int h = 0; h < 2; ++h) {
-      const __m512i c = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(base)),
-                                         _mm512_cvtepu32_epi64(_mm256_load_si256(reinterpret_cast<const __m256i*>(lane + 8 * h))));
-      x[h][0] = c;
-      x[h][1] = _mm512_srli_epi64(c, 32);
-      x[h][2] = _mm512_set1_epi64(month);
-      x[h][3] = _mm512_set1_epi64(word3);
-    }
-    rounds_avx512(x, seed);
+    __m512i c[2], x[2][4];
+    for (int h = 0; h < 2; ++h)
+      c[h] = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(base)),
+                              _mm512_cvtepu32_epi64(_mm256_load_si256(reinterpret_cast<const __m256i*>(lane + 8 * h))));
+    philox_avx512(c, month, word3, seed, x);
     for (int h = 0; h < 2; ++h) _mm256_store_si256(reinterpret_cast<__m256i*>(lane + 8 * h), _mm512_cvtepi64_epi32(x[h][0]));
     std::copy_n(lane, n, out + k);
   }
@@ -143,15 +147,9 @@ __attribute__((target("avx2"))) void words_below_avx2(std::uint64_t seed, std::u
   const __m256i limit = _mm256_set1_epi64x(static_cast<long long>(bound));
   const __m256i step = _mm256_setr_epi64x(0, 1, 2, 3), low32 = _mm256_set1_epi64x(0xFFFFFFFFll);
   for (std::size_t g = 0; g < groups; ++g) {
-    __m256i x[4][4];
-    for (int h = 0; h < 4; ++h) {
-      const __m256i c = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(first + g * lanes + 4 * h)), step);
-      x[h][0] = c;
-      x[h][1] = _mm256_srli_epi64(c, 32);
-      x[h][2] = _mm256_set1_epi64x(month);
-      x[h][3] = _mm256_set1_epi64x(word3);
-    }
-    rounds_avx2(x, seed);
+    __m256i c[4], x[4][4];
+    for (int h = 0; h < 4; ++h) c[h] = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(first + g * lanes + 4 * h)), step);
+    philox_avx2(c, month, word3, seed, x);
     std::uint64_t mask = 0;
     for (int w = 0; w < 4; ++w)
       for (int h = 0; h < 4; ++h) {
@@ -176,16 +174,11 @@ __attribute__((target("avx2"))) void first_words_avx2(std::uint64_t seed, std::u
     const std::size_t n = std::min(lanes, count - k);
     alignas(16) std::uint32_t lane[lanes] = {};
     std::copy_n(offsets + k, n, lane);  // before any store: out may be offsets
-    __m256i x[4][4];
-    for (int h = 0; h < 4; ++h) {
-      const __m256i c = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(base)),
-                                         _mm256_cvtepu32_epi64(_mm_load_si128(reinterpret_cast<const __m128i*>(lane + 4 * h))));
-      x[h][0] = c;
-      x[h][1] = _mm256_srli_epi64(c, 32);
-      x[h][2] = _mm256_set1_epi64x(month);
-      x[h][3] = _mm256_set1_epi64x(word3);
-    }
-    rounds_avx2(x, seed);
+    __m256i c[4], x[4][4];
+    for (int h = 0; h < 4; ++h)
+      c[h] = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(base)),
+                              _mm256_cvtepu32_epi64(_mm_load_si128(reinterpret_cast<const __m128i*>(lane + 4 * h))));
+    philox_avx2(c, month, word3, seed, x);
     for (int h = 0; h < 4; ++h)
       _mm_store_si128(reinterpret_cast<__m128i*>(lane + 4 * h),
                       _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(x[h][0], low_halves)));

@@ -259,6 +259,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     candidates.reserve(block_size / 8);
     std::vector<std::uint32_t> choice_words;
     std::array<std::uint64_t, chunk / (4 * philox_group)> flagged;
+    std::array<std::uint64_t, chunk / (4 * philox_group)> forced{};  // holders in a forced cell; set only when any_forced
     const std::size_t lo = blk * block_size, hi = std::min(n, lo + block_size);
     for (std::size_t a = lo; a < hi; a += chunk) {
       const std::size_t e = std::min(hi, a + chunk), len = e - a;
@@ -273,21 +274,22 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       constexpr std::size_t group = 4 * philox_group;  // adopters per group of draws
       const std::size_t groups = (len + group - 1) / group;
       philox_words_below(def_.seed, month_index, a / 4, groups, Purpose::step, below_any, words.data(), flagged.data());
-      if (any_forced)
+      if (any_forced) {
+        forced.fill(0);
         for (std::size_t i = a; i < e; ++i)
           if (prev[i] != no_model && forced_cell[nation_of[i] * sector_count + sector_of[i]]) {
             const std::size_t place = draw_place(i - a);
-            flagged[place / group] |= std::uint64_t{1} << (place % group);
+            forced[place / group] |= std::uint64_t{1} << (place % group);
           }
+      }
       for (std::size_t g = 0; g < groups; ++g)
-        for (std::uint64_t bits = flagged[g]; bits; bits &= bits - 1) {
-          const std::size_t place = g * group + static_cast<std::size_t>(std::countr_zero(bits)), k = draw_owner(place);
+        for (std::uint64_t bits = flagged[g] | forced[g]; bits; bits &= bits - 1) {
+          const std::size_t bit = static_cast<std::size_t>(std::countr_zero(bits)), place = g * group + bit, k = draw_owner(place);
           if (k >= len) continue;
           // The exact test for the adopter's state (the flag used the larger bound), here rather than
           // in the loop below, so that no memory is asked for on behalf of those it drops.
           const std::size_t i = a + k;
-          const bool holder = next[i] != no_model;
-          if (words[place] < (holder ? below_hold : below_none) || (holder && any_forced && forced_cell[nation_of[i] * sector_count + sector_of[i]]))
+          if (words[place] < (next[i] != no_model ? below_hold : below_none) || (forced[g] >> bit & 1))
             candidates.push_back({static_cast<std::uint32_t>(i), words[place]});
         }
     }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "median.h"
 #include "model/series.h"
 #include "model/world.h"
 #include "scenario/loader.h"
@@ -24,10 +25,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
+using geosim::bench::median;
 
 /// Bytes the allocator has handed out and not taken back (heap plus mmapped blocks): measured, so that
 /// reused pages count as well as fresh ones.

@@ -3,13 +3,14 @@
 // width this CPU has, so that a change to the kernels can be compared across commits. Asserts nothing.
 //
 //   cmake --build build --target geosim_bench_random && build/tests/geosim_bench_random
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <vector>
 
 #include "core/random_batch.h"
+#include "median.h"
 
+namespace geosim {
 namespace {
 
 /// Median over `runs` timings of f(), in nanoseconds per word for `words` words.
@@ -21,11 +22,11 @@ double median_ns_per_word(F&& f, std::size_t words, int runs = 41) {
     f();
     ns.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(words));
   }
-  std::nth_element(ns.begin(), ns.begin() + runs / 2, ns.end());
-  return ns[static_cast<std::size_t>(runs / 2)];
+  return bench::median(ns);
 }
 
 }  // namespace
+}  // namespace geosim
 
 int main() {
   using namespace geosim;
