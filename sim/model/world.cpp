@@ -211,30 +211,23 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   const std::uint8_t* sector_of = pop_.sector.data();
   const bool mixed = net_.well_mixed();
 
-  // Share of i's neighbours' weight (last month) on some model.
-  auto adopted_share = [&](std::size_t i) {
-    if (mixed) return world_adopted;
-    double total = 0, adopted = 0;
-    for (std::uint32_t k : net_.of(i)) {
-      double w = wprev[k];
-      total += std::fabs(w);
-      adopted += std::max(w, 0.0);  // no branch: whether a neighbour uses a model is a coin toss to the CPU
-    }
-    return total > 0 ? adopted / total : 0.0;
-  };
-  // Share of i's neighbours' weight (last month) on each option, into nbr[0..O); nbr[O] is scratch.
-  auto lab_shares = [&](std::size_t i, double* nbr) {
-    if (mixed) {
-      std::copy(world_share.begin(), world_share.end(), nbr);
-      return;
-    }
+  // Weight of i's neighbours (last month) on each option into nbr[0..O), on "no model" into nbr[O];
+  // returns their total. Sizes lie on the 2^-20 grid, so these sums are exact: the weight on some model
+  // is total - nbr[O] exactly, and one walk serves both the Bass term and the choice.
+  auto neighbour_weights = [&](std::size_t i, double* nbr) {
     std::fill(nbr, nbr + O + 1, 0.0);
     double total = 0;
     for (std::uint32_t k : net_.of(i)) {
-      double w = std::fabs(wprev[k]);
+      const double w = std::fabs(wprev[k]);
       total += w;
-      nbr[prev[k] == no_model ? O : prev[k]] += w;  // without a branch; the "none" slot is not a share
+      // no_model is above every option: min sends it to slot O without a branch (whether a neighbour
+      // uses a model is a coin toss to the CPU)
+      nbr[std::min<std::size_t>(prev[k], O)] += w;
     }
+    return total;
+  };
+  // Turns the weights of neighbour_weights into shares of the total.
+  auto to_shares = [&](double* nbr, double total) {
     if (total > 0)
       for (std::size_t o = 0; o < O; ++o) nbr[o] /= total;  // no branch on which options neighbours use: it vectorizes
   };
@@ -334,15 +327,22 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
         if (initial_draw) {
           adopts = u_event < initial;
           if (adopts) std::fill(nbr, nbr + O, 0.0);
+        } else if (mixed) {
+          adopts = u_event < std::min(1.0, p_month + q_month * world_adopted);
+          if (adopts) std::copy(world_share.begin(), world_share.end(), nbr);
         } else {
-          adopts = u_event < std::min(1.0, p_month + q_month * adopted_share(i));
-          if (adopts) lab_shares(i, nbr);
+          const double total = neighbour_weights(i, nbr);
+          adopts = u_event < std::min(1.0, p_month + q_month * (total > 0 ? (total - nbr[O]) / total : 0.0));
+          if (adopts) to_shares(nbr, total);
         }
         if (adopts) chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice());
       } else {
         const bool forced = !tables.available[cell * O + current];
         if (forced || u_event < revisit) {
-          lab_shares(i, nbr);
+          if (mixed)
+            std::copy(world_share.begin(), world_share.end(), nbr);
+          else
+            to_shares(nbr, neighbour_weights(i, nbr));
           chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice());
         }
       }
