@@ -246,7 +246,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   // few of them do (early in a diffusion), summing the Bass term alone and walking again for those
   // that adopt is faster; once many do, one walk that sums per option is: measured on the reference
   // machine, about 10% either way (docs/performance.md). Both give the same numbers.
-  const bool walk_once = p_month + q_month * world_adopted > 0.25 * max_hazard;
+  const bool walk_once = walk_ == Walk::automatic ? p_month + q_month * world_adopted > 0.25 * max_hazard : walk_ == Walk::once;
 
   // Candidates ahead whose neighbours' state, and whose risk and row, are asked for (measured best on
   // the reference machine; 4 to 12 candidates ahead all did about as well).

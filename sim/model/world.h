@@ -77,6 +77,12 @@ class World {
   /// when the data does not fit this world.
   void load_state(ByteReader& in, const ScenarioDef* history = nullptr);
 
+  /// How non-adopters that walk their neighbours sum them: decided each month from the share expected
+  /// to adopt (automatic), or always in one walk, or always the Bass sum first (for tests: all three give
+  /// the same numbers).
+  enum class Walk { automatic, once, bass_first };
+  void set_walk(Walk walk) { walk_ = walk; }
+
   /// Wall-clock seconds the last month's adopter update took (for benchmarks).
   double update_seconds() const { return update_seconds_; }
   /// Bytes held by adopters and network.
@@ -104,6 +110,7 @@ class World {
   std::vector<OutputRow> outputs_;
   int months_done_ = 0;
   double update_seconds_ = 0;
+  Walk walk_ = Walk::automatic;
   // Adopters are updated in parallel blocks, and within a block in chunks whose random words fit in L1.
   static constexpr std::size_t chunk = 1 << 10, max_block_chunks = 16;
 };
