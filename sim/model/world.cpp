@@ -12,6 +12,7 @@
 #include "core/parallel.h"
 #include "core/random.h"
 #include "core/random_batch.h"
+#include "model/logit.h"
 #include "scenario/schema.h"
 
 namespace geosim {
@@ -100,37 +101,25 @@ void World::strand_closed_labs(std::vector<std::uint8_t>& just_closed) {
 namespace {
 
 /// Draws one option by the logit rule. `nbr_share[o]` is the share of neighbours' weight on option o;
-/// `utility` is scratch space for as many values. A frozen open version (o >= L) is open only to the
+/// `utility` is scratch space for 2 O + 3 values. A frozen open version (o >= L) is open only to the
 /// adopter that holds it.
 std::uint16_t choose(const ChoiceTables& t, const BehaviourDef& b, std::size_t cell, std::size_t nation, double risk_sensitivity,
                      const double* nbr_share, double* utility, std::uint16_t current, double u) {
   const std::size_t O = t.options, L = O / 2;
   const std::uint8_t* table = t.available.data() + cell * O;
-  auto open_to_me = [&](std::size_t o) { return table[o] && (o < L || o == current); };
   const double* base = t.base_utility.data() + cell * O;
   const double* risk = t.risk.data() + nation * O;
-  double best = -std::numeric_limits<double>::infinity();
   for (std::size_t o = 0; o < O; ++o) {
-    if (!open_to_me(o)) continue;
+    if (!table[o] || (o >= L && o != current)) {
+      utility[o] = closed_option;
+      continue;
+    }
     double v = base[o] - b.w_origin_risk * risk_sensitivity * risk[o] + b.w_neighbours * nbr_share[o];
     if (current != no_model && o != current) v -= b.w_switching;
     utility[o] = v;
-    best = std::max(best, v);
   }
-  if (best == -std::numeric_limits<double>::infinity()) return no_model;  // every option is closed to this adopter
-  double total = 0;
-  for (std::size_t o = 0; o < O; ++o)
-    if (open_to_me(o)) total += (utility[o] = std::exp(utility[o] - best));
-  const double target = u * total;
-  double run = 0;
-  std::size_t last = O;
-  for (std::size_t o = 0; o < O; ++o) {
-    if (!open_to_me(o)) continue;
-    run += utility[o];
-    last = o;
-    if (target < run) return static_cast<std::uint16_t>(o);
-  }
-  return static_cast<std::uint16_t>(last);  // rounding left the target at the very top
+  const std::size_t pick = logit_pick(utility, O, u, utility + O);
+  return pick == O ? no_model : static_cast<std::uint16_t>(pick);
 }
 
 /// Where, among the draws of philox_words_below, the word of the k-th adopter of a run starting at a
@@ -253,7 +242,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   constexpr std::size_t prefetch_ahead = 6, row_ahead = 12;
   std::mutex merge;
   parallel_for_index(blocks, [&](std::size_t blk) {
-    std::vector<double> scratch(2 * O + 1);  // neighbour shares (and "none"), utilities; reused across the block
+    std::vector<double> scratch(3 * O + 4);  // neighbour shares (and "none"), utilities and their exps; reused across the block
     double* nbr = scratch.data();
     double* utility = scratch.data() + O + 1;
     // This block's changes to the sums; exact, so blocks may add them in any order.
