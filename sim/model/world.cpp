@@ -13,6 +13,7 @@
 #include "core/random.h"
 #include "core/random_batch.h"
 #include "model/logit.h"
+#include "model/neighbour_sums.h"
 #include "scenario/schema.h"
 
 namespace geosim {
@@ -217,13 +218,9 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   };
   // Share of i's neighbours' weight (last month) on some model, without the sums per option.
   auto adopted_share = [&](std::size_t i) {
-    double total = 0, adopted = 0;
-    for (std::uint32_t k : net_.of(i)) {
-      const double w = wprev[k];
-      total += std::fabs(w);
-      adopted += std::max(w, 0.0);  // no branch: whether a neighbour uses a model is a coin toss to the CPU
-    }
-    return total > 0 ? adopted / total : 0.0;
+    const auto row = net_.of(i);
+    const NeighbourSums s = neighbour_sums(row.data(), row.size(), wprev);
+    return s.total > 0 ? s.adopted / s.total : 0.0;
   };
   // Turns the weights of neighbour_weights into shares of the total.
   auto to_shares = [&](double* nbr, double total) {

@@ -6,6 +6,8 @@
 #include <functional>
 
 #include "fixtures.h"
+#include "core/random.h"
+#include "model/neighbour_sums.h"
 #include "model/series.h"
 #include "model/world.h"
 #include "scenario/loader.h"
@@ -104,6 +106,30 @@ TEST_CASE("the ways of walking a non-adopter's neighbours give the same series")
     const std::string automatic = run_text(def);
     CHECK_MESSAGE(run_text(def, geosim::World::Walk::once) == automatic, network);
     CHECK_MESSAGE(run_text(def, geosim::World::Walk::bass_first) == automatic, network);
+  }
+}
+
+TEST_CASE("neighbour sums are the same with and without vectors, exactly") {
+  // Signed sizes on the 2^-20 grid (as the population holds them) and rows of every length up to 40,
+  // whose neighbours repeat and lie anywhere.
+  std::vector<float> weight(5000);
+  for (std::size_t k = 0; k < weight.size(); ++k) {
+    const auto w = geosim::philox_words(5, 0, k, geosim::Purpose::design);
+    const float size = geosim::size_quantum(static_cast<float>(std::exp(3 * (geosim::unit_open(w[0]) - 0.5))));
+    weight[k] = w[1] % 2 ? size : -size;
+  }
+  std::vector<std::uint32_t> row;
+  for (std::uint64_t c = 0; c < 2000; ++c) {
+    row.clear();
+    for (std::size_t j = 0; j < c % 41; ++j) row.push_back(geosim::philox_words(5, 1, c * 64 + j, geosim::Purpose::design)[0] % 5000);
+    const auto plain = geosim::neighbour_sums(row.data(), row.size(), weight.data(), false);
+    const auto vector = geosim::neighbour_sums(row.data(), row.size(), weight.data());
+    double total = 0, adopted = 0;
+    for (auto k : row) total += std::fabs(weight[k]), adopted += weight[k] > 0 ? weight[k] : 0.0f;
+    CHECK(plain.total == total);
+    CHECK(plain.adopted == adopted);
+    CHECK(vector.total == plain.total);
+    CHECK(vector.adopted == plain.adopted);
   }
 }
 
