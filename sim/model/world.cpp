@@ -230,8 +230,9 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
 
   // A non-adopter that walks its neighbours needs their weight per option only if it adopts. While
   // few of them do (early in a diffusion), summing the Bass term alone and walking again for those
-  // that adopt is faster; once many do, one walk that sums per option is: measured on the reference
-  // machine, about 10% either way (docs/performance.md). Both give the same numbers.
+  // that adopt is faster; once many do, one walk that sums per option is (on the reference machine,
+  // 10% faster for the baseline's first two years, 30% with half the adopters holding a model:
+  // docs/performance.md). All ways give the same numbers.
   const bool walk_once = walk_ == Walk::automatic ? p_month + q_month * world_adopted > 0.25 * max_hazard : walk_ == Walk::once;
 
   // Candidates ahead whose neighbours' state, and whose risk and row, are asked for (measured best on
