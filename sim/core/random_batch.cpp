@@ -2,10 +2,7 @@
 
 #include <algorithm>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define GEOSIM_X86_SIMD 1
-#endif
+#include "core/cpu.h"
 
 namespace geosim {
 
@@ -200,14 +197,7 @@ void philox_first_words(std::uint64_t seed, std::uint32_t month, std::uint64_t b
   for (std::size_t k = 0; k < count; ++k) out[k] = philox_words(seed, month, base + offsets[k], purpose)[0];
 }
 
-int philox_vector_bits() {
-#ifdef GEOSIM_X86_SIMD
-  static const int bits = __builtin_cpu_supports("avx512f") ? 512 : __builtin_cpu_supports("avx2") ? 256 : 0;
-  return bits;
-#else
-  return 0;
-#endif
-}
+int philox_vector_bits() { return cpu_features().avx512f ? 512 : cpu_features().avx2 ? 256 : 0; }
 
 void philox_words_below(std::uint64_t seed, std::uint32_t month, std::uint64_t first, std::size_t groups, Purpose purpose,
                         std::uint64_t bound, std::uint32_t* words, std::uint64_t* below, int vector_bits) {

@@ -5,10 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define GEOSIM_X86_SIMD 1
-#endif
+#include "core/cpu.h"
 
 namespace geosim {
 namespace {
@@ -152,14 +149,7 @@ std::size_t logit_pick_fast(const double* v, std::size_t n, double u, double* sc
   return logit_undecided;
 }
 
-bool logit_fast_path_available() {
-#ifdef GEOSIM_X86_SIMD
-  static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return available;
-#else
-  return false;
-#endif
-}
+bool logit_fast_path_available() { return cpu_features().avx2 && cpu_features().fma; }
 
 bool logit_poly_exp(const double* d, std::size_t n, double* out) {
 #ifdef GEOSIM_X86_SIMD

@@ -3,10 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define GEOSIM_X86_SIMD 1
-#endif
+#include "core/cpu.h"
 
 namespace geosim {
 namespace {
@@ -44,8 +41,7 @@ __attribute__((target("avx2"))) NeighbourSums sums_avx2(const std::uint32_t* row
 
 NeighbourSums neighbour_sums(const std::uint32_t* row, std::size_t len, const float* weight, bool vectors) {
 #ifdef GEOSIM_X86_SIMD
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (vectors && avx2 && len >= 8) return sums_avx2(row, len, weight);
+  if (vectors && cpu_features().avx2 && len >= 8) return sums_avx2(row, len, weight);
 #endif
   (void)vectors;
   return sums_scalar(row, len, weight);

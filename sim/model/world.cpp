@@ -216,8 +216,10 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     }
     return total;
   };
-  // Share of i's neighbours' weight (last month) on some model, without the sums per option.
+  // Share of i's neighbours' weight (last month) on some model, without the sums per option (in a
+  // well-mixed population, the world's).
   auto adopted_share = [&](std::size_t i) {
+    if (mixed) return world_adopted;
     const auto row = net_.of(i);
     const NeighbourSums s = neighbour_sums(row.data(), row.size(), wprev);
     return s.total > 0 ? s.adopted / s.total : 0.0;
@@ -226,6 +228,14 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   auto to_shares = [&](double* nbr, double total) {
     if (total > 0)
       for (std::size_t o = 0; o < O; ++o) nbr[o] /= total;  // no branch on which options neighbours use: it vectorizes
+  };
+  // Share of i's neighbours' weight (last month) on each option, into nbr[0..O) (in a well-mixed
+  // population, the world's).
+  auto lab_shares = [&](std::size_t i, double* nbr) {
+    if (mixed)
+      std::copy(world_share.begin(), world_share.end(), nbr);
+    else
+      to_shares(nbr, neighbour_weights(i, nbr));
   };
 
   // A non-adopter that walks its neighbours needs their weight per option only if it adopts. While
@@ -330,25 +340,19 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
         if (initial_draw) {
           adopts = u_event < initial;
           if (adopts) std::fill(nbr, nbr + O, 0.0);
-        } else if (mixed) {
-          adopts = u_event < std::min(1.0, p_month + q_month * world_adopted);
-          if (adopts) std::copy(world_share.begin(), world_share.end(), nbr);
-        } else if (walk_once) {
+        } else if (walk_once && !mixed) {
           const double total = neighbour_weights(i, nbr);
           adopts = u_event < std::min(1.0, p_month + q_month * (total > 0 ? (total - nbr[O]) / total : 0.0));
           if (adopts) to_shares(nbr, total);
         } else {
           adopts = u_event < std::min(1.0, p_month + q_month * adopted_share(i));
-          if (adopts) to_shares(nbr, neighbour_weights(i, nbr));
+          if (adopts) lab_shares(i, nbr);
         }
         if (adopts) chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice());
       } else {
         const bool forced = !tables.available[cell * O + current];
         if (forced || u_event < revisit) {
-          if (mixed)
-            std::copy(world_share.begin(), world_share.end(), nbr);
-          else
-            to_shares(nbr, neighbour_weights(i, nbr));
+          lab_shares(i, nbr);
           chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice());
         }
       }
