@@ -249,6 +249,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
   // the reference machine; 4 to 12 candidates ahead all did about as well).
   constexpr std::size_t prefetch_ahead = 6, row_ahead = 12;
   std::mutex merge;
+  update_work_ = {};
   parallel_for_index(blocks, [&](std::size_t blk) {
     std::vector<double> scratch(3 * O + 4);  // neighbour shares (and "none"), utilities and their exps; reused across the block
     double* nbr = scratch.data();
@@ -264,6 +265,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     std::vector<Candidate> candidates;
     candidates.reserve(block_size / 8);
     std::vector<std::uint32_t> choice_words;
+    UpdateWork work;
     std::array<std::uint64_t, chunk / (4 * philox_group)> flagged;
     std::array<std::uint64_t, chunk / (4 * philox_group)> forced{};  // holders in a forced cell; set only when any_forced
     const std::size_t lo = blk * block_size, hi = std::min(n, lo + block_size);
@@ -335,8 +337,13 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       const std::size_t nation = nation_of[i];
       const std::size_t cell = nation * sector_count + sector_of[i];
       std::uint16_t chosen = current;
+      // The row this candidate reads if it walks (a well-mixed population has none; the initial draw
+      // reads none either).
+      const std::uint64_t row = mixed ? 0 : 1, row_length = mixed ? 0 : net_.row_end(i) - net_.row_begin(i);
       if (current == no_model) {
         bool adopts;
+        const std::uint64_t walked = initial_draw ? 0 : row_length;
+        work.rows += initial_draw ? 0 : row, work.neighbours += walked;
         if (initial_draw) {
           adopts = u_event < initial;
           if (adopts) std::fill(nbr, nbr + O, 0.0);
@@ -348,10 +355,14 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
           adopts = u_event < std::min(1.0, p_month + q_month * adopted_share(i));
           if (adopts) lab_shares(i, nbr);
         }
-        if (adopts) chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice());
+        if (adopts) {
+          chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice());
+          work.choices += 1, work.choice_neighbours += walked;
+        }
       } else {
         const bool forced = !tables.available[cell * O + current];
         if (forced || u_event < revisit) {
+          work.rows += row, work.neighbours += row_length, work.choices += 1, work.choice_neighbours += row_length;
           lab_shares(i, nbr);
           chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice());
         }
@@ -367,6 +378,8 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     }
     std::lock_guard<std::mutex> hold(merge);
     for (std::size_t c = 0; c < cells; ++c) usage_.weight[c] += d_weight[c], usage_.count[c] += d_count[c];
+    update_work_.rows += work.rows, update_work_.neighbours += work.neighbours;
+    update_work_.choices += work.choices, update_work_.choice_neighbours += work.choice_neighbours;
   });
   pop_.cur = 1 - pop_.cur;
   update_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

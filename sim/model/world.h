@@ -85,6 +85,14 @@ class World {
 
   /// Wall-clock seconds the last month's adopter update took (for benchmarks).
   double update_seconds() const { return update_seconds_; }
+  /// What the last month's adopter update had to read beyond each adopter's own state (for benchmarks).
+  struct UpdateWork {
+    std::uint64_t rows = 0;              // network rows read: non-adopters whose draw could make them adopt, holders that reconsider
+    std::uint64_t neighbours = 0;        // entries of those rows (each: an index and a neighbour's weight)
+    std::uint64_t choices = 0;           // adopters that chose (each: its nation, sector and risk)
+    std::uint64_t choice_neighbours = 0; // their neighbours (each: the neighbour's option)
+  };
+  const UpdateWork& update_work() const { return update_work_; }
   /// Bytes held by adopters and network.
   std::size_t adopter_bytes() const { return pop_.bytes() + net_.bytes(); }
 
@@ -110,6 +118,7 @@ class World {
   std::vector<OutputRow> outputs_;
   int months_done_ = 0;
   double update_seconds_ = 0;
+  UpdateWork update_work_;
   Walk walk_ = Walk::automatic;
   // Adopters are updated in parallel blocks, and within a block in chunks whose random words fit in L1.
   static constexpr std::size_t chunk = 1 << 10, max_block_chunks = 16;

@@ -3,7 +3,7 @@
 // run, with the fraction of it the adopter update reaches. Prints a table; asserts nothing.
 //
 //   cmake --build build --target geosim_bench && build/tests/geosim_bench [--sizes 100000,1000000] [--months 24] [--repeats 3]
-//                                                                          [--scenario FILE]
+//                                                                          [--scenario FILE] [--turn 4]
 #include <malloc.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "median.h"
-#include "model/series.h"
 #include "model/world.h"
 #include "scenario/loader.h"
 
@@ -52,18 +51,15 @@ double triad_bandwidth(int threads) {
   return median(rates);
 }
 
-/// Bytes the adopter update must move in a month, from the arrays it reads and writes. Every adopter
-/// reads its last model (2), nation (1), sector (1) and signed weight (4) and writes its next model (2)
-/// and weight (4): 14. A non-adopter whose draw could still make it adopt (probability min(1, (p+q)/12))
-/// walks its neighbours for the Bass term: its row's offsets (8, when rows differ in length) and, per
-/// neighbour, an index (4) and a signed weight (4). An adopter that reconsiders walks them too, also
-/// reading each neighbour's model (2), and reads its own risk sensitivity (4).
-double bytes_per_month(double adopters, double using_model, double degree, double offset_bytes, double revisit_per_month,
-                       double max_hazard) {
-  const double base = 14;
-  const double bass_walk = offset_bytes + 8 * degree;
-  const double choice_walk = offset_bytes + 10 * degree + 4;
-  return adopters * base + (adopters - using_model) * max_hazard * bass_walk + using_model * revisit_per_month * choice_walk;
+/// Bytes the adopter update must move in a month, from the arrays it reads and writes and what it did
+/// that month (World::update_work). Every adopter reads its last model (2) and signed weight (4) and
+/// writes its next model (2) and weight (4): 12. Each row of the network it reads costs its offsets (8,
+/// when rows differ in length) and, per neighbour, an index (4) and the neighbour's signed weight (4);
+/// each adopter that chooses reads its nation (1), sector (1) and risk sensitivity (4), and its
+/// neighbours' models (2 each).
+double bytes_per_month(double adopters, const geosim::World::UpdateWork& work, double offset_bytes) {
+  return 12 * adopters + offset_bytes * static_cast<double>(work.rows) + 8 * static_cast<double>(work.neighbours) +
+         6 * static_cast<double>(work.choices) + 2 * static_cast<double>(work.choice_neighbours);
 }
 
 struct Row {
@@ -77,13 +73,14 @@ struct Row {
 int main(int argc, char** argv) {
   std::vector<long long> sizes = {100000, 1000000, 10000000};
   std::vector<long long> thread_counts = {1, 2};
-  int months = 24, repeats = 3;
+  int months = 24, repeats = 3, turn = 4;
   std::string scenario = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--months") months = std::atoi(v.c_str());
     if (a == "--scenario") scenario = v;
     if (a == "--repeats") repeats = std::max(1, std::atoi(v.c_str()));
+    if (a == "--turn") turn = std::max(1, std::atoi(v.c_str()));
     auto list = [&] {
       std::vector<long long> values;
       for (std::size_t p = 0; p < v.size();) {
@@ -100,13 +97,13 @@ int main(int argc, char** argv) {
   std::printf(
       "geosim engine benchmark: %s, %d months per run, %d runs per row; figures are medians over all\n"
       "timed months of all runs, so that one noisy month or run does not move them. Runs at 1 and 2 threads\n"
-      "take turns month by month, after a triad at each thread count, whose median the triad column gives.\n",
-      scenario.c_str(), months, repeats);
+      "take turns of %d months (the first of each turn untimed when a turn has more), after a triad at each\n"
+      "thread count, whose median the triad column gives.\n",
+      scenario.c_str(), months, repeats, turn);
   std::vector<Row> rows;
   for (long long n : sizes) {
     geosim::ScenarioDef def = geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n), ""}});
     geosim::set_horizon(def, months);
-    const double max_hazard = std::min(1.0, (def.behaviour.bass_p + def.behaviour.bass_q) / 12);
     struct Samples {
       std::vector<double> rates, step_rates, moved, fractions, triads;
       std::size_t allocated = 0, arrays = 0;
@@ -123,23 +120,27 @@ int main(int argc, char** argv) {
         per[t].allocated = allocated_bytes() - before;
         per[t].arrays = worlds.back()->adopter_bytes();
       }
+      // Each world steps `turn` months in a row; the first of them refills the caches the other world
+      // evicted and wakes the pool's sleeping threads, which a run of one world never has to, so it is
+      // not timed.
       while (!worlds.front()->done())
-        for (std::size_t t = 0; t < thread_counts.size(); ++t) {
-          Samples& x = per[t];
-          geosim::World& world = *worlds[t];
-          tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_counts[t]));
-          auto t0 = Clock::now();
-          world.step();
-          x.step_rates.push_back(static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - t0).count());
-          // The adopter update alone: the part whose speed the memory bandwidth bounds.
-          const double s = world.update_seconds();
-          const double using_model = geosim::find_output(world.outputs(), "world", "adopters_using");
-          x.rates.push_back(static_cast<double>(n) / s);
-          const double bytes = bytes_per_month(static_cast<double>(n), using_model, def.population.degree,
-                                               world.network().offsets.empty() ? 0 : 8, def.behaviour.revisit_rate / 12, max_hazard);
-          x.moved.push_back(bytes / static_cast<double>(n));
-          x.fractions.push_back(bytes / s / x.triads.back());
-        }
+        for (std::size_t t = 0; t < thread_counts.size(); ++t)
+          for (int m = 0; m < turn && !worlds[t]->done(); ++m) {
+            Samples& x = per[t];
+            geosim::World& world = *worlds[t];
+            tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_counts[t]));
+            auto t0 = Clock::now();
+            world.step();
+            const double month_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+            if (m == 0 && turn > 1) continue;
+            x.step_rates.push_back(static_cast<double>(n) / month_seconds);
+            // The adopter update alone: the part whose speed the memory bandwidth bounds.
+            const double s = world.update_seconds();
+            x.rates.push_back(static_cast<double>(n) / s);
+            const double bytes = bytes_per_month(static_cast<double>(n), world.update_work(), world.network().offsets.empty() ? 0 : 8);
+            x.moved.push_back(bytes / static_cast<double>(n));
+            x.fractions.push_back(bytes / s / x.triads.back());
+          }
     }
     for (std::size_t t = 0; t < thread_counts.size(); ++t) {
       const Samples& x = per[t];

@@ -109,6 +109,51 @@ TEST_CASE("the ways of walking a non-adopter's neighbours give the same series")
   }
 }
 
+TEST_CASE("the update's count of rows and choices matches the draws, month by month") {
+  // The benchmark's bytes moved per adopter-month come from these counts (tests/bench/bench_engine.cpp).
+  for (const char* network : {"", "  network: {kind: well_mixed}\n"}) {
+    INFO("network: " << (*network ? network : "small world (default)"));
+    std::string text = fixtures::tiny;
+    text.replace(text.find("  adopters: 2000\n"), 17, std::string("  adopters: 20000\n  initial_adoption: 0.05\n") + network);
+    const geosim::ScenarioDef def = load(text + "behaviour: {revisit_rate: 0.5, bass_p: 0.03, bass_q: 0.38}\n");
+    geosim::World w(def);
+    const auto& pop = w.population();
+    const auto& net = w.network();
+    const double max_hazard = (0.03 + 0.38) / 12, revisit = 0.5 / 12;
+    std::uint64_t total_rows = 0, total_choices = 0;
+    for (std::uint32_t month = 1; !w.done(); ++month) {
+      const std::vector<std::uint16_t> before = pop.choice[pop.cur];
+      w.step();
+      const auto& after = pop.choice[pop.cur];
+      geosim::World::UpdateWork expected;
+      for (std::size_t i = 0; i < pop.count(); ++i) {
+        const double u = geosim::unit_open(geosim::philox_words(def.seed, month, i / 4, geosim::Purpose::step)[i % 4]);
+        const bool holder = before[i] != geosim::no_model;
+        // Those that walk: holders that reconsider, and (after the initial draw) non-adopters whose draw
+        // is below the largest hazard; they choose if they hold a model or now adopt.
+        const bool walks = holder ? u < revisit : month > 1 && u < max_hazard;
+        const bool chooses = holder ? u < revisit : after[i] != geosim::no_model;
+        const std::uint64_t row = net.well_mixed() ? 0 : net.row_end(i) - net.row_begin(i);
+        expected.rows += walks && !net.well_mixed(), expected.neighbours += walks ? row : 0;
+        expected.choices += chooses, expected.choice_neighbours += chooses && month > 1 ? row : 0;
+      }
+      INFO("month " << month);
+      const auto& work = w.update_work();
+      CHECK(work.rows == expected.rows);
+      CHECK(work.neighbours == expected.neighbours);
+      CHECK(work.choices == expected.choices);
+      CHECK(work.choice_neighbours == expected.choice_neighbours);
+      total_rows += work.rows, total_choices += work.choices;
+    }
+    // The months had events to count: about 3% of non-adopters walk and 4% of holders reconsider.
+    CHECK(total_choices > 1000);
+    if (w.network().well_mixed())
+      CHECK(total_rows == 0);
+    else
+      CHECK(total_rows > 5000);
+  }
+}
+
 TEST_CASE("neighbour sums are the same with and without vectors, exactly") {
   // Signed sizes on the 2^-20 grid (as the population holds them) and rows of every length up to 40,
   // whose neighbours repeat and lie anywhere.
