@@ -17,6 +17,7 @@ packages=(
   libtbb-dev libyaml-cpp-dev librandom123-dev libcli11-dev doctest-dev
   libsqlite3-dev libeigen3-dev libopenmpi-dev openmpi-bin libplplot-dev
   libimgui-dev libglfw3-dev libgl-dev libpng-dev xvfb xauth  # geosim view and its tests (off: -DGEOSIM_VIEWER=OFF)
+  python3 python3-yaml  # tests/reference: the model re-implemented from docs/model.md, checked against geosim
 )
 # The sanitizer and fuzzing stages also need clang and its runtime (libFuzzer).
 if [[ $mode == sanitize || $mode == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi

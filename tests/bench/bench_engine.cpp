@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -49,6 +50,29 @@ double triad_bandwidth(int threads) {
   }
   if (a[n / 2] != 7.0) std::abort();  // keep the loop honest
   return median(rates);
+}
+
+/// How much faster `threads` threads run pure arithmetic than one (xorshift over 64 blocks, no memory
+/// traffic; median of 9 rounds, alternating): what the cores themselves allow, for comparison with
+/// the update's speed-up.
+double compute_speedup(int threads) {
+  auto seconds = [](int t) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t));
+    std::vector<std::uint64_t> out(64);
+    auto t0 = Clock::now();
+    tbb::parallel_for(std::size_t{0}, out.size(), [&](std::size_t b) {
+      std::uint64_t x = b + 1;
+      for (int i = 0; i < 2'000'000; ++i) x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      out[b] = x;
+    });
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (std::uint64_t x : out)
+      if (x == 0) std::abort();  // xorshift never reaches 0 from a nonzero start: keeps the loop honest
+    return s;
+  };
+  std::vector<double> ratios;
+  for (int rep = 0; rep < 9; ++rep) ratios.push_back(seconds(1) / seconds(threads));
+  return median(ratios);
 }
 
 /// Bytes the adopter update must move in a month, from the arrays it reads and writes and what it did
@@ -148,6 +172,8 @@ int main(int argc, char** argv) {
                          static_cast<double>(x.arrays) / static_cast<double>(n), median(x.moved), median(x.triads), median(x.fractions)});
     }
   }
+  for (long long t : thread_counts)
+    if (t > 1) std::printf("Pure arithmetic (no memory) runs %.2fx as fast at %lld threads as at 1 on this machine now.\n", compute_speedup(static_cast<int>(t)), t);
   std::printf("%10s %7s %16s %9s %16s %9s %10s %9s %10s %11s %11s\n", "adopters", "threads", "update ad-mo/s", "speed-up", "month ad-mo/s",
               "speed-up", "B/adopter", "(arrays)", "moved B", "triad GB/s", "of triad");
   for (const Row& r : rows) {
