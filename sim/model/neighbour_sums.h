@@ -1,6 +1,6 @@
 #pragma once
 // The Bass term's walk over a non-adopter's neighbours: the total of their sizes and the part of it
-// that uses a model, from the signed weights (docs/model.md 3.8). With AVX2 the weights of eight
+// that uses a model, from the signed weights (A_i of docs/model.md 3.9). With AVX2 the weights of eight
 // neighbours are gathered at once. Sizes lie on the 2^-20 grid, so both sums are exact and the order
 // of addition cannot change them: every path gives the same numbers (tests/unit/test_world.cpp).
 #include <cstddef>

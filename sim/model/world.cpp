@@ -337,13 +337,13 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       const std::size_t nation = nation_of[i];
       const std::size_t cell = nation * sector_count + sector_of[i];
       std::uint16_t chosen = current;
-      // The row this candidate reads if it walks (a well-mixed population has none; the initial draw
-      // reads none either).
-      const std::uint64_t row = mixed ? 0 : 1, row_length = mixed ? 0 : net_.row_end(i) - net_.row_begin(i);
+      // Whether this candidate reads its row of the network (none in a well-mixed population, nor for
+      // the initial draw), and its length: counted for the benchmark's bytes moved.
+      const bool walks = !mixed && !(current == no_model && initial_draw);
+      const std::uint64_t row_length = walks ? net_.row_end(i) - net_.row_begin(i) : 0;
       if (current == no_model) {
         bool adopts;
-        const std::uint64_t walked = initial_draw ? 0 : row_length;
-        work.rows += initial_draw ? 0 : row, work.neighbours += walked;
+        work.rows += walks, work.neighbours += row_length;
         if (initial_draw) {
           adopts = u_event < initial;
           if (adopts) std::fill(nbr, nbr + O, 0.0);
@@ -357,12 +357,12 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
         }
         if (adopts) {
           chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, no_model, u_choice());
-          work.choices += 1, work.choice_neighbours += walked;
+          work.choices += 1, work.choice_neighbours += row_length;
         }
       } else {
         const bool forced = !tables.available[cell * O + current];
         if (forced || u_event < revisit) {
-          work.rows += row, work.neighbours += row_length, work.choices += 1, work.choice_neighbours += row_length;
+          work.rows += walks, work.neighbours += row_length, work.choices += 1, work.choice_neighbours += row_length;
           lab_shares(i, nbr);
           chosen = choose(tables, b, cell, nation, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice());
         }

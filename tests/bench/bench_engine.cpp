@@ -133,8 +133,8 @@ int main(int argc, char** argv) {
       std::size_t allocated = 0, arrays = 0;
     };
     std::vector<Samples> per(thread_counts.size());
-    // One world per thread count, stepped in turns month by month, each run after a triad at each thread
-    // count: on a shared machine the load drifts, and it then moves the figures being compared alike.
+    // One world per thread count, stepped in turns, each run after a triad at each thread count: on a
+    // shared machine the load drifts, and it then moves the figures being compared alike.
     for (int rep = 0; rep < repeats; ++rep) {
       std::vector<std::unique_ptr<geosim::World>> worlds;
       for (std::size_t t = 0; t < thread_counts.size(); ++t) {
@@ -148,11 +148,11 @@ int main(int argc, char** argv) {
       // evicted and wakes the pool's sleeping threads, which a run of one world never has to, so it is
       // not timed.
       while (!worlds.front()->done())
-        for (std::size_t t = 0; t < thread_counts.size(); ++t)
-          for (int m = 0; m < turn && !worlds[t]->done(); ++m) {
-            Samples& x = per[t];
-            geosim::World& world = *worlds[t];
-            tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_counts[t]));
+        for (std::size_t t = 0; t < thread_counts.size(); ++t) {
+          Samples& x = per[t];
+          geosim::World& world = *worlds[t];
+          tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_counts[t]));
+          for (int m = 0; m < turn && !world.done(); ++m) {
             auto t0 = Clock::now();
             world.step();
             const double month_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -165,6 +165,7 @@ int main(int argc, char** argv) {
             x.moved.push_back(bytes / static_cast<double>(n));
             x.fractions.push_back(bytes / s / x.triads.back());
           }
+        }
     }
     for (std::size_t t = 0; t < thread_counts.size(); ++t) {
       const Samples& x = per[t];
