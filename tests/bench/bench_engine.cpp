@@ -2,8 +2,9 @@
 // measured bytes per adopter, and the machine's memory bandwidth (STREAM triad) measured in the same
 // run, with the fraction of it the adopter update reaches. Prints a table; asserts nothing.
 //
-//   cmake --build build --target geosim_bench && build/tests/geosim_bench [--sizes 100000,1000000] [--months 24] [--repeats 3]
-//                                                                          [--scenario FILE] [--turn 4]
+//   cmake --build build --target geosim_bench && build/tests/geosim_bench [--sizes 100000,1000000] [--threads 1,2] [--months 24]
+//                                                                          [--repeats 3] [--scenario FILE] [--turn 4]   (--help: all options)
+#include <CLI/CLI.hpp>
 #include <malloc.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -99,23 +100,33 @@ int main(int argc, char** argv) {
   std::vector<long long> thread_counts = {1, 2};
   int months = 24, repeats = 3, turn = 4;
   std::string scenario = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i], v = argv[i + 1];
-    if (a == "--months") months = std::atoi(v.c_str());
-    if (a == "--scenario") scenario = v;
-    if (a == "--repeats") repeats = std::max(1, std::atoi(v.c_str()));
-    if (a == "--turn") turn = std::max(1, std::atoi(v.c_str()));
-    auto list = [&] {
-      std::vector<long long> values;
-      for (std::size_t p = 0; p < v.size();) {
-        auto q = v.find(',', p);
-        values.push_back(std::atoll(v.substr(p, q - p).c_str()));
-        p = q == std::string::npos ? v.size() : q + 1;
-      }
-      return values;
-    };
-    if (a == "--sizes") sizes = list();
-    if (a == "--threads") thread_counts = list();
+  CLI::App app{"geosim engine benchmark: adopter-months per second of a scenario at each size and thread count, "
+               "bytes per adopter, and the fraction of the machine's triad bandwidth the adopter update reaches "
+               "(docs/performance.md)."};
+  app.add_option("--sizes", sizes, "adopter counts, comma-separated")->delimiter(',')->check(CLI::Range(1LL, 4000000000LL))->capture_default_str();
+  app.add_option("--threads", thread_counts, "thread counts, comma-separated")->delimiter(',')->check(CLI::Range(1LL, 1024LL))->capture_default_str();
+  app.add_option("--months", months, "months per run")->check(CLI::Range(1, 100000))->capture_default_str();
+  app.add_option("--repeats", repeats, "runs per row")->check(CLI::Range(1, 1000))->capture_default_str();
+  app.add_option("--turn", turn, "months each world runs before the other takes its turn (the first untimed)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--scenario", scenario, "scenario file")->check(CLI::ExistingFile)->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // as geosim does: a command line that cannot be parsed is bad input
+  }
+  // Every size's scenario is loaded before anything runs, so that a bad one fails at once, not after
+  // the sizes before it.
+  std::vector<geosim::ScenarioDef> defs;
+  try {
+    for (long long n : sizes) {
+      defs.push_back(geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n), ""}}));
+      geosim::set_horizon(defs.back(), months);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "geosim_bench: %s\n", e.what());
+    return 2;
   }
 
   std::printf(
@@ -125,9 +136,9 @@ int main(int argc, char** argv) {
       "thread count, whose median the triad column gives.\n",
       scenario.c_str(), months, repeats, turn);
   std::vector<Row> rows;
-  for (long long n : sizes) {
-    geosim::ScenarioDef def = geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n), ""}});
-    geosim::set_horizon(def, months);
+  for (std::size_t size = 0; size < sizes.size(); ++size) {
+    const long long n = sizes[size];
+    const geosim::ScenarioDef& def = defs[size];
     struct Samples {
       std::vector<double> rates, step_rates, moved, fractions, triads;
       std::size_t allocated = 0, arrays = 0;
