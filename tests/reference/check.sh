@@ -78,6 +78,11 @@ for name in ai-dumping bans-chinese-models distillation-hard export-ban-full hua
     run_case "$name" "$root/scenarios/$name.yaml" --set population.adopters=3000
 done
 
+# Found by random_check.py: 2^x must be exp2, not pow(2, x), which differs in the last bit at month 24
+# with this half-life.
+run_case exp2-halflife "$root/scenarios/loss-leader-2028.yaml" --set population.adopters=1500 --months 25 \
+    --set behaviour.demand_growth_halflife=3.57636
+
 if [ "$failed" -eq 0 ]; then
     echo "reference check: all $cases cases identical to geosim byte for byte ($(since "$start_all")s)"
     exit 0
