@@ -269,6 +269,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     std::array<std::uint64_t, chunk / (4 * philox_group)> flagged;
     std::array<std::uint64_t, chunk / (4 * philox_group)> forced{};  // holders in a forced cell; set only when any_forced
     const std::size_t lo = blk * block_size, hi = std::min(n, lo + block_size);
+    const auto block_started = std::chrono::steady_clock::now();
     for (std::size_t a = lo; a < hi; a += chunk) {
       const std::size_t e = std::min(hi, a + chunk), len = e - a;
       // Everybody keeps last month's state unless a draw below says otherwise.
@@ -301,6 +302,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
             candidates.push_back({static_cast<std::uint32_t>(i), words[place]});
         }
     }
+    const auto candidates_started = std::chrono::steady_clock::now();
     // Then the candidates of the whole block, in one stream, so that asking for memory ahead of need
     // runs on from chunk to chunk. First the draws that pick an option, for all of them at once (used
     // only by those that choose).
@@ -376,10 +378,16 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
       d_weight[from] -= size, d_count[from] -= 1;
       d_weight[to] += size, d_count[to] += 1;
     }
+    const auto block_done = std::chrono::steady_clock::now();
+    work.candidates = found;
+    work.stream_seconds = std::chrono::duration<double>(candidates_started - block_started).count();
+    work.candidate_seconds = std::chrono::duration<double>(block_done - candidates_started).count();
     std::lock_guard<std::mutex> hold(merge);
     for (std::size_t c = 0; c < cells; ++c) usage_.weight[c] += d_weight[c], usage_.count[c] += d_count[c];
     update_work_.rows += work.rows, update_work_.neighbours += work.neighbours;
     update_work_.choices += work.choices, update_work_.choice_neighbours += work.choice_neighbours;
+    update_work_.candidates += work.candidates;
+    update_work_.stream_seconds += work.stream_seconds, update_work_.candidate_seconds += work.candidate_seconds;
   });
   pop_.cur = 1 - pop_.cur;
   update_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

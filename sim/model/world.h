@@ -91,6 +91,10 @@ class World {
     std::uint64_t neighbours = 0;        // entries of those rows (each: an index and a neighbour's weight)
     std::uint64_t choices = 0;           // adopters that chose (each: its nation, sector and risk)
     std::uint64_t choice_neighbours = 0; // their neighbours (each: the neighbour's option)
+    std::uint64_t candidates = 0;        // adopters whose draw could change them, handled one by one
+    // Seconds spent, summed over threads, in the pass over every adopter (copy of last month's state,
+    // event draws, flags) and in the candidates' pass (walks, draws of an option, choices).
+    double stream_seconds = 0, candidate_seconds = 0;
   };
   const UpdateWork& update_work() const { return update_work_; }
   /// Bytes held by adopters and network.

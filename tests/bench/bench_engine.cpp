@@ -10,6 +10,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/huge_pages.h"
 #include "median.h"
 #include "model/world.h"
 #include "scenario/loader.h"
@@ -51,6 +53,37 @@ double triad_bandwidth(int threads) {
   }
   if (a[n / 2] != 7.0) std::abort();  // keep the loop honest
   return median(rates);
+}
+
+/// Scattered reads: seconds per read of one 4-byte value at a random place in a 256 MiB array (on huge
+/// pages), per
+/// thread (so that it compares with a thread's time per candidate), with `threads` threads reading at
+/// once; the places are independent of each other, so that a core keeps as many in flight as it can.
+/// Median of 7.
+double random_read_seconds(int threads) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  const std::size_t n = std::size_t{1} << 26, reads = std::size_t{1} << 23;
+  std::vector<std::uint32_t> data, places(reads);
+  geosim::assign_on_huge_pages(data, n, std::uint32_t{1});  // as the population's arrays are
+  std::uint64_t x = 88172645463325252ull;
+  for (auto& p : places) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    p = static_cast<std::uint32_t>(x % n);
+  }
+  std::vector<double> times;
+  for (int rep = 0; rep < 7; ++rep) {
+    std::atomic<std::uint64_t> total{0};
+    auto t0 = Clock::now();
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, reads, 1 << 16), [&](const tbb::blocked_range<std::size_t>& r) {
+      std::uint64_t sum = 0;
+      for (std::size_t i = r.begin(); i != r.end(); ++i) sum += data[places[i]];
+      total += sum;
+    });
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (total != reads) std::abort();  // keep the loop honest
+    times.push_back(s * threads / static_cast<double>(reads));
+  }
+  return median(times);
 }
 
 /// How much faster `threads` threads run pure arithmetic than one (xorshift over 64 blocks, no memory
@@ -91,6 +124,9 @@ struct Row {
   long long adopters;
   long long threads;
   double rate, step_rate, bytes_per_adopter_measured, bytes_per_adopter_arrays, moved_per_adopter_month, triad, bandwidth_fraction;
+  // Where the update's time goes (thread-seconds): the pass over every adopter per adopter-month, each
+  // candidate, candidates per adopter-month; and a scattered read at this thread count.
+  double stream_per_adopter, per_candidate, candidate_share, random_read;
 };
 
 }  // namespace
@@ -140,7 +176,7 @@ int main(int argc, char** argv) {
     const long long n = sizes[size];
     const geosim::ScenarioDef& def = defs[size];
     struct Samples {
-      std::vector<double> rates, step_rates, moved, fractions, triads;
+      std::vector<double> rates, step_rates, moved, fractions, triads, streams, per_candidate, candidate_shares, random_reads;
       std::size_t allocated = 0, arrays = 0;
     };
     std::vector<Samples> per(thread_counts.size());
@@ -150,6 +186,7 @@ int main(int argc, char** argv) {
       std::vector<std::unique_ptr<geosim::World>> worlds;
       for (std::size_t t = 0; t < thread_counts.size(); ++t) {
         per[t].triads.push_back(triad_bandwidth(static_cast<int>(thread_counts[t])));
+        per[t].random_reads.push_back(random_read_seconds(static_cast<int>(thread_counts[t])));
         const std::size_t before = allocated_bytes();
         worlds.push_back(std::make_unique<geosim::World>(def));
         per[t].allocated = allocated_bytes() - before;
@@ -175,13 +212,19 @@ int main(int argc, char** argv) {
             const double bytes = bytes_per_month(static_cast<double>(n), world.update_work(), world.network().offsets.empty() ? 0 : 8);
             x.moved.push_back(bytes / static_cast<double>(n));
             x.fractions.push_back(bytes / s / x.triads.back());
+            const auto& work = world.update_work();
+            x.streams.push_back(work.stream_seconds / static_cast<double>(n));
+            if (work.candidates > 0) x.per_candidate.push_back(work.candidate_seconds / static_cast<double>(work.candidates));
+            x.candidate_shares.push_back(static_cast<double>(work.candidates) / static_cast<double>(n));
           }
         }
     }
     for (std::size_t t = 0; t < thread_counts.size(); ++t) {
       const Samples& x = per[t];
       rows.push_back(Row{n, thread_counts[t], median(x.rates), median(x.step_rates), static_cast<double>(x.allocated) / static_cast<double>(n),
-                         static_cast<double>(x.arrays) / static_cast<double>(n), median(x.moved), median(x.triads), median(x.fractions)});
+                         static_cast<double>(x.arrays) / static_cast<double>(n), median(x.moved), median(x.triads), median(x.fractions),
+                         median(x.streams), x.per_candidate.empty() ? 0.0 : median(x.per_candidate), median(x.candidate_shares),
+                         median(x.random_reads)});
     }
   }
   for (long long t : thread_counts)
@@ -197,6 +240,16 @@ int main(int argc, char** argv) {
     std::printf("%10lld %7lld %16.3e %9.2f %16.3e %9.2f %10.1f %9.1f %10.1f %11.2f %10.1f%%\n", r.adopters, r.threads, r.rate, speedup,
                 r.step_rate, step_speedup, r.bytes_per_adopter_measured, r.bytes_per_adopter_arrays, r.moved_per_adopter_month, r.triad / 1e9,
                 100 * r.bandwidth_fraction);
+  }
+  std::printf("\nWhere the update's time goes (per thread; docs/performance.md): the pass over every adopter (copy, event draws,\n"
+              "flags) per adopter-month, and then each candidate (an adopter whose draw could change it), against a scattered\n"
+              "read of 4 bytes in 256 MiB at the same thread count.\n");
+  std::printf("%10s %7s %14s %12s %14s %12s %14s\n", "adopters", "threads", "pass ns/ad-mo", "candidates", "ns/candidate", "(of update)",
+              "scattered ns");
+  for (const Row& r : rows) {
+    const double candidates_per_adopter = r.per_candidate * r.candidate_share, update = static_cast<double>(r.threads) / r.rate;
+    std::printf("%10lld %7lld %14.2f %11.2f%% %14.1f %11.0f%% %14.2f\n", r.adopters, r.threads, 1e9 * r.stream_per_adopter,
+                100 * r.candidate_share, 1e9 * r.per_candidate, 100 * candidates_per_adopter / update, 1e9 * r.random_read);
   }
   return 0;
 }

@@ -15,7 +15,7 @@ old=$1 new=$2 rounds=${3:-8} scenario=${4:-scenarios/baseline.yaml} adopters=${5
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 run() { taskset -c "$2" "$1" --sizes "$adopters" --threads 1 --months 24 --repeats 1 --scenario "$scenario" >"$out/$3" 2>&1; }
-rate() { tail -1 "$out/$1" | awk '{print $3}'; }
+rate() { awk -v n="$adopters" '$1 == n && $2 == 1 {print $3; exit}' "$out/$1"; }  # the first table's row
 for r in $(seq "$rounds"); do
   if [ $((r % 2)) = 1 ]; then c_old=0 c_new=1; else c_old=1 c_new=0; fi
   if [ $(((r - 1) / 2 % 2)) = 0 ]; then

@@ -109,7 +109,7 @@ TEST_CASE("the ways of walking a non-adopter's neighbours give the same series")
   }
 }
 
-TEST_CASE("the update's count of rows and choices matches the draws, month by month") {
+TEST_CASE("the update's count of candidates, rows and choices matches the draws, month by month") {
   // The benchmark's bytes moved per adopter-month come from these counts (tests/bench/bench_engine.cpp).
   for (const char* network : {"", "  network: {kind: well_mixed}\n"}) {
     INFO("network: " << (*network ? network : "small world (default)"));
@@ -136,6 +136,9 @@ TEST_CASE("the update's count of rows and choices matches the draws, month by mo
         const std::uint64_t row = net.well_mixed() ? 0 : net.row_end(i) - net.row_begin(i);
         expected.rows += walks && !net.well_mixed(), expected.neighbours += walks ? row : 0;
         expected.choices += chooses, expected.choice_neighbours += chooses && month > 1 ? row : 0;
+        // Candidates: the draw is below the bound for the adopter's state (in the first month, the
+        // initial share), whether or not anything then changes.
+        expected.candidates += holder ? u < revisit : u < (month == 1 ? 0.05 : max_hazard);
       }
       INFO("month " << month);
       const auto& work = w.update_work();
@@ -143,6 +146,9 @@ TEST_CASE("the update's count of rows and choices matches the draws, month by mo
       CHECK(work.neighbours == expected.neighbours);
       CHECK(work.choices == expected.choices);
       CHECK(work.choice_neighbours == expected.choice_neighbours);
+      CHECK(work.candidates == expected.candidates);
+      CHECK(work.stream_seconds > 0);
+      if (work.candidates > 0) CHECK(work.candidate_seconds > 0);
       total_rows += work.rows, total_choices += work.choices;
     }
     // The months had events to count: about 3% of non-adopters walk and 4% of holders reconsider.
