@@ -56,10 +56,9 @@ double triad_bandwidth(int threads) {
 }
 
 /// Scattered reads: seconds per read of one 4-byte value at a random place in a 256 MiB array (on huge
-/// pages), per
-/// thread (so that it compares with a thread's time per candidate), with `threads` threads reading at
-/// once; the places are independent of each other, so that a core keeps as many in flight as it can.
-/// Median of 7.
+/// pages), per thread (so that it compares with a thread's time per candidate), with `threads` threads
+/// reading at once; the places are independent of each other, so that a core keeps as many in flight
+/// as it can. Median of 7.
 double random_read_seconds(int threads) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const std::size_t n = std::size_t{1} << 26, reads = std::size_t{1} << 23;
