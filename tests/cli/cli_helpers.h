@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "../scratch.h"
+
 namespace cli {
 
 namespace fs = std::filesystem;
@@ -27,27 +29,11 @@ inline std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-/// This test process's scratch folder under the system's temporary folder; removed with everything in it
-/// when the process ends, so that test runs do not pile up files, unless GEOSIM_KEEP_TEST_FILES is set
-/// (to look at the viewer's screenshots, say).
-inline const fs::path& scratch_root() {
-  struct Root {
-    fs::path path = fs::temp_directory_path() / ("geosim-cli-" + std::to_string(::getpid()));
-    ~Root() {
-      if (std::getenv("GEOSIM_KEEP_TEST_FILES")) return;
-      std::error_code ignored;  // a test that failed may have left files open: nothing to do about it here
-      fs::remove_all(path, ignored);
-    }
-  };
-  static const Root root;
-  return root.path;
-}
-
 /// Runs geosim with `args` (already shell-quoted where needed) and environment assignments `env`,
 /// capturing output and exit code.
 inline Result geosim(const std::string& args, const std::string& env = "") {
   static int counter = 0;  // one pair of capture files per call
-  const fs::path& dir = scratch_root();
+  const fs::path& dir = scratch::root();
   fs::create_directories(dir);
   fs::path out = dir / ("out" + std::to_string(counter)), err = dir / ("err" + std::to_string(counter++));
   std::string cmd =
@@ -60,9 +46,10 @@ inline Result geosim(const std::string& args, const std::string& env = "") {
   return r;
 }
 
-/// A per-process scratch path for a test, removed if it exists.
+/// A per-process scratch path for a test (tests/scratch.h), removed if it exists; not created, since
+/// some tests check that geosim creates it.
 inline fs::path fresh_dir(const std::string& name) {
-  fs::path d = scratch_root() / name;
+  fs::path d = scratch::root() / name;
   fs::remove_all(d);
   return d;
 }

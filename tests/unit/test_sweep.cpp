@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 
+#include "../scratch.h"
 #include "analysis/sensitivity/designs.h"
 #include "analysis/sensitivity/sobol_sequence.h"
 #include "analysis/sweep/plan.h"
@@ -21,7 +22,7 @@ namespace {
 
 /// Writes a sweep file next to nothing else and returns its path; the base is the project's baseline.
 std::string sweep_file(const std::string& name, const std::string& body) {
-  const fs::path dir = fs::temp_directory_path() / "geosim-sweep-tests";
+  const fs::path dir = scratch::root() / "sweep-tests";
   fs::create_directories(dir);
   const fs::path p = dir / (name + ".yaml");
   std::ofstream(p) << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nset:\n  population.adopters: 400\nmonths: 12\n" << body;
@@ -245,7 +246,7 @@ TEST_CASE("a grid without parameters is an ensemble of the base scenario") {
 }
 
 TEST_CASE("calibration targets compute their values and bands as documented") {
-  const fs::path dir = fs::temp_directory_path() / "geosim-sweep-tests";
+  const fs::path dir = scratch::fresh("calibration-targets");
   geosim::sweep::StoreInfo info;
   info.records = {"a", "b", "c"};
   auto load = [&](const std::string& text) {

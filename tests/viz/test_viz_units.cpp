@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../scratch.h"
 #include "model/world.h"
 #include "viz/chart.h"
 #include "viz/ensemble.h"
@@ -69,8 +70,7 @@ TEST_CASE("a session writes a scenario that extends the file and loads back to t
   CHECK_THROWS_AS(s.pull(direct.start + 6, "labs.meta.subsidy", "2"), DiagnosticError);
   CHECK(s.pulls().size() == 1);
 
-  const fs::path dir = fs::temp_directory_path() / "geosim-viz-session";
-  fs::create_directories(dir);
+  const fs::path dir = scratch::fresh("viz-session");
   s.save((dir / "saved.yaml").string());
   CHECK(resolved_yaml(load_scenario((dir / "saved.yaml").string())) == resolved_yaml(s.def()));
 
