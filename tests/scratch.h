@@ -25,10 +25,16 @@ inline const std::filesystem::path& root() {
   return root.path;
 }
 
-/// An empty folder `name` in the scratch folder: created, after removing what a test before left there.
-inline std::filesystem::path fresh(const std::string& name) {
+/// The path of `name` in the scratch folder, with whatever a test before left there removed.
+inline std::filesystem::path cleared(const std::string& name) {
   const std::filesystem::path d = root() / name;
   std::filesystem::remove_all(d);
+  return d;
+}
+
+/// An empty folder `name` in the scratch folder, created.
+inline std::filesystem::path fresh(const std::string& name) {
+  const std::filesystem::path d = cleared(name);
   std::filesystem::create_directories(d);
   return d;
 }

@@ -384,10 +384,7 @@ void World::update_adopters(std::uint32_t month_index, const ChoiceTables& table
     work.candidate_seconds = std::chrono::duration<double>(block_done - candidates_started).count();
     std::lock_guard<std::mutex> hold(merge);
     for (std::size_t c = 0; c < cells; ++c) usage_.weight[c] += d_weight[c], usage_.count[c] += d_count[c];
-    update_work_.rows += work.rows, update_work_.neighbours += work.neighbours;
-    update_work_.choices += work.choices, update_work_.choice_neighbours += work.choice_neighbours;
-    update_work_.candidates += work.candidates;
-    update_work_.stream_seconds += work.stream_seconds, update_work_.candidate_seconds += work.candidate_seconds;
+    update_work_ += work;
   });
   pop_.cur = 1 - pop_.cur;
   update_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -95,6 +95,13 @@ class World {
     // Seconds spent, summed over threads, in the pass over every adopter (copy of last month's state,
     // event draws, flags) and in the candidates' pass (walks, draws of an option, choices).
     double stream_seconds = 0, candidate_seconds = 0;
+
+    /// Adds another block's counts and times.
+    UpdateWork& operator+=(const UpdateWork& o) {
+      rows += o.rows, neighbours += o.neighbours, choices += o.choices, choice_neighbours += o.choice_neighbours;
+      candidates += o.candidates, stream_seconds += o.stream_seconds, candidate_seconds += o.candidate_seconds;
+      return *this;
+    }
   };
   const UpdateWork& update_work() const { return update_work_; }
   /// Bytes held by adopters and network.

@@ -48,11 +48,7 @@ inline Result geosim(const std::string& args, const std::string& env = "") {
 
 /// A per-process scratch path for a test (tests/scratch.h), removed if it exists; not created, since
 /// some tests check that geosim creates it.
-inline fs::path fresh_dir(const std::string& name) {
-  fs::path d = scratch::root() / name;
-  fs::remove_all(d);
-  return d;
-}
+inline fs::path fresh_dir(const std::string& name) { return scratch::cleared(name); }
 
 inline bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
