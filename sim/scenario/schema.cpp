@@ -379,6 +379,13 @@ std::string fmt_number(double v) {
   return buf;
 }
 
+/// A whole-number bound in full: "%g" would write the seed's largest, 2^53 - 1, as 9.0072e+15.
+std::string fmt_whole(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
 }  // namespace
 
 AgentList KeySpec::owner() const {
@@ -449,7 +456,7 @@ std::string describe_expected(const KeySpec& k) {
   };
   switch (k.type) {
     case KeyType::integer:
-      return "a whole number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
+      return "a whole number in [" + fmt_whole(k.min) + ", " + fmt_whole(k.max) + "]";
     case KeyType::real:
       return "a number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
     case KeyType::boolean:

@@ -91,6 +91,13 @@ TEST_CASE("a fractional value for a whole number") {
   expect_first(d, 4, 13, {"'population.adopters'", "a whole number"});
 }
 
+TEST_CASE("a whole number's range is written in full, not rounded") {
+  auto d = refusal(replace(tiny, "adopters: 2000", "adopters: 200000000"));
+  expect_first(d, 4, 13, {"'population.adopters'", "expected a whole number in [1, 100000000]", "got '200000000'"});
+  d = refusal(tiny + "seed: -1\n");
+  expect_first(d, 13, 7, {"'seed'", "expected a whole number in [0, 9007199254740991]"});
+}
+
 TEST_CASE("an unknown choice, with a suggestion") {
   auto d = refusal(replace(tiny, "adopters: 2000", "adopters: 2000\n  network: {kind: smallworld}"));
   expect_first(d, 5, 19, {"'population.network.kind'", "one of: well_mixed, small_world, scale_free", "did you mean 'small_world'?"});
