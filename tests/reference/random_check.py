@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Cross-checks geosim against model.py on random corners of the parameter space.
 
-Each trial takes a shipped scenario (scenarios/*.yaml) and sets four keys, drawn from the numbers and
-true/false keys `geosim schema` lists (behaviour, population, and those of one lab, nation or
-chipmaker), to random values within their declared ranges (a fifth of the numbers at a bound), with a
-small population and a short horizon; geosim and model.py must then write
+Each trial takes a shipped scenario (scenarios/*.yaml) and sets four keys, drawn from the numbers,
+true/false and choice keys `geosim schema` lists (behaviour, population, and those of one lab, nation
+or chipmaker), to random values within their declared ranges (a fifth of the numbers at a bound), with
+a random network kind, a small population and a short horizon; geosim and model.py must then write
 the same series.csv, byte for byte. The fixed cases of check.sh each reach one branch on purpose;
 these reach combinations nobody thought of.
 
@@ -31,8 +31,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def settable_keys(geosim):
-    """(key, kind, low, high) for every number and true/false `geosim schema` lists outside events; kind is
-    "whole", "number" or "flag", and keys of list entries read "labs[].cost" and the like."""
+    """(key, kind, low, high) for every number, true/false and choice `geosim schema` lists outside
+    events; kind is "whole", "number", "flag" or "choice" (low then holds the list of choices), and keys
+    of list entries read "labs[].cost" and the like."""
     lines = subprocess.run([geosim, "schema"], capture_output=True, text=True, check=True).stdout.splitlines()
     keys = []
     for i, line in enumerate(lines):
@@ -45,6 +46,10 @@ def settable_keys(geosim):
                 break
             if "expects true or false" in follow:
                 keys.append((line, "flag", 0, 1))
+                break
+            m = re.search(r"expects one of: ([^;]+)", follow)
+            if m:
+                keys.append((line, "choice", [c.strip() for c in m.group(1).split(",")], None))
                 break
     if not keys:
         raise RuntimeError("geosim schema listed no settable numbers")
@@ -68,6 +73,8 @@ def draw_value(rng, kind, low, high):
     """A value within [low, high]; wide ranges are cut to their first 10 (24 for whole numbers) above low."""
     if kind == "flag":
         return rng.choice(["true", "false"])
+    if kind == "choice":
+        return rng.choice(low)
     if kind == "whole":
         return str(rng.randint(int(low), int(min(high, low + 24))))
     top = min(high, low + 10)
@@ -102,7 +109,9 @@ def main():
     try:
         for trial in range(args.trials):
             scenario = rng.choice(scenarios)
-            sets = ["population.adopters=%d" % rng.choice([300, 1500, 2500]), "seed=%d" % rng.randrange(1 << 40)]
+            # Every trial draws its network too: as one key among some ninety it would rarely change.
+            sets = ["population.adopters=%d" % rng.choice([300, 1500, 2500]), "seed=%d" % rng.randrange(1 << 40),
+                    "population.network.kind=" + rng.choice(["well_mixed", "small_world", "scale_free"])]
             ids = entity_ids(scenario)
             sets += [setting(rng, *key, ids) for key in rng.sample(keys, 4)]
             out = os.path.join(work, "trial%d" % trial)
