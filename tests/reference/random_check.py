@@ -102,6 +102,7 @@ def main():
         return 2
     python = os.environ.get("PYTHON", sys.executable)
     keys = settable_keys(args.geosim)
+    networks = next(low for key, kind, low, _ in keys if key == "population.network.kind")
     scenarios = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml")))
     rng = random.Random(args.seed)
     work = args.keep or tempfile.mkdtemp()
@@ -111,7 +112,7 @@ def main():
             scenario = rng.choice(scenarios)
             # Every trial draws its network too: as one key among some ninety it would rarely change.
             sets = ["population.adopters=%d" % rng.choice([300, 1500, 2500]), "seed=%d" % rng.randrange(1 << 40),
-                    "population.network.kind=" + rng.choice(["well_mixed", "small_world", "scale_free"])]
+                    "population.network.kind=" + rng.choice(networks)]
             ids = entity_ids(scenario)
             sets += [setting(rng, *key, ids) for key in rng.sample(keys, 4)]
             out = os.path.join(work, "trial%d" % trial)
