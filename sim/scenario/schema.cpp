@@ -373,16 +373,11 @@ std::vector<KeySpec> declare() {
   return s;
 }
 
-std::string fmt_number(double v) {
+/// A number as a user reads it; `whole` writes every digit, where "%g" would round the seed's largest
+/// value, 2^53 - 1, to 9.0072e+15.
+std::string fmt_number(double v, bool whole = false) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-/// A whole-number bound in full: "%g" would write the seed's largest, 2^53 - 1, as 9.0072e+15.
-std::string fmt_whole(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f", v);
+  std::snprintf(buf, sizeof buf, whole ? "%.0f" : "%g", v);
   return buf;
 }
 
@@ -456,7 +451,7 @@ std::string describe_expected(const KeySpec& k) {
   };
   switch (k.type) {
     case KeyType::integer:
-      return "a whole number in [" + fmt_whole(k.min) + ", " + fmt_whole(k.max) + "]";
+      return "a whole number in [" + fmt_number(k.min, true) + ", " + fmt_number(k.max, true) + "]";
     case KeyType::real:
       return "a number in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
     case KeyType::boolean:

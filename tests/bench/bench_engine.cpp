@@ -29,6 +29,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 using geosim::bench::median;
+using geosim::bench::median_seconds;
 
 /// Bytes the allocator has handed out and not taken back (heap plus mmapped blocks): measured, so that
 /// reused pages count as well as fresh ones.
@@ -42,17 +43,13 @@ double triad_bandwidth(int threads) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const std::size_t n = std::size_t{1} << 25;  // 3 arrays of 256 MiB
   std::vector<double> a(n), b(n, 1.0), c(n, 2.0);
-  std::vector<double> rates;
-  for (int rep = 0; rep < 7; ++rep) {
-    auto t0 = Clock::now();
+  const double s = median_seconds(7, [&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16), [&](const tbb::blocked_range<std::size_t>& r) {
       for (std::size_t i = r.begin(); i != r.end(); ++i) a[i] = b[i] + 3.0 * c[i];
     });
-    double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    rates.push_back(3.0 * sizeof(double) * static_cast<double>(n) / s);
-  }
+  });
   if (a[n / 2] != 7.0) std::abort();  // keep the loop honest
-  return median(rates);
+  return 3.0 * sizeof(double) * static_cast<double>(n) / s;
 }
 
 /// One step of Marsaglia's xorshift64: a cheap stream of numbers that the compiler cannot precompute.
@@ -72,20 +69,16 @@ double random_read_seconds(int threads) {
   geosim::assign_on_huge_pages(data, n, std::uint32_t{1});  // as the population's arrays are
   std::uint64_t x = 88172645463325252ull;
   for (auto& p : places) p = static_cast<std::uint32_t>((x = xorshift(x)) % n);
-  std::vector<double> times;
-  for (int rep = 0; rep < 7; ++rep) {
-    std::atomic<std::uint64_t> total{0};
-    auto t0 = Clock::now();
+  std::atomic<std::uint64_t> total{0};
+  const double s = median_seconds(7, [&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, reads, 1 << 16), [&](const tbb::blocked_range<std::size_t>& r) {
       std::uint64_t sum = 0;
       for (std::size_t i = r.begin(); i != r.end(); ++i) sum += data[places[i]];
       total += sum;
     });
-    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    if (total != reads) std::abort();  // keep the loop honest
-    times.push_back(s * threads / static_cast<double>(reads));
-  }
-  return median(times);
+  });
+  if (total != 7 * reads) std::abort();  // keep the loop honest
+  return s * threads / static_cast<double>(reads);
 }
 
 /// How much faster `threads` threads run pure arithmetic than one (xorshift over 64 blocks, no memory

@@ -5,7 +5,6 @@
 // latency and the surrounding work let it (docs/performance.md). Asserts nothing.
 //
 //   cmake --build build --target geosim_bench_logit && build/tests/geosim_bench_logit
-#include <chrono>
 #include <cstdio>
 #include <vector>
 
@@ -26,15 +25,12 @@ int main() {
   if (!logit_fast_path_available()) std::printf("(no AVX2 and FMA here: the fast path decides nothing and falls back)\n");
   std::size_t sink = 0;
   for (int path = 0; path < 2; ++path) {
-    std::vector<double> ns;
-    for (int run = 0; run < 41; ++run) {
-      const auto start = std::chrono::steady_clock::now();
+    const double seconds = bench::median_seconds(41, [&] {
       for (std::size_t s = 0; s < sets; ++s)
         sink += path == 0 ? logit_pick(&v[s * options], options, u[s], scratch.data())
                           : logit_pick_exact(&v[s * options], options, u[s], scratch.data());
-      ns.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / sets);
-    }
-    std::printf("%-28s %6.1f\n", path == 0 ? "logit_pick (fast path)" : "logit_pick_exact (libm exp)", bench::median(ns));
+    });
+    std::printf("%-28s %6.1f\n", path == 0 ? "logit_pick (fast path)" : "logit_pick_exact (libm exp)", 1e9 * seconds / static_cast<double>(sets));
   }
   return sink == 0;  // keeps the picks from being optimized away; never 0 here
 }

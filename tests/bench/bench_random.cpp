@@ -3,7 +3,6 @@
 // width this CPU has, so that a change to the kernels can be compared across commits. Asserts nothing.
 //
 //   cmake --build build --target geosim_bench_random && build/tests/geosim_bench_random
-#include <chrono>
 #include <cstdio>
 #include <vector>
 
@@ -16,13 +15,7 @@ namespace {
 /// Median over `runs` timings of f(), in nanoseconds per word for `words` words.
 template <class F>
 double median_ns_per_word(F&& f, std::size_t words, int runs = 41) {
-  std::vector<double> ns;
-  for (int r = 0; r < runs; ++r) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    ns.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(words));
-  }
-  return bench::median(ns);
+  return 1e9 * bench::median_seconds(runs, f) / static_cast<double>(words);
 }
 
 }  // namespace
