@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "model/series.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace geosim::viz {
 

@@ -13,7 +13,7 @@
 #include "analysis/sweep/evaluate.h"
 #include "core/bytes.h"
 #include "model/series.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace geosim::sweep {
 namespace fs = std::filesystem;

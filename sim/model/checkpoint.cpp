@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "model/world.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace geosim {
 namespace {
@@ -168,13 +168,7 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
     // A branch: the what-if's differences from the history, both as they stand at the branch month,
     // laid over the parameters in force.
     const Month at = def_.start + months_done_;
-    auto as_of = [&](ScenarioDef d) {
-      for (const auto& ev : d.events)
-        if (ev.at < at)
-          for (const auto& c : ev.changes) schema()[c.key].set(d, c.agent, c.value);
-      return d;
-    };
-    const ScenarioDef mine = as_of(def_), theirs = as_of(*history);
+    const ScenarioDef mine = parameters_before(def_, at), theirs = parameters_before(*history, at);
     for_each_parameter(mine, [&](const KeySpec& k, std::size_t i) {
       if (!(k.get(mine, i) == k.get(theirs, i))) k.set(saved, i, k.get(mine, i));
     });

@@ -1,6 +1,6 @@
 #pragma once
 // The plain-data definition of a scenario: what the loader produces and the world starts from.
-// Field meanings, units, ranges and defaults are declared once, in scenario/schema.cpp; the fields
+// Field meanings, units, ranges and defaults are declared once, in model/parameters.cpp; the fields
 // here carry no defaults of their own so that there is only one place to look.
 #include <array>
 #include <cstdint>

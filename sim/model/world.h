@@ -103,7 +103,10 @@ class World {
       return *this;
     }
   };
+  /// The last month's work, counted only after set_count_work(true) (an instance of the update that
+  /// counts, so that ordinary runs do not pay for it).
   const UpdateWork& update_work() const { return update_work_; }
+  void set_count_work(bool on) { count_work_ = on; }
   /// Bytes held by adopters and network.
   std::size_t adopter_bytes() const { return pop_.bytes() + net_.bytes(); }
 
@@ -111,6 +114,8 @@ class World {
   void apply_events(Month month);
   void strand_closed_labs(std::vector<std::uint8_t>& just_closed);
   void update_adopters(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);
+  template <bool counting>
+  void update_adopters_as(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);
   void settle_usage(const ChoiceTables& tables);
   void compute_outputs(const ChoiceTables& tables);
 
@@ -131,6 +136,7 @@ class World {
   double update_seconds_ = 0;
   UpdateWork update_work_;
   Walk walk_ = Walk::automatic;
+  bool count_work_ = false;
   // Adopters are updated in parallel blocks, and within a block in chunks whose random words fit in L1.
   static constexpr std::size_t chunk = 1 << 10, max_block_chunks = 16;
 };

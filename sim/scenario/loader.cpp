@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <map>
 
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace fs = std::filesystem;
 

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "scenario/loader.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace geosim {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace geosim {
 namespace {

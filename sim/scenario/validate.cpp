@@ -6,7 +6,7 @@
 #include <set>
 
 #include "scenario/loader.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace geosim {
 namespace {
@@ -400,7 +400,7 @@ class Builder {
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return def_.events[a].at < def_.events[b].at; });
     ScenarioDef state = def_;
     for (std::size_t e : order) {
-      for (const auto& c : def_.events[e].changes) schema()[c.key].set(state, c.agent, c.value);
+      for (const auto& c : def_.events[e].changes) apply_change(state, c);
       for (const auto& n : state.nations)
         if (n.bloc[0] + n.bloc[1] + n.bloc[2] <= 0)
           fail(event_marks_[e], "this event leaves nation '" + n.id + "' with all bloc weights zero; keep at least one positive");

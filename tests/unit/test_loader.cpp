@@ -8,7 +8,7 @@
 
 #include "fixtures.h"
 #include "model/world.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 using fixtures::refusal;
 using fixtures::replace;

@@ -10,7 +10,7 @@
 #include "model/series.h"
 #include "model/world.h"
 #include "scenario/loader.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace {
 

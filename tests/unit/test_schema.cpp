@@ -7,7 +7,7 @@
 
 #include "fixtures.h"
 #include "model/world.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 #include "scenario/schema_doc.h"
 
 TEST_CASE("every key has a meaning, and numbers have a unit and a sane range") {

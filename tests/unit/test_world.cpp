@@ -11,7 +11,7 @@
 #include "model/series.h"
 #include "model/world.h"
 #include "scenario/loader.h"
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 namespace {
 
@@ -117,6 +117,7 @@ TEST_CASE("the update's count of candidates, rows and choices matches the draws,
     text.replace(text.find("  adopters: 2000\n"), 17, std::string("  adopters: 20000\n  initial_adoption: 0.05\n") + network);
     const geosim::ScenarioDef def = load(text + "behaviour: {revisit_rate: 0.5, bass_p: 0.03, bass_q: 0.38}\n");
     geosim::World w(def);
+    w.set_count_work(true);
     const auto& pop = w.population();
     const auto& net = w.network();
     const double max_hazard = (0.03 + 0.38) / 12, revisit = 0.5 / 12;

@@ -1,7 +1,8 @@
 #pragma once
-// The one declaration of every scenario key: type, range, default, unit, meaning, and where the value
-// lives in ScenarioDef. The loader, `geosim schema`, docs/scenario-format.md and timeline events all
-// read this table; nothing else knows the keys.
+// The model's parameters: the one declaration of every scenario key (type, range, default, unit,
+// meaning, and where the value lives in ScenarioDef), and the one way a timeline event changes them.
+// The loader, `geosim schema`, docs/scenario-format.md, checkpoints and the world's month step all read
+// this table; nothing else knows the keys.
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -74,5 +75,15 @@ std::size_t agent_count(const ScenarioDef& def, AgentList list);
 
 /// Id of agent `index` in a list.
 const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t index);
+
+/// Applies one change of an event to the parameters in `def`.
+void apply_change(ScenarioDef& def, const Change& change);
+
+/// Applies, in list order, the changes of every event dated `month`; returns whether there was any.
+bool apply_events_at(ScenarioDef& def, Month month);
+
+/// The parameters as they stand at the start of `month` before its own events: `def` with the changes
+/// of every earlier event applied in time order (events are kept sorted by month).
+ScenarioDef parameters_before(ScenarioDef def, Month month);
 
 }  // namespace geosim

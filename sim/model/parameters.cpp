@@ -1,4 +1,4 @@
-#include "scenario/schema.h"
+#include "model/parameters.h"
 
 #include <cmath>
 #include <cstdio>
@@ -508,6 +508,27 @@ const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t 
       break;
   }
   throw std::logic_error("agent_id: not an agent list");
+}
+
+void apply_change(ScenarioDef& def, const Change& change) {
+  schema().at(change.key).set(def, change.agent, change.value);
+}
+
+bool apply_events_at(ScenarioDef& def, Month month) {
+  bool any = false;
+  for (const auto& ev : def.events) {
+    if (ev.at != month) continue;
+    for (const auto& c : ev.changes) apply_change(def, c);
+    any = true;
+  }
+  return any;
+}
+
+ScenarioDef parameters_before(ScenarioDef def, Month month) {
+  for (const auto& ev : def.events)
+    if (ev.at < month)
+      for (const auto& c : ev.changes) apply_change(def, c);
+  return def;
 }
 
 }  // namespace geosim
