@@ -195,7 +195,7 @@ void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_d
       const std::string& id = params.labs[j].id;
       panel.lever({"labs[].open", "releases open weights"}, j, id);
       panel.lever({"labs[].distill", "distils from better models"}, j, id);
-      panel.lever({"labs[].distillable", "others may distil from it"}, j, id);
+      panel.lever({"labs[].distillable", "share others may distil from it", 0, 1}, j, id);
       panel.lever({"labs[].subsidy", "subsidy, share of price", 0, 1}, j, id);
       panel.lever({"labs[].funding", "funding, USD/mo", 1e5, 1e11, true}, j, id);
     }

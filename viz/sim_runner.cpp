@@ -3,7 +3,7 @@
 #include <chrono>
 #include <exception>
 
-#include "model/labs.h"
+#include "model/market.h"
 #include "scenario/diagnostics.h"
 
 namespace geosim::viz {
@@ -25,20 +25,29 @@ DependencyData dependency_of(const World& world) {
     d.chip_bloc.push_back(static_cast<int>(dominant_bloc(def.nations[static_cast<std::size_t>(idx.chip_origin[m])])));
   }
   // The world keeps no choice tables; rebuilding them from the state after the month gives the chips
-  // each (nation, model) runs on as the market now stands.
-  const ChoiceTables tables = make_choice_tables(def, idx, world.labs(), world.chips(), origin_risk(def));
+  // each (nation, model) runs on as the market of the month stood.
+  const ChipMarket& market = world.chip_market();
+  const ChoiceTables tables = make_choice_tables(def, idx, world.lines(), market, origin_risk(def));
   const Usage& usage = world.usage();
-  const std::size_t L = def.labs.size(), O = tables.options, N = def.nations.size();
-  if (usage.weight.empty() || usage.options < O) return d;
+  const std::size_t L = world.lines().size(), O = tables.options, N = def.nations.size(), M = def.chipmakers.size();
+  if (usage.weight.empty() || usage.options < O || market.perf.empty()) return d;
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t o = 0; o < O; ++o) {
       double w = 0;
       for (std::size_t s = 0; s < static_cast<std::size_t>(sector_count); ++s) w += usage.weight[(n * sector_count + s) * usage.options + o];
       if (w <= 0) continue;
-      d.flows.push_back({static_cast<int>(n), static_cast<int>(o % L), tables.hardware[n * O + o], w});
+      const int lab = static_cast<int>(idx.line_lab[o % L]);
+      const std::size_t row = tables.chips[n * O + o];
+      // Split by where the chips it runs on were bought.
+      if (!market.buys[row])
+        d.flows.push_back({static_cast<int>(n), lab, -1, w});
+      else
+        for (std::size_t m = 0; m < M; ++m)
+          if (market.shares(row)[m] > 0) d.flows.push_back({static_cast<int>(n), lab, static_cast<int>(m), w * market.shares(row)[m]});
       d.total += w;
     }
   return d;
+
 }
 
 SimRunner::SimRunner(ScenarioDef def, LeverHandler levers) : levers_(std::move(levers)), def_(std::move(def)) {

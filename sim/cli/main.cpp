@@ -1,9 +1,10 @@
-// geosim: the command-line entry point. Subcommands: run, validate, schema.
+// geosim: the command-line entry point. Subcommands: run, validate, schema, metrics (and those the analysis tools register).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/command_registry.h"
 #include "cli/run_command.h"
+#include "model/output_catalog.h"
 #include "scenario/schema_doc.h"
 
 namespace {
@@ -55,6 +56,10 @@ int main(int argc, char** argv) {
   auto* schema_cmd = app.add_subcommand("schema", "Print every scenario key with its type, range, default, unit and meaning");
   schema_cmd->add_option("--format", format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
 
+  std::string metrics_format = "text";
+  auto* metrics_cmd = app.add_subcommand("metrics", "Print every output metric with its scope, unit, meaning and definition");
+  metrics_cmd->add_option("--format", metrics_format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
+
   std::vector<std::function<int()>> extra;
   for (const auto& setup : geosim::cli::registered_commands()) extra.push_back(setup(app));
 
@@ -83,6 +88,11 @@ int main(int argc, char** argv) {
       std::cout << (format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
       return 0;
     }
+    if (*metrics_cmd) {
+      std::cout << (metrics_format == "markdown" ? geosim::metrics_markdown() : geosim::metrics_text());
+      return 0;
+    }
+
     for (const auto& run_extra : extra)
       if (int code = run_extra(); code >= 0) return code;
   } catch (const geosim::DiagnosticError& e) {

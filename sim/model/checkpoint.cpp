@@ -8,7 +8,7 @@
 namespace geosim {
 namespace {
 
-constexpr std::uint32_t state_format = 2;  // 2: sizes on the 2^-20 grid (Population::size_quantum)
+constexpr std::uint32_t state_format = 3;  // 2: sizes on the 2^-20 grid (Population::size_quantum); 3: model v2 (lines, demand)
 
 void put_value(ByteWriter& out, const Value& v) {
   out.put<std::uint8_t>(static_cast<std::uint8_t>(v.index()));
@@ -93,10 +93,11 @@ void World::save_state(ByteWriter& out) const {
   out.put<std::int32_t>(pop_.cur);
   out.put_vector(pop_.choice[pop_.cur]);
   out.put_vector(pop_.weight[pop_.cur]);
+  out.put_vector(lines_);
   out.put_vector(labs_);
   out.put_vector(chips_);
   out.put_vector(nations_);
-  out.put_vector(was_open_);
+  out.put(demand_);
   out.put_vector(usage_.weight);
   out.put_vector(usage_.count);
   out.put(closed_value_start_);
@@ -119,23 +120,22 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   const int cur = in.get<std::int32_t>();
   auto choice = in.get_vector<std::uint16_t>();
   auto weight = in.get_vector<float>();
+  auto lines = in.get_vector<LineState>();
   auto labs = in.get_vector<LabState>();
   auto chips = in.get_vector<ChipState>();
   auto nations = in.get_vector<NationState>();
-  auto was_open = in.get_vector<std::uint8_t>();
+  const auto demand = in.get<DemandState>();
   auto usage_weight = in.get_vector<double>();
   auto usage_count = in.get_vector<std::int64_t>();
   const double closed_value_start = in.get<double>(), start_frontier = in.get<double>();
   if (!in.done() || (cur != 0 && cur != 1) || choice.size() != pop_.count() || weight.size() != pop_.count() ||
-      labs.size() != labs_.size() || chips.size() != chips_.size() || nations.size() != nations_.size() ||
+      lines.size() != lines_.size() || labs.size() != labs_.size() || chips.size() != chips_.size() || nations.size() != nations_.size() ||
       usage_weight.size() != usage_.weight.size() || usage_count.size() != usage_.count.size())
     throw std::runtime_error("the checkpoint's state does not fit this scenario (other population, agents or format)");
   for (auto c : choice)
     if (c != no_model && c >= option_count(labs_.size()))
       throw std::runtime_error("the checkpoint holds an adopter option that does not exist");
-  for (const auto& lab : labs)
-    if (lab.chip >= static_cast<int>(chips_.size())) throw std::runtime_error("the checkpoint names a chipmaker that does not exist");
-  if (was_open.size() != labs_.size()) throw std::runtime_error("the checkpoint's state does not fit this scenario (other labs)");
+
   // The adopters' sizes are rebuilt from the scenario; the saved ones must be the same, signed by state,
   // and the saved sums must be theirs (the month's update only adds changes to them).
   const float* rebuilt = pop_.weight[pop_.cur].data();
@@ -156,10 +156,12 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   pop_.cur = cur;
   pop_.choice[cur] = std::move(choice);
   pop_.weight[cur] = std::move(weight);
+  lines_ = std::move(lines);
   labs_ = std::move(labs);
   chips_ = std::move(chips);
   nations_ = std::move(nations);
-  was_open_ = std::move(was_open);
+  demand_ = demand;
+
   usage_.weight = std::move(usage_weight);
   usage_.count = std::move(usage_count);
   closed_value_start_ = closed_value_start;
@@ -170,8 +172,12 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
     const Month at = def_.start + months_done_;
     const ScenarioDef mine = parameters_before(def_, at), theirs = parameters_before(*history, at);
     for_each_parameter(mine, [&](const KeySpec& k, std::size_t i) {
-      if (!(k.get(mine, i) == k.get(theirs, i))) k.set(saved, i, k.get(mine, i));
+      if (k.get(mine, i) == k.get(theirs, i)) return;
+      k.set(saved, i, k.get(mine, i));
+      // A capability the what-if gives differently is a jump its line makes at the branch.
+      if (k.sets_state) lines_[k.owner() == AgentList::labs ? i : def_.labs.size() + i].capability = std::get<double>(k.get(mine, i));
     });
+
   }
   def_ = std::move(saved);
   nation_risk_ = origin_risk(def_);

@@ -153,6 +153,46 @@ void add(std::vector<KeySpec>& out, KeySpec k, Access access) {
 
 const std::vector<std::string> sector_choices = {"enterprise", "public", "developer"};
 
+/// Declares the keys of a model line under `list` ("labs[]" for a lab's main line, "lines[]"), bound to
+/// the LineKeys that `keys` finds in the owner; `what` names the line in the keys' meanings.
+template <class Owner, class Keys>
+void line_keys(std::vector<KeySpec>& s, const std::string& list, const std::string& what, Keys keys) {
+  using K = KeyType;
+  auto at = [&](const char* key) { return list + "." + key; };
+  add<Owner>(s, settable(spec(at("open"), K::boolean, "", "", "Whether " + what + " is released as open weights.")),
+             [keys](Owner& o) -> auto& { return keys(o).open; });
+  {
+    KeySpec k = settable(number(at("capability"), K::real, 0, 1000, "", "capability-months",
+                                "Capability of " + what + " at the start, in months of frontier progress (the 2023-01 frontier is 100); an event sets its current capability (a release jump)."));
+    k.sets_state = true;
+    add<Owner>(s, std::move(k), [keys](Owner& o) -> auto& { return keys(o).capability; });
+  }
+  add<Owner>(s, number(at("cost"), K::real, 0.0001, 10000, "", "USD per 1M tokens",
+                       "Cost of serving " + what + " at the start's prices, on reference chips with a mature ecosystem, at its starting capability."),
+             [keys](Owner& o) -> auto& { return keys(o).cost; });
+  add<Owner>(s, settable(number(at("markup"), K::real, 0, 100, "2", "fraction of cost", "Markup of the API price of " + what + " over its serving cost while closed, before commoditization.")),
+             [keys](Owner& o) -> auto& { return keys(o).markup; });
+  {
+    KeySpec k = settable(refers(spec(at("affinity"), K::ref_map, "{}", "fit", "How well " + what + " runs on each chipmaker's platform, 0 to 1; chipmakers not named get 1."), AgentList::chipmakers));
+    k.min = 0;
+    k.max = 1;
+    add<Owner>(s, std::move(k), [keys](Owner& o) -> auto& { return keys(o).affinity; });
+  }
+  add<Owner>(s, settable(number(at("distillable"), K::real, 0, 1, "1", "share",
+                                "Share of the gap to " + what + " that other labs can close by distillation while it is closed (0: outputs guarded; open weights are always fully distillable).")),
+             [keys](Owner& o) -> auto& { return keys(o).distillable; });
+  add<Owner>(s, settable(number(at("distill_leak"), K::real, 0, 1, "0.3", "share",
+                                "Share of that distillability still reaching labs of nations the line's origin guards against (nations[].distillation_guard): intermediaries, published outputs.")),
+             [keys](Owner& o) -> auto& { return keys(o).distill_leak; });
+  add<Owner>(s, settable(number(at("support"), K::real, 0, 1, "0", "score", "Vendor support of " + what + ": service levels, help with integration, indemnities (0 none, 1 full).")),
+             [keys](Owner& o) -> auto& { return keys(o).support; });
+  add<Owner>(s, settable(number(at("compliance"), K::real, 0, 1, "0", "score", "Compliance of " + what + ": certifications, data residency, audit trails (0 none, 1 full).")),
+             [keys](Owner& o) -> auto& { return keys(o).compliance; });
+  add<Owner>(s, settable(number(at("trust"), K::real, 0, 1, "0", "score", "Reputation of " + what + " for safety and reliability with buyers (0 none, 1 full), apart from its origin.")),
+             [keys](Owner& o) -> auto& { return keys(o).trust; });
+}
+
+
 std::vector<KeySpec> declare() {
   using K = KeyType;
   std::vector<KeySpec> s;
@@ -213,12 +253,30 @@ std::vector<KeySpec> declare() {
       [](BehaviourDef& b) -> auto& { return b.w_neighbours; });
   beh(number("behaviour.utility.switching_cost", K::real, 0, 20, "1.5", "utility", "Utility lost by switching away from the model in use."),
       [](BehaviourDef& b) -> auto& { return b.w_switching; });
+  beh(number("behaviour.utility.support", K::real, 0, 10, "1.0", "per unit score", "Logit weight of a line's vendor support, times the sector's attribute weight."),
+      [](BehaviourDef& b) -> auto& { return b.w_support; });
+  beh(number("behaviour.utility.compliance", K::real, 0, 10, "1.0", "per unit score", "Logit weight of a line's compliance, times the sector's attribute weight."),
+      [](BehaviourDef& b) -> auto& { return b.w_compliance; });
+  beh(number("behaviour.utility.trust", K::real, 0, 10, "1.0", "per unit score", "Logit weight of a line's reputation for safety and reliability, times the sector's attribute weight."),
+      [](BehaviourDef& b) -> auto& { return b.w_trust; });
   beh(number("behaviour.openness_weight.enterprise", K::real, 0, 5, "0.5", "factor", "How much enterprises value open weights."),
       [](BehaviourDef& b) -> auto& { return b.openness_weight[0]; });
   beh(number("behaviour.openness_weight.public", K::real, 0, 5, "1.0", "factor", "How much public bodies value open weights (sovereignty)."),
       [](BehaviourDef& b) -> auto& { return b.openness_weight[1]; });
   beh(number("behaviour.openness_weight.developer", K::real, 0, 5, "1.5", "factor", "How much developers value open weights (fine-tuning)."),
       [](BehaviourDef& b) -> auto& { return b.openness_weight[2]; });
+  beh(number("behaviour.attribute_weight.enterprise", K::real, 0, 5, "1.0", "factor", "How much enterprises value support, compliance and trust."),
+      [](BehaviourDef& b) -> auto& { return b.attribute_weight[0]; });
+  beh(number("behaviour.attribute_weight.public", K::real, 0, 5, "1.0", "factor", "How much public bodies value support, compliance and trust."),
+      [](BehaviourDef& b) -> auto& { return b.attribute_weight[1]; });
+  beh(number("behaviour.attribute_weight.developer", K::real, 0, 5, "0.3", "factor", "How much developers value support, compliance and trust."),
+      [](BehaviourDef& b) -> auto& { return b.attribute_weight[2]; });
+  beh(number("behaviour.risk_weight.enterprise", K::real, 0, 5, "1.0", "factor", "How much enterprises weigh origin risk (times utility.origin_risk)."),
+      [](BehaviourDef& b) -> auto& { return b.risk_weight[0]; });
+  beh(number("behaviour.risk_weight.public", K::real, 0, 5, "1.0", "factor", "How much public bodies weigh origin risk (times utility.origin_risk)."),
+      [](BehaviourDef& b) -> auto& { return b.risk_weight[1]; });
+  beh(number("behaviour.risk_weight.developer", K::real, 0, 5, "1.0", "factor", "How much developers weigh origin risk (times utility.origin_risk)."),
+      [](BehaviourDef& b) -> auto& { return b.risk_weight[2]; });
   beh(number("behaviour.hostility.us_china", K::real, 0, 1, "1.0", "risk", "Risk a fully US-aligned nation sees in a fully China-aligned origin, and the reverse."),
       [](BehaviourDef& b) -> auto& { return b.hostility_us_china; });
   beh(number("behaviour.hostility.us_nonaligned", K::real, 0, 1, "0.2", "risk", "Risk between the US bloc and non-aligned nations."),
@@ -239,6 +297,15 @@ std::vector<KeySpec> declare() {
       [](BehaviourDef& b) -> auto& { return b.demand_growth; });
   beh(number("behaviour.demand_growth_halflife", K::real, 0.1, 30, "3", "years", "Years in which the growth rate of token demand halves."),
       [](BehaviourDef& b) -> auto& { return b.demand_growth_halflife; });
+  beh(number("behaviour.demand_price_elasticity", K::real, 0, 5, "1.2", "elasticity",
+             "Long-run elasticity of token demand to the usage-weighted price index (above 1: spending grows as prices fall, as Jevons found for coal)."),
+      [](BehaviourDef& b) -> auto& { return b.demand_price_elasticity; });
+  beh(number("behaviour.demand_capability_elasticity", K::real, 0, 1, "0.01", "per capability-month",
+             "Long-run growth of log token demand per capability-month gained by the usage-weighted capability index (better models find more uses)."),
+      [](BehaviourDef& b) -> auto& { return b.demand_capability_elasticity; });
+  beh(number("behaviour.demand_adjustment", K::real, 0, 1, "0.05", "per month",
+             "Share of the gap between log demand and its long-run level closed each month: the short-run elasticity is this times the long-run one."),
+      [](BehaviourDef& b) -> auto& { return b.demand_adjustment; });
   beh(number("behaviour.cost_decline", K::real, 0, 0.99, "0.6", "fraction per year", "Fraction by which the cost of serving a lab's models falls each year (algorithms and hardware)."),
       [](BehaviourDef& b) -> auto& { return b.cost_decline; });
   beh(number("behaviour.capability_cost", K::real, 0, 1, "0.05", "log USD per capability-month", "Serving cost grows by exp(this) per capability-month a model gains over the lab's starting model."),
@@ -273,6 +340,9 @@ std::vector<KeySpec> declare() {
       [](BehaviourDef& b) -> auto& { return b.reference_compute_spend; });
   beh(number("behaviour.ecosystem_growth", K::real, 0, 1, "0.05", "per month", "Rate at which a chipmaker's software ecosystem matures with its installed base and the models optimized for it."),
       [](BehaviourDef& b) -> auto& { return b.ecosystem_growth; });
+  beh(number("behaviour.chip_choice_sensitivity", K::real, 0, 100, "8", "exponent",
+             "How strongly buyers (labs for their compute, hosts of open weights) concentrate their chip purchases on the chipmaker with the best performance per dollar: shares grow as performance to this power (0: equal shares)."),
+      [](BehaviourDef& b) -> auto& { return b.chip_choice_sensitivity; });
 
   // -- nations
   add<NationDef>(s, spec("nations[].id", K::id, "", "", "Unique id of the nation, used by references."),
@@ -286,7 +356,7 @@ std::vector<KeySpec> declare() {
   }
   add<NationDef>(s, number("nations[].adopter_weight", K::real, 0, 1e6, "1", "weight", "Relative share of the world's adopters in this nation."),
                  [](NationDef& n) -> auto& { return n.adopter_weight; });
-  add<NationDef>(s, settable(refers(spec("nations[].deny_frontier_access", K::ref_list, "[]", "", "Nations whose adopters this nation's closed labs may not serve and whose labs may not distil from them."), AgentList::nations)),
+  add<NationDef>(s, settable(refers(spec("nations[].deny_frontier_access", K::ref_list, "[]", "", "Nations whose adopters this nation's closed lines may not serve (their labs may still distil from them: see distillation_guard)."), AgentList::nations)),
                  [](NationDef& n) -> auto& { return n.deny_frontier_access; });
   add<NationDef>(s, settable(choices(spec("nations[].ban_rival_models_in", K::choice_list, "[]", "", "Sectors in which this nation's adopters may not use models from rival origins."), sector_choices)),
                  [](NationDef& n) -> auto& { return n.ban_rival_models_in; });
@@ -300,35 +370,27 @@ std::vector<KeySpec> declare() {
                  [](NationDef& n) -> auto& { return n.rule_ban_lag; });
   add<NationDef>(s, settable(choices(spec("nations[].rule_ban_sectors", K::choice_list, "[public]", "", "Sectors the dependency rule bans rival models in."), sector_choices)),
                  [](NationDef& n) -> auto& { return n.rule_ban_sectors; });
+  add<NationDef>(s, settable(refers(spec("nations[].chip_buy_ban", K::ref_list, "[]", "", "Chipmakers whose chips this nation tells its labs and hosts not to buy (a buyer-side ban)."), AgentList::chipmakers)),
+                 [](NationDef& n) -> auto& { return n.chip_buy_ban; });
+  add<NationDef>(s, settable(refers(spec("nations[].distillation_guard", K::ref_list, "[]", "", "Nations whose labs can distil from this nation's closed lines only through leaks (each line's distill_leak), not through their APIs."), AgentList::nations)),
+                 [](NationDef& n) -> auto& { return n.distillation_guard; });
+
 
   // -- labs
   add<LabDef>(s, spec("labs[].id", K::id, "", "", "Unique id of the lab."), [](LabDef& l) -> auto& { return l.id; });
   add<LabDef>(s, optional(spec("labs[].name", K::text, "", "", "Display name; defaults to the id.")), [](LabDef& l) -> auto& { return l.name; });
   add<LabDef>(s, refers(spec("labs[].origin", K::ref, "", "", "Nation the lab belongs to."), AgentList::nations),
               [](LabDef& l) -> auto& { return l.origin; });
-  add<LabDef>(s, settable(spec("labs[].open", K::boolean, "", "", "Whether the lab releases open weights.")), [](LabDef& l) -> auto& { return l.open; });
-  add<LabDef>(s, number("labs[].capability", K::real, 0, 1000, "", "capability-months", "Capability at the start, in months of frontier progress (the 2023-01 frontier is 100)."),
-              [](LabDef& l) -> auto& { return l.capability; });
-  add<LabDef>(s, settable(number("labs[].capability_growth", K::real, 0, 10, "1.0", "capability-months per month", "Own capability growth with unrestricted compute.")),
+  line_keys<LabDef>(s, "labs[]", "the lab's main line", [](LabDef& l) -> LineKeys& { return l.line; });
+  add<LabDef>(s, settable(number("labs[].capability_growth", K::real, 0, 10, "1.0", "capability-months per month", "Own capability growth of each of the lab's lines at the reference compute spend.")),
               [](LabDef& l) -> auto& { return l.capability_growth; });
-  add<LabDef>(s, number("labs[].cost", K::real, 0.0001, 10000, "", "USD per 1M tokens", "Cost of serving the lab's best model at the start, on reference chips with a mature ecosystem."),
-              [](LabDef& l) -> auto& { return l.cost; });
-  add<LabDef>(s, settable(number("labs[].markup", K::real, 0, 100, "2", "fraction of cost", "Markup of a closed lab's API price over its serving cost, before commoditization.")),
-              [](LabDef& l) -> auto& { return l.markup; });
-  add<LabDef>(s, settable(number("labs[].subsidy", K::real, 0, 1, "0", "fraction of price", "State subsidy cutting the lab's price (can push it below cost: dumping).")),
+  add<LabDef>(s, settable(number("labs[].subsidy", K::real, 0, 1, "0", "fraction of price", "State subsidy cutting the price of all the lab's lines (can push it below cost: dumping).")),
               [](LabDef& l) -> auto& { return l.subsidy; });
-  add<LabDef>(s, settable(spec("labs[].distill", K::boolean, "true", "", "Whether the lab distils from better models it has access to.")),
+  add<LabDef>(s, settable(spec("labs[].distill", K::boolean, "true", "", "Whether the lab distils from better lines of other labs it can reach (behaviour.distillation_rate).")),
               [](LabDef& l) -> auto& { return l.distill; });
-  add<LabDef>(s, settable(spec("labs[].distillable", K::boolean, "true", "", "Whether other labs may distil from this lab's closed models (false: its outputs are guarded against distillation).")),
-              [](LabDef& l) -> auto& { return l.distillable; });
-  add<LabDef>(s, settable(number("labs[].risk_discount", K::real, 0, 1, "0", "share", "Share of the lab's origin risk adopters no longer perceive, e.g. because a trusted platform of their own bloc hosts its model; bans and dependency still count the origin.")),
+  add<LabDef>(s, settable(number("labs[].risk_discount", K::real, 0, 1, "0", "share", "Share of the lab's origin risk adopters no longer perceive, e.g. because a trusted platform of their own bloc hosts its models; bans and dependency still count the origin.")),
               [](LabDef& l) -> auto& { return l.risk_discount; });
-  {
-    KeySpec k = settable(refers(spec("labs[].affinity", K::ref_map, "{}", "fit", "How well the lab's models run on each chipmaker's platform, 0 to 1; chipmakers not named get 1."), AgentList::chipmakers));
-    k.min = 0;
-    k.max = 1;
-    add<LabDef>(s, std::move(k), [](LabDef& l) -> auto& { return l.affinity; });
-  }
+
   add<LabDef>(s, settable(choices(spec("labs[].strategy", K::choice, "fixed", "", "fixed: keeps its release strategy unless an event changes it; adaptive: reconsiders open versus closed every strategy_interval months."),
                                   {"fixed", "adaptive"})),
               [](LabDef& l) -> auto& { return l.strategy; });
@@ -360,6 +422,25 @@ std::vector<KeySpec> declare() {
     k.max = 1;
     add<ChipmakerDef>(s, std::move(k), [](ChipmakerDef& c) -> auto& { return c.materials_from; });
   }
+  {
+    KeySpec k = settable(refers(spec("chipmakers[].export_tier", K::ref_map, "{}", "share",
+                                     "Export tiers: share of its chips' performance per dollar that buyers of each nation may get (a performance cap such as an export-grade chip; 0 bans); nations not named get 1."),
+                                AgentList::nations));
+    k.min = 0;
+    k.max = 1;
+    add<ChipmakerDef>(s, std::move(k), [](ChipmakerDef& c) -> auto& { return c.export_tier; });
+  }
+  {
+    KeySpec k = settable(refers(spec("chipmakers[].licence_fee", K::ref_map, "{}", "share of price",
+                                     "Licence fee on sales to each nation, as a share of the sale price paid to the chipmaker's government and passed on to buyers; nations not named pay none."),
+                                AgentList::nations));
+    k.min = 0;
+    k.max = 1;
+    add<ChipmakerDef>(s, std::move(k), [](ChipmakerDef& c) -> auto& { return c.licence_fee; });
+  }
+  add<ScenarioDef>(s, refers(spec("outputs.without", K::ref_list, "[]", "", "Nations to leave out of like-for-like world shares: for each, the outputs of scope without:<id> (e.g. usage outside China)."), AgentList::nations),
+                   [](ScenarioDef& d) -> auto& { return d.outputs_without; });
+
 
   // -- events: read by the loader into EventDef, not bound to a field
   {

@@ -43,6 +43,8 @@ struct KeySpec {
   std::vector<std::string> choices;
   AgentList ref = AgentList::none;  // referenced list, for ref / ref_list / ref_map
   bool settable = false;            // may be changed by a timeline event mid-run
+  bool sets_state = false;          // an event's value also replaces the agent's current state (a capability jump)
+
   std::function<void(ScenarioDef&, std::size_t, const Value&)> set;
   std::function<Value(const ScenarioDef&, std::size_t)> get;
 

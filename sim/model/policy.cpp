@@ -1,7 +1,7 @@
 // Nations' policy rules: levers that pull themselves when a condition has held long enough.
 #include <algorithm>
 
-#include "model/labs.h"
+#include "model/policy.h"
 
 namespace geosim {
 

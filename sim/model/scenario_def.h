@@ -77,6 +77,16 @@ struct BehaviourDef {
   double invest_rate{};
   double reference_compute_spend{};
   double ecosystem_growth{};
+  // Product attributes, origin risk by sector, chip purchases, demand response.
+  double w_support{};
+  double w_compliance{};
+  double w_trust{};
+  std::array<double, sector_count> attribute_weight{};
+  std::array<double, sector_count> risk_weight{};
+  double chip_choice_sensitivity{};
+  double demand_price_elasticity{};
+  double demand_capability_elasticity{};
+  double demand_adjustment{};
 };
 
 /// A nation: bloc alignment, demand for AI, and its policy levers.
@@ -90,28 +100,45 @@ struct NationDef {
   std::vector<std::string> materials_export_ban;  // nation ids
   double rule_ban_threshold{};
   int rule_ban_lag{};
-  std::vector<std::string> rule_ban_sectors;  // sector names
+  std::vector<std::string> rule_ban_sectors;    // sector names
+  std::vector<std::string> chip_buy_ban;        // chipmaker ids this nation's labs and hosts may not buy
+  std::vector<std::string> distillation_guard;  // nation ids whose labs reach this nation's closed lines only through leaks
 };
 
-/// An AI lab: origin, openness, capability and price.
+/// What a model line offers: one of a lab's models (a lab's main line is described by the lab's keys).
+struct LineKeys {
+  bool open{};
+  double capability{};  // at the start; an event sets the line's current capability (a release jump)
+  double cost{};
+  double markup{};
+  std::map<std::string, double> affinity;   // chipmaker id -> fit in [0, 1]
+  double distillable{};                     // share of the gap to this line others can close by distillation
+  double distill_leak{};                    // share of that which reaches distillers the line's origin guards against
+  double support{}, compliance{}, trust{};  // product attributes in [0, 1] beyond capability
+  bool active = true;                       // offered to adopters (a main line always is)
+};
+
+/// An AI lab: origin, research pace and money; its main line (`line`) is the model it is known by.
 struct LabDef {
   std::string id, name;
   std::string origin;  // nation id
-  bool open{};
-  double capability{};
+  LineKeys line;       // the main line, whose id is the lab's
   double capability_growth{};
-  double cost{};
-  double markup{};
   double subsidy{};
   bool distill{};
-  bool distillable{};
   double risk_discount{};
-  std::map<std::string, double> affinity;  // chipmaker id -> fit in [0, 1]
   std::string strategy;                    // "fixed" or "adaptive"
   double close_at_share{};
   bool state_backed{};
   double funding{};
   double valuation{};
+};
+
+/// A further model line of a lab (an open tier beside a closed one, a line launched later).
+struct LineDef {
+  std::string id, name;
+  std::string lab;  // lab id
+  LineKeys keys;
 };
 
 /// A chipmaker: origin and performance per dollar.
@@ -123,6 +150,8 @@ struct ChipmakerDef {
   double capacity{};
   double ecosystem{};
   std::map<std::string, double> materials_from;  // nation id -> share of critical inputs
+  std::map<std::string, double> export_tier;     // nation id -> share of the chip's performance it may buy there (default 1)
+  std::map<std::string, double> licence_fee;     // nation id -> licence fee as a share of the sale price (default 0)
 };
 
 /// A value a scenario key can hold; integers travel as doubles, months and choices as strings.
@@ -152,7 +181,10 @@ struct ScenarioDef {
   BehaviourDef behaviour;
   std::vector<NationDef> nations;
   std::vector<LabDef> labs;
+  std::vector<LineDef> lines;  // further lines; every lab also has its main line
   std::vector<ChipmakerDef> chipmakers;
+  std::vector<std::string> outputs_without;  // nation ids: usage of the world without each (like-for-like)
+
   std::vector<EventDef> events;  // sorted by month, then by order of appearance
 };
 

@@ -1,20 +1,13 @@
 #include "model/world.h"
 
 #include <algorithm>
-#include <bit>
-#include <chrono>
 #include <cmath>
-#include <cstring>
-#include <limits>
-#include <mutex>
 #include <stdexcept>
 
-#include "core/parallel.h"
-#include "core/random.h"
-#include "core/random_batch.h"
-#include "model/logit.h"
-#include "model/neighbour_sums.h"
+#include "model/labs.h"
 #include "model/parameters.h"
+#include "model/policy.h"
+#include "model/release.h"
 
 namespace geosim {
 
@@ -39,18 +32,19 @@ std::size_t estimate_memory(const ScenarioDef& def) {
 
 World::World(ScenarioDef def)
     : def_(std::move(def)), idx_(def_), pop_(make_population(def_)), net_(make_network(def_.population, def_.seed)) {
-  labs_.resize(def_.labs.size());
-  for (std::size_t j = 0; j < labs_.size(); ++j) {
-    labs_[j].capability = def_.labs[j].capability;
-    labs_[j].valuation = def_.labs[j].valuation;
-    start_frontier_ = std::max(start_frontier_, def_.labs[j].capability);
-    was_open_.push_back(def_.labs[j].open);
+  lines_.resize(line_count(def_));
+  for (std::size_t l = 0; l < lines_.size(); ++l) {
+    const LineKeys& keys = line_keys(def_, l);
+    lines_[l].capability = lines_[l].start_capability = keys.capability;
+    lines_[l].offered_open = keys.open && keys.active;
   }
+  labs_.resize(def_.labs.size());
+  for (std::size_t j = 0; j < labs_.size(); ++j) labs_[j].valuation = def_.labs[j].valuation;
   chips_.resize(def_.chipmakers.size());
   for (std::size_t m = 0; m < chips_.size(); ++m) chips_[m].ecosystem = def_.chipmakers[m].ecosystem;
   nations_.resize(def_.nations.size());
   nation_risk_ = origin_risk(def_);
-  usage_.options = option_count(def_.labs.size()) + 1;
+  usage_.options = option_count(lines_.size()) + 1;
   const std::size_t cells = def_.nations.size() * sector_count * usage_.options;
   usage_.weight.assign(cells, 0.0);
   usage_.count.assign(cells, 0);
@@ -63,7 +57,18 @@ World::World(ScenarioDef def)
 }
 
 void World::apply_events(Month month) {
-  if (apply_events_at(def_, month)) {
+  bool changed = false;
+  for (const auto& ev : def_.events) {
+    if (ev.at != month) continue;
+    for (const auto& c : ev.changes) {
+      apply_change(def_, c);
+      // A capability set by an event is a release jump: the line's current version has it from now on.
+      const KeySpec& key = schema()[c.key];
+      if (key.sets_state) lines_[key.owner() == AgentList::labs ? c.agent : def_.labs.size() + c.agent].capability = std::get<double>(c.value);
+    }
+    changed = true;
+  }
+  if (changed) {
     nation_risk_ = origin_risk(def_);
     idx_ = Index(def_);  // a bloc mix may have changed a lab's dominant bloc
   }
@@ -79,65 +84,89 @@ void World::add_event(EventDef event) {
   def_.events.insert(pos, std::move(event));
 }
 
-void World::strand_closed_labs(std::vector<std::uint8_t>& just_closed) {
-  just_closed.assign(labs_.size(), 0);
-  for (std::size_t j = 0; j < labs_.size(); ++j) {
-    const bool open = def_.labs[j].open;
-    if (was_open_[j] && !open) {
-      // Users of the open weights keep the version they have: it stays open, frozen at today's capability.
-      just_closed[j] = 1;
-      labs_[j].has_legacy = true;
-      labs_[j].legacy_capability = labs_[j].capability;
-    }
-    was_open_[j] = open;
-  }
-}
-
-void World::settle_usage(const ChoiceTables& tables) {
-  const std::size_t N = def_.nations.size(), L = def_.labs.size(), O = usage_.options - 1;
-  std::vector<double> on_option(O, 0.0);
-  for (auto& c : chips_) c.usage = 0;
-  double total = 0, adopted = 0;
+void World::settle_usage(const ChoiceTables& tables, double tokens) {
+  const std::size_t N = def_.nations.size(), L = lines_.size(), S = sector_count, O = usage_.options - 1, M = chips_.size();
+  UsageTotals& u = totals_;
+  u.on.assign(N * O, 0.0);
+  u.nation_total.assign(N, 0.0);
+  u.nation_adopted.assign(N, 0.0);
+  u.world_on.assign(O, 0.0);
+  u.world_total = u.world_adopted = 0;
+  // The sums are exact (sizes on the 2^-20 grid), so their order cannot change them.
   for (std::size_t n = 0; n < N; ++n)
-    for (std::size_t s = 0; s < sector_count; ++s)
+    for (std::size_t s = 0; s < S; ++s)
       for (std::size_t o = 0; o <= O; ++o) {
-        const double w = usage_.weight[(n * sector_count + s) * usage_.options + o];
-        total += w;
+        const double w = usage_.weight[(n * S + s) * usage_.options + o];
+        u.nation_total[n] += w;
         if (o == O) continue;
-        adopted += w;
-        on_option[o] += w;
-        const int chip = tables.hardware[n * O + o];
-        if (chip >= 0) chips_[static_cast<std::size_t>(chip)].usage += w;
+        u.on[n * O + o] += w;
+        u.nation_adopted[n] += w;
       }
-  if (adopted > 0)
-    for (auto& c : chips_) c.usage /= adopted;
-  const auto& b = def_.behaviour;
-  for (std::size_t j = 0; j < L; ++j) {
-    LabState& lab = labs_[j];
-    lab.usage_share = adopted > 0 ? on_option[j] / adopted : 0.0;
-    // Revenue: the lab's share of the world's token demand at its own price; an open lab is paid only
-    // for what its own API serves, and a frozen version earns nothing.
-    lab.demand_share = total > 0 ? on_option[j] / total : 0.0;
-    lab.revenue = lab.demand_share * token_demand(b, months_done_) * lab.price / 1e6 * (def_.labs[j].open ? b.open_api_share : 1.0);
+  for (std::size_t n = 0; n < N; ++n) {
+    u.world_total += u.nation_total[n];
+    u.world_adopted += u.nation_adopted[n];
+    for (std::size_t o = 0; o < O; ++o) u.world_on[o] += u.on[n * O + o];
   }
+  const auto& b = def_.behaviour;
+  for (std::size_t l = 0; l < L; ++l) {
+    LineState& line = lines_[l];
+    line.usage_share = u.world_adopted > 0 ? u.world_on[l] / u.world_adopted : 0.0;
+    // Revenue: the line's share of the world's token demand at its own price; an open line is paid only
+    // for what its lab's own API serves, and a frozen version earns nothing.
+    line.demand_share = u.world_total > 0 ? u.world_on[l] / u.world_total : 0.0;
+    line.revenue = line.demand_share * tokens * line.price / 1e6 * (line_keys(def_, l).open ? b.open_api_share : 1.0);
+  }
+  // Chipmakers' share of usage, the indices next month's demand reads, and each nation's rival
+  // dependency (its rule reads it next month).
+  for (auto& c : chips_) c.usage = 0;
+  double& price_paid = u.price_paid;
+  double capability_used = 0;
+  price_paid = 0;
+
+  for (std::size_t n = 0; n < N; ++n) {
+    double rival = 0;
+    for (std::size_t o = 0; o < O; ++o) {
+      const double w = u.on[n * O + o];
+      const double* share = market_.shares(tables.chips[n * O + o]);
+      for (std::size_t m = 0; m < M; ++m) chips_[m].usage += w * share[m];
+      price_paid += w * tables.price[n * O + o];
+      capability_used += w * tables.capability[o];
+      if (is_rival(nation_risk_, N, n, idx_.line_origin(o % L), b.rival_threshold)) rival += w;
+    }
+    nations_[n].rival_dependency = u.nation_adopted[n] > 0 ? rival / u.nation_adopted[n] : 0.0;
+  }
+  if (u.world_adopted > 0) {
+    for (auto& c : chips_) c.usage /= u.world_adopted;
+    demand_.price_index = price_paid / u.world_adopted;
+    demand_.capability_index = capability_used / u.world_adopted;
+  } else {
+    double active = 0;
+    for (std::size_t l = 0; l < L; ++l) active += line_keys(def_, l).active ? 1 : 0;
+    demand_.price_index = demand_.capability_index = 0;
+    for (std::size_t l = 0; l < L; ++l)
+      if (line_keys(def_, l).active) demand_.price_index += lines_[l].price / active, demand_.capability_index += lines_[l].capability / active;
+  }
+  if (months_done_ == 0) demand_.price_start = demand_.price_index, demand_.capability_start = demand_.capability_index;
 }
 
 void World::step() {
   const Month month = def_.start + months_done_;
   apply_events(month);
+  tokens_ = update_demand(def_.behaviour, demand_, months_done_);
   apply_policy_rules(def_, nations_);
-  decide_release(def_, idx_, labs_, months_done_);
+  decide_release(def_, idx_, lines_, months_done_, tokens_);
   std::vector<std::uint8_t> just_closed;
-  strand_closed_labs(just_closed);
+  strand(def_, lines_, just_closed);
   update_supply(def_, idx_, chips_);
-  set_prices(def_, chips_, months_done_, labs_);
-  const ChoiceTables tables = make_choice_tables(def_, idx_, labs_, chips_, nation_risk_);
+  market_ = make_chip_market(def_, chips_);
+  set_prices(def_, idx_, market_, months_done_, lines_);
+  const ChoiceTables tables = make_choice_tables(def_, idx_, lines_, market_, nation_risk_);
   update_adopters(static_cast<std::uint32_t>(months_done_ + 1), tables, just_closed);
-  settle_usage(tables);
-  settle_money(def_, labs_, chips_);
+  settle_usage(tables, tokens_);
+  settle_money(def_, idx_, market_, lines_, labs_, chips_);
   compute_outputs(tables);
-  labs_ = advance_capability(def_, idx_, labs_);
-  advance_ecosystems(def_, labs_, chips_);
+  lines_ = advance_capability(def_, idx_, lines_, labs_);
+  advance_ecosystems(def_, lines_, chips_);
   ++months_done_;
 }
 

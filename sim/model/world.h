@@ -3,26 +3,41 @@
 // writes the next (adopter choices are double-buffered), so the order in which adopters are visited,
 // and the number of threads visiting them, cannot change the result.
 //
-// One month, in order (docs/model.md describes each step):
-//   1. apply the timeline events dated this month;
-//   2. nations' policy rules, from last month's dependency;
-//   3. labs' release decisions, from last month's usage; a lab that closed strands its open users;
-//   4. materials supply, chips under export controls, serving costs and prices;
-//   5. choice tables; adopters update (parallel, fixed blocks): non-adopters adopt by the Bass hazard
-//      and choose by the logit rule; adopters revisit at a rate, or must when their option is removed;
-//   6. usage is summed per (nation, sector, option) in fixed block order;
-//   7. revenue, valuation, compute bought and rationed by chipmakers' capacity;
-//   8. outputs for the month;
-//   9. labs' capability and chipmakers' ecosystems advance to next month.
+// One month, in order (World::step; docs/model.md 1.3 and section 3 describe each stage):
+//   1. events dated this month change parameters (and capability jumps the lines' state);
+//   2. the demand multiplier moves toward its long-run level;
+//   3. nations' policy rules, from last month's dependency;
+//   4. release decisions of labs' main lines; lines no longer offered open strand their users;
+//   5. materials supply, the chip market under export rules, serving costs and prices, choice tables;
+//   6. adopters update (parallel, fixed blocks);
+//   7. usage is summed per (nation, sector, option); shares, revenue, indices, dependency;
+//   8. revenue turns into valuation and compute, rationed by chipmakers' capacity;
+//   9. outputs for the month;
+//  10. lines' capability and chipmakers' ecosystems advance to next month.
+//
+// Where each mechanism of docs/model.md lives:
+//   diffusion (Bass) and choice (logit), neighbour effects, switching cost .... adopter_update.cpp
+//   origin risk, rivals, bans, frontier access, product attributes ........... market.cpp (choice tables)
+//   export controls, tiers, licence fees, buyer bans, chip purchase shares ... market.cpp (make_chip_market)
+//   serving costs, markups, commoditization, hosting, subsidies .............. market.cpp (set_prices)
+//   hardware affinity and ecosystems ......................................... market.cpp (effective_perf, advance_ecosystems)
+//   materials supply ........................................................ market.cpp (update_supply), labs.cpp (rationing)
+//   release strategy, loss leaders, stranding ................................ release.cpp
+//   demand response to price and capability (Jevons) ........................ labs.cpp (update_demand)
+//   revenue, valuation, compute bought ....................................... world.cpp (settle_usage), labs.cpp (settle_money)
+//   capability growth, distillation, community ............................... labs.cpp (advance_capability)
+//   dependency rules ......................................................... policy.cpp
+//   outputs .................................................................. outputs.cpp, declared in output_catalog.cpp
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/bytes.h"
-#include "model/labs.h"
+#include "model/market.h"
 #include "model/network.h"
 #include "model/population.h"
 #include "model/scenario_def.h"
+#include "model/state.h"
 
 namespace geosim {
 
@@ -35,10 +50,22 @@ struct OutputRow {
 
 /// Usage summed over adopters: size-weighted and by count, per (nation, sector, option).
 struct Usage {
-  std::size_t options = 0;     // 2 labs + 1: current versions, frozen open versions, "no model"
-  std::vector<double> weight;  // [(n * S + s) * options + j]
+  std::size_t options = 0;     // 2 lines + 1: current versions, frozen open versions, "no model"
+  std::vector<double> weight;  // [(n * S + s) * options + o]
   std::vector<std::int64_t> count;
 };
+
+/// A month's usage weight summed per (nation, option), per nation and for the world (docs/outputs.md,
+/// "Sums"); exact, like the cells it sums.
+struct UsageTotals {
+  std::vector<double> on;              // [n * O + o]: W_{n,o}
+  std::vector<double> nation_total;    // W_n, adopters or not
+  std::vector<double> nation_adopted;  // A_n
+  std::vector<double> world_on;        // [o]
+  double world_total = 0, world_adopted = 0;
+  double price_paid = 0;  // Σ_n Σ_o W_{n,o} P_{n,o}, nations outer and options inner
+};
+
 
 /// Bytes a World for this scenario will allocate at its peak (adopters, network and its construction),
 /// computed before anything is allocated.
@@ -63,6 +90,9 @@ class World {
   const Usage& usage() const { return usage_; }
   const ScenarioDef& params() const { return def_; }
   const std::vector<LabState>& labs() const { return labs_; }
+  const std::vector<LineState>& lines() const { return lines_; }
+  const ChipMarket& chip_market() const { return market_; }
+  const DemandState& demand() const { return demand_; }
   const std::vector<ChipState>& chips() const { return chips_; }
   const Population& population() const { return pop_; }
   const Network& network() const { return net_; }
@@ -112,25 +142,29 @@ class World {
 
  private:
   void apply_events(Month month);
-  void strand_closed_labs(std::vector<std::uint8_t>& just_closed);
   void update_adopters(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);
   template <bool counting>
   void update_adopters_as(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);
-  void settle_usage(const ChoiceTables& tables);
+  void settle_usage(const ChoiceTables& tables, double tokens);
   void compute_outputs(const ChoiceTables& tables);
 
   ScenarioDef def_;
   Index idx_;
   Population pop_;
   Network net_;
+  std::vector<LineState> lines_;
   std::vector<LabState> labs_;
   std::vector<ChipState> chips_;
   std::vector<NationState> nations_;
-  std::vector<std::uint8_t> was_open_;
+  DemandState demand_;
+  ChipMarket market_;          // this month's
+  double tokens_ = 0;          // this month's token demand at full adoption
   std::vector<double> nation_risk_;
   double closed_value_start_ = -1;
-  double start_frontier_ = 0;  // best capability in the first month
+  double start_frontier_ = -1;  // best capability on offer in the first month
   Usage usage_;                // of the last simulated month (and, before the first, the empty start)
+  UsageTotals totals_;         // of the last simulated month
+
   std::vector<OutputRow> outputs_;
   int months_done_ = 0;
   double update_seconds_ = 0;

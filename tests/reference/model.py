@@ -117,9 +117,9 @@ def load(path):
 
 
 def set_key(sc, path, value):
-    """3.3: event key paths address agents by id: labs.<id>.<key>, behaviour.<key>, ..."""
+    """3.3: event key paths address agents by id: labs.<id>.<key>, lines.<id>.<key>, behaviour.<key>, ..."""
     parts = path.split('.')
-    if parts[0] in ('nations', 'labs', 'chipmakers'):
+    if parts[0] in ('nations', 'labs', 'lines', 'chipmakers'):
         node = next(e for e in sc[parts[0]] if e['id'] == parts[1])
         parts = parts[2:]
     else:
@@ -150,35 +150,56 @@ class Model:
         self.B = sc['behaviour']
         self.nations = sc['nations']
         self.labs = sc['labs']
+        self.extra_lines = sc.get('lines', [])
         self.chips = sc['chipmakers']
         self.N, self.L, self.M = len(self.nations), len(self.labs), len(self.chips)
+        self.Lam = self.L + len(self.extra_lines)  # 1.2: main lines first, then lines[] in file order
         self.nation_index = {n['id']: k for k, n in enumerate(self.nations)}
+        self.lab_index = {lab['id']: k for k, lab in enumerate(self.labs)}
         self.lab_origin = [self.nation_index[lab['origin']] for lab in self.labs]
+        self.line_lab = list(range(self.L)) + [self.lab_index[x['lab']] for x in self.extra_lines]
         self.draw = Draws(int(sc['seed']))
         self.init_adopters()
         self.init_network()
-        L = self.L
-        # 3.2 Labs and chipmakers
-        self.cap = [float(lab['capability']) for lab in self.labs]
+        Lam = self.Lam
+        # 3.2 Lines, labs and chipmakers
+        self.cap = [float(self.keys(l)['capability']) for l in range(Lam)]
         self.cap0 = list(self.cap)
-        self.cost0 = [float(lab['cost']) for lab in self.labs]
-        self.val = [float(lab['valuation']) for lab in self.labs]
-        self.rbar = [0.0] * L
-        self.open = [bool(lab['open']) for lab in self.labs]
-        self.open_prev = list(self.open)
-        self.has_frozen = [False] * L
-        self.cap_frozen = [0.0] * L
-        self.s_prev = [0.0] * L
-        self.d_prev = [0.0] * L
+        self.offered_prev = [self.is_open(l) and self.is_active(l) for l in range(Lam)]
+        self.has_frozen = [False] * Lam
+        self.cap_frozen = [0.0] * Lam
+        self.s_prev = [0.0] * Lam
+        self.d_prev = [0.0] * Lam
         self.cost_prev = None
         self.e_prev = None
+        self.val = [float(lab['valuation']) for lab in self.labs]
+        self.rbar = [0.0] * self.L
         self.eco = [float(c['ecosystem']) for c in self.chips]
         self.rationed = [1.0] * self.M
         self.rule_counter = [0] * self.N
         self.rule_fired = [False] * self.N
         self.D_prev = [0.0] * self.N
         self.first_closed_val = None
-        self.start_frontier = max(self.cap0)
+        self.start_frontier = None
+        # 3.10 demand
+        self.psi = 0.0
+        self.Pbar = self.cbar = self.Pbar0 = self.cbar0 = None
+
+    # 1.2 A line's keys: lab j's own for its main line j, else the lines[] entry
+    def keys(self, l):
+        return self.labs[l] if l < self.L else self.extra_lines[l - self.L]
+
+    def is_open(self, l):
+        return bool(self.keys(l)['open'])
+
+    def is_active(self, l):
+        return True if l < self.L else bool(self.keys(l)['active'])
+
+    def line_origin(self, l):
+        return self.lab_origin[self.line_lab[l]]
+
+    def line_id(self, l):
+        return self.keys(l)['id']
 
     # 3.2 Initialization: adopters
     def init_adopters(self):
@@ -293,25 +314,38 @@ class Model:
         threshold = self.B['rival_threshold']
         self.rival = [[n != o and R[n][o] >= threshold for o in range(self.N)] for n in range(self.N)]
 
-    # 3.7 Effective performance: (e, chip) of the best chip for lab j's models and buyer nation b
-    def best_chip(self, j, b):
-        if self.M == 0:
-            return 1.0, None
-        affinity = self.labs[j]['affinity']
+    # 3.7 Effective performance e_{l,m,b}
+    def effective_perf(self, l, m, b):
+        c = self.chips[m]
         buyer = self.nations[b]['id']
-        best, best_m = -1.0, None
-        for m, c in enumerate(self.chips):
-            if buyer in c['export_banned_to']:
-                e = 0.0
-            else:
-                e = float(c['perf_per_dollar']) * float(affinity.get(c['id'], 1.0)) * self.eco[m]
-            if e > best:  # strict: the first chipmaker wins ties
-                best, best_m = e, m
-        if best <= 0:
-            return 0.05, None  # old or grey-market hardware
-        return best, best_m
+        if buyer in c['export_banned_to'] or c['id'] in self.nations[b]['chip_buy_ban']:
+            return 0.0
+        a = float(self.keys(l)['affinity'].get(c['id'], 1.0))
+        tier = float(c['export_tier'].get(buyer, 1.0))
+        fee = float(c['licence_fee'].get(buyer, 0.0))
+        return float(c['perf_per_dollar']) * a * self.eco[m] * tier / (1 + fee)
 
-    # 3.10 Token demand, in exactly the documented order of operations
+    # 3.7 Chip purchases of buyers of nation b for line l: (shares, their performances, mix performance);
+    # shares is None when they buy no chips
+    def purchases(self, l, b):
+        if self.M == 0:
+            return None, None, 1.0
+        e = [self.effective_perf(l, m, b) for m in range(self.M)]
+        top = max(e)
+        if top <= 0:
+            return None, e, 0.05  # old or grey-market hardware
+        theta = self.B['chip_choice_sensitivity']
+        w = [math.exp(theta * (math.log(x) - math.log(top))) if x > 0 else 0.0 for x in e]
+        Z = 0.0
+        for v in w:
+            Z += v
+        shares = [v / Z for v in w]
+        perf = 0.0
+        for sh, x in zip(shares, e):
+            perf += sh * x
+        return shares, e, perf
+
+    # 3.10 Exogenous token demand, in exactly the documented order of operations
     def token_demand(self, tau):
         G = math.log1p(self.B['demand_growth'])
         H = self.B['demand_growth_halflife']
@@ -319,25 +353,37 @@ class Model:
         # some x (found by random_check.py: H = 3.57636, tau = 24)
         return self.B['tokens_per_month'] * math.exp(G * H / math.log(2) * (1 - math.exp2(-(tau / 12) / H)))
 
-    # 3.7 Serving cost
-    def serving_cost(self, j, c, tau):
+    # 3.10 Demand multiplier, from last month's indices
+    def demand_multiplier(self, tau):
         B = self.B
-        return (self.cost0[j] * (1 - B['cost_decline']) ** (tau / 12)
-                * math.exp(B['capability_cost'] * (c - self.cap0[j])))
+        if tau == 0:
+            self.psi = 0.0
+        else:
+            target = (-B['demand_price_elasticity']) * (math.log(self.Pbar) - math.log(self.Pbar0)) \
+                + B['demand_capability_elasticity'] * (self.cbar - self.cbar0)
+            self.psi = min(30.0, max(-30.0, self.psi + B['demand_adjustment'] * (target - self.psi)))
+        return math.exp(self.psi)
 
-    # 3.7 Closed price; E_j counts open rivals within the window, never j itself
-    def closed_price(self, j, C, e, s_prev, open_now):
-        lab = self.labs[j]
+    # 3.7 Serving cost of line l at capability c
+    def serving_cost(self, l, c, tau):
+        B = self.B
+        return (float(self.keys(l)['cost']) * (1 - B['cost_decline']) ** (tau / 12)
+                * math.exp(B['capability_cost'] * (c - self.cap0[l])))
+
+    # 3.7 Closed price; E counts open active lines of other labs within the window
+    def closed_price(self, l, C, e, s_prev, open_now):
         W = self.B['commoditization_window']
         E = 0.0
-        for k in range(self.L):
-            if k != j and open_now[k] and self.cap[k] >= self.cap[j] - W:
+        for k in range(self.Lam):
+            if self.line_lab[k] != self.line_lab[l] and open_now[k] and self.is_active(k) \
+                    and self.cap[k] >= self.cap[l] - W:
                 E += s_prev[k]
-        return C / e * (1 + lab['markup'] * max(0.0, 1 - self.B['commoditization'] * E)) * (1 - lab['subsidy'])
+        markup = self.keys(l)['markup'] * max(0.0, 1 - self.B['commoditization'] * E)
+        return C / e * (1 + markup) * (1 - self.labs[self.line_lab[l]]['subsidy'])
 
     # 3.7 Hosted price of open weights
-    def hosted_price(self, j, C, e):
-        return C / e * (1 + self.B['hosting_margin']) * (1 - self.labs[j]['subsidy'])
+    def hosted_price(self, l, C, e):
+        return C / e * (1 + self.B['hosting_margin']) * (1 - self.labs[self.line_lab[l]]['subsidy'])
 
     # 1.3 One month, its steps in the documented order
     def step(self, tau, rows):
@@ -345,20 +391,21 @@ class Model:
         t = SimpleNamespace(tau=tau)  # this month's quantities
         self.apply_events(month)
         self.origin_risk()
+        t.T = self.token_demand(tau) * self.demand_multiplier(tau)
         self.policy_rules()
         if tau > 0:
-            self.release_decisions(tau)
+            self.release_decisions(t)
         newly_closed = self.strand()
         self.materials_supply(t)
         self.prices(t)
         self.choice_tables(t)
-        self.update_adopters(tau, t.avail, t.V, newly_closed)
+        self.update_adopters(tau, t.avail, t.V, t.r, newly_closed)
         self.sums(t)
         self.money(t)
         self.outputs(rows, month, t)
         self.advance_capability(t)
         self.mature_ecosystems(t)
-        self.s_prev, self.d_prev, self.open_prev = t.s, t.d, list(self.open)
+        self.s_prev, self.d_prev = t.s, t.d
 
     # 3.3 Events
     def apply_events(self, month):
@@ -366,8 +413,16 @@ class Model:
             if str(ev['at']) == month:
                 for key, value in ev['set'].items():
                     set_key(self.sc, key, value)
-        # release decisions are written back to the scenario, so this picks up decisions and events
-        self.open = [bool(lab['open']) for lab in self.labs]
+                    parts = key.split('.')
+                    if parts[0] in ('labs', 'lines') and parts[2:] == ['capability']:
+                        # a release jump: the line's current capability; its cost keeps c0
+                        if parts[0] == 'labs':
+                            l = self.lab_index[parts[1]]
+                        else:
+                            l = self.L + next(k for k, x in enumerate(self.extra_lines) if x['id'] == parts[1])
+                        self.cap[l] = float(value)
+        # release decisions are written back to the scenario, so open flags are always read from it
+        self.open = [self.is_open(l) for l in range(self.Lam)]
 
     # 3.4 Policy rules, from last month's dependency D_n
     def policy_rules(self):
@@ -383,12 +438,12 @@ class Model:
                     nat['ban_rival_models_in'] = banned
                     self.rule_fired[n] = True
 
-    # 3.5 Loss leaders and adaptive labs
-    def release_decisions(self, tau):
+    # 3.5 Loss leaders and adaptive labs, for main lines
+    def release_decisions(self, t):
         B = self.B
+        tau = t.tau
         open_before = list(self.open)
         new_open = list(open_before)
-        T = self.token_demand(tau)  # this month's T, with last month's cost and performance
         for j, lab in enumerate(self.labs):
             if open_before[j] and lab['close_at_share'] > 0 and self.s_prev[j] >= lab['close_at_share']:
                 new_open[j] = False
@@ -400,8 +455,9 @@ class Model:
                 p_closed = bounded_price(self.closed_price(j, C, e, self.s_prev, open_before))
                 I = B['influence_value'] * (B['state_influence_multiplier'] if lab['state_backed'] else 1)
                 penalty = self.nations[self.lab_origin[j]]['open_release_penalty']
-                pi_open = B['open_api_share'] * self.d_prev[j] * T * p_open / 1e6 + I * self.s_prev[j] - penalty
-                pi_closed = B['close_retention'] * self.d_prev[j] * T * p_closed / 1e6
+                Y = self.d_prev[j] * t.T
+                pi_open = B['open_api_share'] * Y * p_open / 1e6 + I * self.s_prev[j] - penalty
+                pi_closed = B['close_retention'] * Y * p_closed / 1e6
                 current, other = (pi_open, pi_closed) if open_before[j] else (pi_closed, pi_open)
                 if other - current > B['strategy_hysteresis'] * abs(current):
                     new_open[j] = not open_before[j]
@@ -409,14 +465,16 @@ class Model:
             self.open[j] = new_open[j]
             lab['open'] = new_open[j]
 
-    # 3.5 Stranding: returns which labs closed since last month
+    # 3.5 Stranding: returns which lines stopped being offered open since last month
     def strand(self):
-        newly_closed = [self.open_prev[j] and not self.open[j] for j in range(self.L)]
-        for j in range(self.L):
-            if newly_closed[j]:
-                # a lab closing again replaces its frozen version; holders keep index L + j
-                self.has_frozen[j] = True
-                self.cap_frozen[j] = self.cap[j]
+        offered = [self.open[l] and self.is_active(l) for l in range(self.Lam)]
+        newly_closed = [self.offered_prev[l] and not offered[l] for l in range(self.Lam)]
+        for l in range(self.Lam):
+            if newly_closed[l]:
+                # stranding again replaces the frozen version; holders keep index Lam + l
+                self.has_frozen[l] = True
+                self.cap_frozen[l] = self.cap[l]
+        self.offered_prev = offered
         return newly_closed
 
     # 3.6 Materials supply
@@ -432,97 +490,134 @@ class Model:
 
     # 3.7 Chips and prices
     def prices(self, t):
-        L, N, NO = self.L, self.N, 2 * self.L
-        own = [self.best_chip(j, self.lab_origin[j]) for j in range(L)]
-        t.e_own = [e for e, _ in own]
-        t.m_own = [m for _, m in own]
-        C = [self.serving_cost(j, self.cap[j], t.tau) for j in range(L)]
-        C_frozen = [self.serving_cost(j, self.cap_frozen[j], t.tau) if self.has_frozen[j] else 0.0
-                    for j in range(L)]
-        s_for_E = self.s_prev if t.tau > 0 else [0.0] * L
+        Lam, N, NO = self.Lam, self.N, 2 * self.Lam
+        t.buy = [[self.purchases(l, b) for b in range(N)] for l in range(Lam)]  # [l][b]
+        t.e_own = [t.buy[l][self.line_origin(l)][2] for l in range(Lam)]
+        C = [self.serving_cost(l, self.cap[l], t.tau) for l in range(Lam)]
+        t.C_frozen = [self.serving_cost(l, self.cap_frozen[l], t.tau) for l in range(Lam)]
+        t.C = C
+        s_for_E = self.s_prev if t.tau > 0 else [0.0] * Lam
         t.P = []
-        for j in range(L):
-            if self.open[j]:
-                t.P.append(bounded_price(self.hosted_price(j, C[j], t.e_own[j])))
+        for l in range(Lam):
+            if self.open[l]:
+                t.P.append(bounded_price(self.hosted_price(l, C[l], t.e_own[l])))
             else:
-                t.P.append(bounded_price(self.closed_price(j, C[j], t.e_own[j], s_for_E, self.open)))
+                t.P.append(bounded_price(self.closed_price(l, C[l], t.e_own[l], s_for_E, self.open)))
         self.cost_prev, self.e_prev = C, t.e_own  # next month's release decisions use these
-        # Price and chip of each option for each buyer nation: open weights, current or frozen,
-        # run on the best chip the nation may buy; closed models on their lab's own chip
+        # Price and chip purchases of each option for each buyer nation: open weights, current or frozen,
+        # on the nation's purchases; closed lines on their lab's
         t.price_no = [[0.0] * NO for _ in range(N)]
-        t.chip_no = [[None] * NO for _ in range(N)]
+        t.chips_no = [[None] * NO for _ in range(N)]  # (l, b) of the purchases it runs on
         for n in range(N):
-            for j in range(L):
-                if self.open[j]:
-                    e, m = self.best_chip(j, n)
-                    t.price_no[n][j] = bounded_price(self.hosted_price(j, C[j], e))
-                    t.chip_no[n][j] = m
+            for l in range(Lam):
+                e_n = t.buy[l][n][2]
+                if self.open[l]:
+                    t.price_no[n][l] = bounded_price(self.hosted_price(l, C[l], e_n))
+                    t.chips_no[n][l] = (l, n)
                 else:
-                    t.price_no[n][j] = t.P[j]
-                    t.chip_no[n][j] = t.m_own[j]
-                if self.has_frozen[j]:
-                    e, m = self.best_chip(j, n)
-                    t.price_no[n][L + j] = bounded_price(self.hosted_price(j, C_frozen[j], e))
-                    t.chip_no[n][L + j] = m
+                    t.price_no[n][l] = t.P[l]
+                    t.chips_no[n][l] = (l, self.line_origin(l))
+                t.price_no[n][Lam + l] = bounded_price(self.hosted_price(l, t.C_frozen[l], e_n))
+                t.chips_no[n][Lam + l] = (l, n)
 
     # 3.8 Choice tables
     def choice_tables(self, t):
-        L, N, NO = self.L, self.N, 2 * self.L
+        Lam, N, NO = self.Lam, self.N, 2 * self.Lam
         U = self.B['utility']
         bc, bp, bo = U['capability'], U['price'], U['openness']
         t.avail = [[[False] * NO for _ in range(3)] for _ in range(N)]
         t.V = [[[0.0] * NO for _ in range(3)] for _ in range(N)]
+        t.r = [[[0.0] * NO for _ in range(3)] for _ in range(N)]
         for n in range(N):
             nat = self.nations[n]
             for s in range(3):
-                omega = self.B['openness_weight'][SECTORS[s]]
-                for j in range(L):
-                    oj = self.lab_origin[j]
-                    banned = self.rival[n][oj] and SECTORS[s] in nat['ban_rival_models_in']
-                    denied = (not self.open[j]) and oj != n and nat['id'] in self.nations[oj]['deny_frontier_access']
-                    t.avail[n][s][j] = not banned and not denied
-                    t.V[n][s][j] = (bc * self.cap[j] - bp * math.log(t.price_no[n][j])
-                                    + (bo * omega if self.open[j] else 0.0))
-                    if self.has_frozen[j]:
-                        t.avail[n][s][L + j] = not banned  # frozen weights cannot be denied, only banned
-                        t.V[n][s][L + j] = (bc * self.cap_frozen[j] - bp * math.log(t.price_no[n][L + j])
-                                            + bo * omega)
+                sector = SECTORS[s]
+                omega = self.B['openness_weight'][sector]
+                alpha = self.B['attribute_weight'][sector]
+                xi = self.B['risk_weight'][sector]
+                for l in range(Lam):
+                    k = self.keys(l)
+                    ol = self.line_origin(l)
+                    banned = \
+                        self.rival[n][ol] and sector in nat['ban_rival_models_in']
+                    denied = (not self.open[l]) and ol != n and nat['id'] in self.nations[ol]['deny_frontier_access']
+                    t.avail[n][s][l] = self.is_active(l) and not banned and not denied
+                    attr = U['support'] * k['support'] + U['compliance'] * k['compliance'] + U['trust'] * k['trust']
+                    t.V[n][s][l] = (bc * self.cap[l] - bp * math.log(t.price_no[n][l])
+                                    + (bo * omega if self.open[l] else 0.0) + alpha * attr)
+                    risk = (U['origin_risk'] * xi) * (self.R[n][ol] * (1 - self.labs[self.line_lab[l]]['risk_discount']))
+                    t.r[n][s][l] = t.r[n][s][Lam + l] = risk
+                    if self.has_frozen[l]:
+                        t.avail[n][s][Lam + l] = not banned  # frozen weights cannot be denied, only banned
+                        t.V[n][s][Lam + l] = (bc * self.cap_frozen[l] - bp * math.log(t.price_no[n][Lam + l])
+                                              + bo * omega + alpha * 0.0)
 
-    # 3.10 Sums, usage and revenue; index 2L of each cell is "no option"
+    # 3.10 Sums, usage, revenue and indices; index 2 Lam of each cell is "no option"
     def sums(self, t):
-        L, N, M, NO = self.L, self.N, self.M, 2 * self.L
+        Lam, N, M, NO = self.Lam, self.N, self.M, 2 * self.Lam
         t.Wt = [[[0.0] * (NO + 1) for _ in range(3)] for _ in range(N)]
         t.Ct = [[[0] * (NO + 1) for _ in range(3)] for _ in range(N)]
         for i in range(self.A):
             t.Wt[self.nat[i]][self.sec[i]][self.x[i]] += self.w[i]
             t.Ct[self.nat[i]][self.sec[i]][self.x[i]] += 1
-        t.wo = [sum(t.Wt[n][s][o] for n in range(N) for s in range(3)) for o in range(NO + 1)]
-        total_w = sum(t.wo)
-        t.adopted_w = total_w - t.wo[NO]
-        t.s = [(t.wo[j] / t.adopted_w if t.adopted_w > 0 else 0.0) for j in range(L)]
-        t.d = [t.wo[j] / total_w for j in range(L)]
+        # W_{n,o} (exact sums, so the order does not matter)
+        t.Wno = [[t.Wt[n][0][o] + t.Wt[n][1][o] + t.Wt[n][2][o] for o in range(NO + 1)] for n in range(N)]
+        t.wo = [sum(t.Wno[n][o] for n in range(N)) for o in range(NO + 1)]
+        t.total_w = sum(t.wo)
+        t.adopted_w = t.total_w - t.wo[NO]
+        t.s = [(t.wo[l] / t.adopted_w if t.adopted_w > 0 else 0.0) for l in range(Lam)]
+        t.d = [t.wo[l] / t.total_w for l in range(Lam)]
+        # z_m, the price and capability indices, rival dependency
         z = [0.0] * M
+        paid = used = 0.0
+        D = []
         for n in range(N):
-            for s in range(3):
-                for o in range(NO):
-                    if t.chip_no[n][o] is not None:
-                        z[t.chip_no[n][o]] += t.Wt[n][s][o]
-        t.z = [(v / t.adopted_w if t.adopted_w > 0 else 0.0) for v in z]
-        T = self.token_demand(t.tau)
+            rival = 0.0
+            for o in range(NO):
+                W = t.Wno[n][o]
+                l, b = t.chips_no[n][o]
+                shares = t.buy[l][b][0]
+                if shares is not None:
+                    for m in range(M):
+                        z[m] += W * shares[m]
+                paid += W * t.price_no[n][o]
+                used += W * (self.cap[o] if o < Lam else self.cap_frozen[o - Lam])
+                if self.rival[n][self.line_origin(o % Lam)]:
+                    rival += W
+            adopted_n = sum(t.Wno[n][o] for o in range(NO))
+            D.append(rival / adopted_n if adopted_n > 0 else 0.0)
+        self.D_prev = D  # 3.4: next month's dependency rules read this month's D_n
+        t.paid = paid
+        if t.adopted_w > 0:
+            t.z = [v / t.adopted_w for v in z]
+            self.Pbar, self.cbar = paid / t.adopted_w, used / t.adopted_w
+        else:
+            t.z = z
+            active = [l for l in range(Lam) if self.is_active(l)]
+            na = float(len(active))
+            self.Pbar = self.cbar = 0.0
+            for l in active:
+                self.Pbar += t.P[l] / na
+                self.cbar += self.cap[l] / na
+        if t.tau == 0:
+            self.Pbar0, self.cbar0 = self.Pbar, self.cbar
         t.revenue = []
-        for j in range(L):
-            r = t.d[j] * T * t.P[j] / 1e6
-            if self.open[j]:
+        for l in range(Lam):
+            r = t.d[l] * t.T * t.P[l] / 1e6
+            if self.open[l]:
                 r *= self.B['open_api_share']
             t.revenue.append(r)
+        t.lab_revenue = [0.0] * self.L
+        for l in range(Lam):
+            t.lab_revenue[self.line_lab[l]] += t.revenue[l]
 
     # 3.11 Money and compute
     def money(self, t):
         B = self.B
         L, M = self.L, self.M
-        spend = [0.0] * L
+        t.spend = spend = [0.0] * L
         for j in range(L):
-            R = t.revenue[j]
+            R = t.lab_revenue[j]
             self.rbar[j] = R if self.rbar[j] == 0 else self.rbar[j] + (R - self.rbar[j]) / 12
             g = 0.0 if self.rbar[j] == 0 else max(-1.0, min(1.0, R / self.rbar[j] - 1))
             target = 12 * R * (B['valuation_multiple'] + B['growth_multiple'] * max(0.0, g))
@@ -530,50 +625,73 @@ class Model:
             spend[j] = self.labs[j]['funding'] + B['invest_rate'] * self.val[j] / 12
         t.demand = [0.0] * M
         for j in range(L):
-            if t.m_own[j] is not None:
-                t.demand[t.m_own[j]] += spend[j] * t.e_own[j]
+            shares, e, _ = t.buy[j][self.lab_origin[j]]
+            if shares is not None:
+                for m in range(M):
+                    t.demand[m] += spend[j] * shares[m] * e[m]
         t.deliverable = [self.chips[m]['capacity'] * t.sigma[m] for m in range(M)]
         for m in range(M):
             # set before the compute factors that use it
             self.rationed[m] = t.deliverable[m] / t.demand[m] if t.demand[m] > t.deliverable[m] else 1.0
         t.f = []
         for j in range(L):
-            r = self.rationed[t.m_own[j]] if t.m_own[j] is not None else 1.0
+            shares, e, perf = t.buy[j][self.lab_origin[j]]
+            if shares is not None:
+                compute = 0.0
+                for m in range(M):
+                    compute += spend[j] * shares[m] * e[m] * self.rationed[m]
+            else:
+                compute = spend[j] * perf
             try:
-                x = (spend[j] * t.e_own[j] * r / B['reference_compute_spend']) ** B['compute_elasticity']
+                x = (compute / B['reference_compute_spend']) ** B['compute_elasticity']
             except OverflowError:
                 x = math.inf
             t.f.append(2.0 if math.isinf(x) else 2 - 2 / (1 + x))
 
-    # 3.12 Capability: all labs read month t and write t + 1
+    # 3.12 Capability: all active lines read month t and write t + 1
     def advance_capability(self, t):
         B = self.B
-        new_cap = []
-        for k, lab in enumerate(self.labs):
-            c = self.cap[k] + lab['capability_growth'] * t.f[k]
+        new_cap = list(self.cap)
+        for l in range(self.Lam):
+            if not self.is_active(l):
+                continue
+            j = self.line_lab[l]
+            lab = self.labs[j]
+            c = self.cap[l]
+            G = 0.0
             if lab['distill']:
-                F = self.cap[k]
-                for j in range(self.L):
-                    if j != k and (self.open[j] or (
-                            self.labs[j]['distillable'] and
-                            self.nations[self.lab_origin[k]]['id'] not in
-                            self.nations[self.lab_origin[j]]['deny_frontier_access'])):
-                        F = max(F, self.cap[j])
-                c += B['distillation_rate'] * (F - self.cap[k])
-            if self.open[k]:
-                c += B['community_rate'] * t.s[k]
-            new_cap.append(c)
+                for k in range(self.Lam):
+                    if self.line_lab[k] == j:
+                        continue
+                    if self.is_active(k):
+                        if self.open[k]:
+                            access = 1.0
+                        else:
+                            kk = self.keys(k)
+                            guarded = self.nations[self.line_origin(l)]['id'] in \
+                                self.nations[self.line_origin(k)]['distillation_guard']
+                            access = kk['distillable'] * kk['distill_leak'] if guarded else kk['distillable']
+                        G = max(G, access * (self.cap[k] - c))
+                    if self.has_frozen[k]:
+                        G = max(G, self.cap_frozen[k] - c)
+            own = lab['capability_growth'] * t.f[j]
+            distilled = B['distillation_rate'] * G if lab['distill'] else 0.0
+            community = B['community_rate'] * t.s[l] if self.open[l] else 0.0
+            new_cap[l] = c + own + distilled + community
         self.cap = new_cap
 
     # 3.13 Ecosystems
     def mature_ecosystems(self, t):
-        s_sum = sum(t.s)
+        optimized_by_m = []
         for m in range(self.M):
-            pull = 0.0  # while nobody uses any lab
-            if s_sum > 0:
-                pull = sum(t.s[j] * float(self.labs[j]['affinity'].get(self.chips[m]['id'], 1.0))
-                           for j in range(self.L)) / s_sum
-            self.eco[m] = self.eco[m] + self.B['ecosystem_growth'] * (1 - self.eco[m]) * 0.5 * (t.z[m] + pull)
+            optimized = used = 0.0
+            for l in range(self.Lam):
+                optimized += t.s[l] * float(self.keys(l)['affinity'].get(self.chips[m]['id'], 1.0))
+                used += t.s[l]
+            pull = 0.5 * (t.z[m] + (optimized / used if used > 0 else 0.0))
+            optimized_by_m.append(pull)
+        for m in range(self.M):
+            self.eco[m] = self.eco[m] + self.B['ecosystem_growth'] * (1 - self.eco[m]) * optimized_by_m[m]
 
     # 3.9 Adopter update: reads only last month's options (xold), so the order of visits is free
     def neighbour_adoption(self, i, xold):
@@ -595,10 +713,10 @@ class Model:
                 S[xold[k]] += self.w[k]
         return [v / total for v in S] if total != 0 else S
 
-    def update_adopters(self, tau, avail, V, newly_closed):
+    def update_adopters(self, tau, avail, V, r, newly_closed):
         B = self.B
-        L, A = self.L, self.A
-        NO = 2 * L
+        Lam, A = self.Lam, self.A
+        NO = 2 * Lam
         xold = self.x
         if self.nbrs is None:
             world = [0.0] * (NO + 1)
@@ -610,16 +728,15 @@ class Model:
         p, q = B['bass_p'], B['bass_q']
         alpha = self.sc['population']['initial_adoption']
         revisit = B['revisit_rate'] / 12
-        beta_r, beta_n, beta_sw = B['utility']['origin_risk'], B['utility']['neighbours'], B['utility']['switching_cost']
-        discount = [lab['risk_discount'] for lab in self.labs]
+        beta_n, beta_sw = B['utility']['neighbours'], B['utility']['switching_cost']
         xnew = list(xold)
         for i in range(A):
             if i % 4 == 0:
                 event_words = self.draw(i // 4, tau + 1, PURPOSE_EVENT)  # one call serves four adopters
             ue = uniform(event_words[i % 4])
             o0 = xold[i]
-            if 0 <= o0 < L and newly_closed[o0]:
-                o0 = L + o0  # 3.5: its users now hold the frozen version
+            if 0 <= o0 < Lam and newly_closed[o0]:
+                o0 = Lam + o0  # 3.5: its users now hold the frozen version
             n, s = self.nat[i], self.sec[i]
             chooses = switching = initial = False
             if o0 < 0:
@@ -644,10 +761,9 @@ class Model:
             # Logit rule; a frozen version is open only to its holder
             options, U = [], []
             for o in range(NO):
-                if not avail[n][s][o] or (o >= L and o != o0):
+                if not avail[n][s][o] or (o >= Lam and o != o0):
                     continue
-                j = o if o < L else o - L
-                u = V[n][s][o] - beta_r * self.rho[i] * (1 - discount[j]) * self.R[n][self.lab_origin[j]] + beta_n * S[o]
+                u = V[n][s][o] - self.rho[i] * r[n][s][o] + beta_n * S[o]
                 if switching and o != o0:
                     u -= beta_sw
                 options.append(o)
@@ -672,29 +788,19 @@ class Model:
             xnew[i] = pick
         self.x = xnew
 
-    # outputs.md "Sums": (sum_n sum_o W_{n,o} P_{n,o}) / adopted weight, nations outer, options inner
-    def price_index(self, Wt, price_no, nations, adopted):
-        paid = 0.0
-        for n in nations:
-            for o in range(2 * self.L):
-                W = Wt[n][0][o] + Wt[n][1][o] + Wt[n][2][o]
-                if W > 0:
-                    paid += W * price_no[n][o]
-        return paid / adopted
-
-    # outputs.md: rows in a fixed order; world, then nations, labs and chipmakers in scenario order
+    # outputs.md: rows in a fixed order
     def outputs(self, rows, month, t):
         B = self.B
-        Wt, Ct, price_no, chip_no = t.Wt, t.Ct, t.price_no, t.chip_no
-        L, N, M = self.L, self.N, self.M
-        NO = 2 * L
+        Wt, Ct, Wno, price_no = t.Wt, t.Ct, t.Wno, t.price_no
+        L, Lam, N, M = self.L, self.Lam, self.N, self.M
+        NO = 2 * Lam
         lab_bloc = [self.dominant_bloc(self.lab_origin[j]) for j in range(L)]
 
         def is_open(o):
-            return o >= L or self.open[o]  # frozen versions count as open
+            return o >= Lam or self.open[o]  # frozen versions count as open
 
-        def lab_of(o):
-            return o if o < L else o - L
+        def bloc_of(o):
+            return lab_bloc[self.line_lab[o % Lam]]
 
         def row(scope, metric, value):
             rows.append((month, scope, metric, value))
@@ -705,104 +811,195 @@ class Model:
         def weights(nations):
             w = [0.0] * (NO + 1)
             for n in nations:
-                for s in range(3):
-                    for o in range(NO + 1):
-                        w[o] += Wt[n][s][o]
+                for o in range(NO + 1):
+                    w[o] += Wno[n][o]
             total = sum(w)
             return w, total, total - w[NO]
 
-        def usage_rows(scope, w, adopted):
+        def shares_rows(scope, w, adopted):
             for b in range(3):
                 for op in (False, True):
-                    v = sum(w[o] for o in range(NO) if lab_bloc[lab_of(o)] == b and is_open(o) == op)
+                    v = sum(w[o] for o in range(NO) if bloc_of(o) == b and is_open(o) == op)
                     row(scope, 'usage_share.%s_%s' % (BLOCS[b], 'open' if op else 'closed'), share(v, adopted))
+
+        def influence_rows(scope, w, adopted):
             for b in range(3):
-                v = sum(w[o] for o in range(NO) if lab_bloc[lab_of(o)] == b)
+                v = sum(w[o] for o in range(NO) if bloc_of(o) == b)
                 row(scope, 'influence.%s' % BLOCS[b], share(v, adopted))
-            row(scope, 'stranded_share', share(sum(w[o] for o in range(L, NO)), adopted))
+
+        # 3.14 chips bought B_{n,m}
+        bought = [[0.0] * M for _ in range(N)]
+
+        def buy(n, lb, v):
+            shares = t.buy[lb[0]][lb[1]][0]
+            if shares is not None:
+                for m in range(M):
+                    bought[n][m] += v * shares[m]
+
+        for j in range(L):
+            buy(self.lab_origin[j], (j, self.lab_origin[j]), t.spend[j])
+        for l in range(Lam):
+            if not self.open[l]:
+                ol = self.line_origin(l)
+                buy(ol, (l, ol), t.d[l] * t.T * bounded_price(t.C[l] / t.e_own[l]) / 1e6)
+        for n in range(N):
+            for o in range(NO):
+                if is_open(o):
+                    l = o % Lam
+                    cost = t.C_frozen[l] if o >= Lam else t.C[l]
+                    buy(n, (l, n), share(Wno[n][o], t.total_w) * t.T * bounded_price(cost / t.buy[l][n][2]) / 1e6)
+        fees = []
+        for m in range(M):
+            f_m = 0.0
+            for n in range(N):
+                f = float(self.chips[m]['licence_fee'].get(self.nations[n]['id'], 0.0))
+                f_m += bought[n][m] * f / (1 + f)
+            fees.append(f_m)
 
         # scope world
         w, total, adopted = weights(range(N))
         row('world', 'adoption', adopted / total)
+        row('world', 'adopted_weight', adopted)
         row('world', 'adopters_using', sum(Ct[n][s][o] for n in range(N) for s in range(3) for o in range(NO)))
         row('world', 'adopters_total', self.A)
-        row('world', 'stranded_adopters', sum(Ct[n][s][o] for n in range(N) for s in range(3) for o in range(L, NO)))
-        usage_rows('world', w, adopted)
-        row('world', 'frontier_capability', max(self.cap))
-        us = [self.cap[j] for j in range(L) if lab_bloc[j] == 0]
-        cn = [self.cap[j] for j in range(L) if lab_bloc[j] == 1]
+        row('world', 'stranded_adopters', sum(Ct[n][s][o] for n in range(N) for s in range(3) for o in range(Lam, NO)))
+        shares_rows('world', w, adopted)
+        influence_rows('world', w, adopted)
+        row('world', 'stranded_share', share(sum(w[o] for o in range(Lam, NO)), adopted))
+        active = [l for l in range(Lam) if self.is_active(l)]
+        frontier = max(self.cap[l] for l in active)
+        if self.start_frontier is None:
+            self.start_frontier = frontier
+        row('world', 'frontier_capability', frontier)
+        us = [self.cap[l] for l in active if bloc_of(l) == 0]
+        cn = [self.cap[l] for l in active if bloc_of(l) == 1]
         if us and cn:
             row('world', 'capability_gap_us_china', max(us) - max(cn))
-        closed = [self.cap[j] for j in range(L) if not self.open[j]]
-        opened = [self.cap[j] for j in range(L) if self.open[j]]
+        closed = [self.cap[l] for l in active if not self.open[l]]
+        opened = [self.cap[l] for l in active if self.open[l]]
         if closed and opened:
             row('world', 'open_closed_lag', max(closed) - max(opened))
-        if adopted > 0:
-            row('world', 'price_index', self.price_index(Wt, price_no, range(N), adopted))
-        else:
-            mean = 0.0
-            for j in range(L):
-                mean += t.P[j] / L
-            row('world', 'price_index', mean)
-        row('world', 'revenue_closed_labs', sum(t.revenue[j] for j in range(L) if not self.open[j]))
+        row('world', 'price_index', self.Pbar)
+        row('world', 'capability_index', self.cbar)
+        row('world', 'revenue_closed_labs', sum(t.lab_revenue[j] for j in range(L) if not self.open[j]))
         cc = B['capability_cost']
-        row('world', 'price_fixed_capability',
-            min(t.P[j] * math.exp(-cc * (self.cap[j] - self.start_frontier))
-                for j in range(L) if self.cap[j] >= self.start_frontier))
+        reached = [t.P[l] * math.exp(-cc * (self.cap[l] - self.start_frontier))
+                   for l in active if self.cap[l] >= self.start_frontier]
+        if reached:
+            row('world', 'price_fixed_capability', min(reached))
         closed_val = sum(self.val[j] for j in range(L) if not self.open[j])
         if self.first_closed_val is None:
             self.first_closed_val = closed_val
         row('world', 'closed_value_index',
-            closed_val / self.first_closed_val if self.first_closed_val != 0 else 0.0)
+            closed_val / self.first_closed_val if self.first_closed_val > 0 else 0.0)
         lost = (sum(min(t.demand[m], self.chips[m]['capacity']) for m in range(M))
                 - sum(min(t.demand[m], t.deliverable[m]) for m in range(M)))
         row('world', 'compute_lost_materials', share(lost, sum(t.demand)))
+        sector_w = []
         for s in range(3):
-            sector_w = sum(Wt[n][s][o] for n in range(N) for o in range(NO))
-            open_w = sum(Wt[n][s][o] for n in range(N) for o in range(NO) if is_open(o))
-            row('world', 'open_share.%s' % SECTORS[s], share(open_w, sector_w))
+            ws = [sum(Wt[n][s][o] for n in range(N)) for o in range(NO)]
+            sector_w.append(ws)
+            open_w = sum(ws[o] for o in range(NO) if is_open(o))
+            row('world', 'open_share.%s' % SECTORS[s], share(open_w, sum(ws)))
+        row('world', 'token_demand', t.T)
+        row('world', 'demand_multiplier', math.exp(self.psi))
+        row('world', 'ai_spend', t.T * share(t.paid, t.total_w) / 1e6)
+        row('world', 'licence_fees', sum(fees))
+
+        # scope sector:<s>
+        for s in range(3):
+            scope = 'sector:%s' % SECTORS[s]
+            ws = sector_w[s]
+            adopted_s = sum(ws)
+            row(scope, 'adopted_weight', adopted_s)
+            shares_rows(scope, ws, adopted_s)
+
+        # scope without:<id>
+        for x in self.sc['outputs']['without']:
+            scope = 'without:%s' % x
+            w, total, adopted = weights([n for n in range(N) if self.nations[n]['id'] != x])
+            row(scope, 'adoption', share(adopted, total))
+            row(scope, 'adopted_weight', adopted)
+            shares_rows(scope, w, adopted)
+            influence_rows(scope, w, adopted)
 
         # scope nation:<id>
-        D = []
         for n in range(N):
             scope = 'nation:%s' % self.nations[n]['id']
             w, total, adopted = weights([n])
             row(scope, 'adoption', share(adopted, total))
-            usage_rows(scope, w, adopted)
-            D.append(share(sum(w[o] for o in range(NO) if self.rival[n][self.lab_origin[lab_of(o)]]), adopted))
-            row(scope, 'rival_model_dependency', D[n])
-            v = 0.0
+            row(scope, 'adopted_weight', adopted)
+            shares_rows(scope, w, adopted)
+            influence_rows(scope, w, adopted)
+            row(scope, 'stranded_share', share(sum(w[o] for o in range(Lam, NO)), adopted))
+            row(scope, 'rival_model_dependency', self.D_prev[n])
+            on_chip = [0.0] * M
+            rival_hw = 0.0
+            paid = 0.0
             for o in range(NO):
-                m = chip_no[n][o]
-                if m is not None and self.rival[n][self.nation_index[self.chips[m]['origin']]]:
-                    v += w[o]
-            row(scope, 'rival_hardware_dependency', share(v, adopted))
-            row(scope, 'price_index', self.price_index(Wt, price_no, [n], adopted) if adopted > 0 else 0.0)
+                l, b = t.chips_no[n][o]
+                shares = t.buy[l][b][0]
+                if shares is not None:
+                    for m in range(M):
+                        on_chip[m] += w[o] * shares[m]
+                        if self.rival[n][self.nation_index[self.chips[m]['origin']]]:
+                            rival_hw += w[o] * shares[m]
+                paid += w[o] * price_no[n][o]
+            row(scope, 'rival_hardware_dependency', share(rival_hw, adopted))
+            row(scope, 'price_index', share(paid, adopted))
             row(scope, 'rule_ban_active', 1 if self.rule_fired[n] else 0)
             for m in range(M):
-                row(scope, 'chip_share.%s' % self.chips[m]['id'],
-                    share(sum(w[o] for o in range(NO) if chip_no[n][o] == m), adopted))
-        self.D_prev = D  # 3.4: next month's dependency rules read this month's D_n
+                row(scope, 'chip_share.%s' % self.chips[m]['id'], share(on_chip[m], adopted))
+            all_bought = 0.0
+            for m in range(M):
+                all_bought += bought[n][m]
+            for m in range(M):
+                row(scope, 'chips_bought.%s' % self.chips[m]['id'], bought[n][m])
+            for m in range(M):
+                row(scope, 'chip_purchase_share.%s' % self.chips[m]['id'], share(bought[n][m], all_bought))
 
         # scope lab:<id>
+        lines_of = [[l for l in range(Lam) if self.line_lab[l] == j] for j in range(L)]
         for j in range(L):
             scope = 'lab:%s' % self.labs[j]['id']
-            row(scope, 'usage_share', t.s[j])
-            row(scope, 'stranded_share', share(t.wo[L + j], t.adopted_w))
-            row(scope, 'capability', self.cap[j])
+            used = stranded = 0.0
+            for l in lines_of[j]:
+                used += t.wo[l]
+                stranded += t.wo[Lam + l]
+            row(scope, 'usage_share', share(used, t.adopted_w))
+            row(scope, 'stranded_share', share(stranded, t.adopted_w))
+            row(scope, 'capability', max(self.cap[l] for l in lines_of[j] if self.is_active(l)))
             row(scope, 'price', t.P[j])
-            row(scope, 'revenue', t.revenue[j])
+            row(scope, 'revenue', t.lab_revenue[j])
             row(scope, 'valuation', self.val[j])
             row(scope, 'compute_factor', t.f[j])
             row(scope, 'open', 1 if self.open[j] else 0)
 
+        # scope line:<id>, for labs with more than one line
+        for l in range(Lam):
+            if len(lines_of[self.line_lab[l]]) < 2:
+                continue
+            scope = 'line:%s' % self.line_id(l)
+            row(scope, 'usage_share', t.s[l])
+            row(scope, 'stranded_share', share(t.wo[Lam + l], t.adopted_w))
+            row(scope, 'capability', self.cap[l])
+            row(scope, 'price', t.P[l])
+            row(scope, 'revenue', t.revenue[l])
+            row(scope, 'open', 1 if self.open[l] else 0)
+            row(scope, 'active', 1 if self.is_active(l) else 0)
+
         # scope chipmaker:<id>
         for m in range(M):
             scope = 'chipmaker:%s' % self.chips[m]['id']
+            sales = 0.0
+            for n in range(N):
+                sales += bought[n][m]
             row(scope, 'compute_share', t.z[m])
             row(scope, 'ecosystem', self.eco[m])
             row(scope, 'supply', t.sigma[m])
             row(scope, 'rationed', self.rationed[m])
+            row(scope, 'sales', sales)
+            row(scope, 'licence_fees', fees[m])
 
 
 def format_value(v):

@@ -49,10 +49,10 @@ TEST_CASE("agent lists merge by id; new ids are appended") {
   CHECK(d.labs[0].id == "x");
   CHECK(d.labs[1].id == "y");
   CHECK(d.labs[2].id == "z");
-  CHECK_FALSE(lab(d, "y")->open);
+  CHECK_FALSE(lab(d, "y")->line.open);
   CHECK(lab(d, "y")->origin == "B");
-  CHECK(lab(d, "y")->capability == 90);
-  CHECK(lab(d, "y")->cost == 1);
+  CHECK(lab(d, "y")->line.capability == 90);
+  CHECK(lab(d, "y")->line.cost == 1);
 }
 
 TEST_CASE("plain lists are replaced, not concatenated") {

@@ -44,7 +44,7 @@ TEST_CASE("a valid scenario loads with every default filled") {
   CHECK(def.behaviour.bass_q == doctest::Approx(0.38));
   REQUIRE(def.labs.size() == 2);
   CHECK(def.labs[0].name == "x");
-  CHECK(def.labs[1].open);
+  CHECK(def.labs[1].line.open);
   CHECK(def.labs[0].capability_growth == 1.0);
   CHECK(def.labs[0].distill);
   CHECK(def.nations[1].bloc[1] == 1.0);
@@ -223,7 +223,7 @@ TEST_CASE("--set overrides are checked by the same schema") {
   for (const auto& l : def.labs)
     if (l.id == "deepseek") {
       found = true;
-      CHECK_FALSE(l.open);
+      CHECK_FALSE(l.line.open);
     }
   CHECK(found);
 

@@ -316,7 +316,7 @@ TEST_CASE("a branch keeps the history's own decisions and changes only what the 
   auto history = load(fixtures::replace(history_text, "population:\n  adopters: 2000\n", ""));
   geosim::World base(history);
   for (int m = 0; m < 6; ++m) base.step();
-  REQUIRE_FALSE(base.params().labs[1].open);
+  REQUIRE_FALSE(base.params().labs[1].line.open);
   geosim::ByteWriter saved;
   base.save_state(saved);
 
@@ -331,9 +331,9 @@ TEST_CASE("a branch keeps the history's own decisions and changes only what the 
   geosim::ByteReader in(saved.data());
   branch.load_state(in, &history);
   CHECK(branch.months_done() == 6);
-  CHECK_FALSE(branch.params().labs[1].open);       // the history's decision stands
+  CHECK_FALSE(branch.params().labs[1].line.open);       // the history's decision stands
   CHECK(branch.params().behaviour.bass_q == 0.9);  // the what-if's difference applies
-  CHECK(branch.params().labs[0].markup == 0.5);    // including its events before the branch
+  CHECK(branch.params().labs[0].line.markup == 0.5);    // including its events before the branch
   CHECK(branch.params().labs[1].close_at_share == 0.2);
   branch.step();
   CHECK(branch.last_month().str() == "2024-07");

@@ -160,7 +160,7 @@ TEST_CASE("SimRunner: steps on its own thread, applies a lever at the next month
   CHECK(session->pulls()[0].at == start + 3);
   runner.step_once();
   REQUIRE(wait_for([&] { return runner.snapshot()->months_done() == 4; }));
-  CHECK_FALSE(runner.snapshot()->params->labs[6].open);
+  CHECK_FALSE(runner.snapshot()->params->labs[6].line.open);
   runner.restart(session->def());
   REQUIRE(wait_for([&] { auto s = runner.snapshot(); return s->generation == 1 && !s->building; }));
   CHECK(runner.snapshot()->months_done() == 0);

@@ -1,0 +1,216 @@
+#include "model/output_catalog.h"
+
+#include <sstream>
+
+namespace geosim {
+namespace {
+
+std::vector<MetricSpec> declare() {
+  using S = ScopeKind;
+  const std::string mix_world =
+      "weight on options whose lab's origin nation has dominant bloc `<bloc>` and that are `<openness>` (`open`: current versions of "
+      "open lines and frozen versions; `closed`: current versions of closed lines), over the adopted weight of the scope; the six values "
+      "sum to 1 once anyone has adopted, and are 0 before";
+  const std::string influence = "weight on options of origin bloc `<bloc>`, open and closed together, over the adopted weight of the scope";
+  const std::string chip_use =
+      "Σ_o W_{n,o} s_{o,n,m} over the nation's adopted weight, with s_{o,n,m} the share of chipmaker m in the purchases for the chips "
+      "option o runs on for nation n (model.md 3.7: open weights on the nation's mix, closed lines on their lab's)";
+  return {
+      // ---- world
+      {"adoption", S::world, "share", "Share of all adopters' weight that uses a model.", "adopted weight / total weight"},
+      {"adopted_weight", S::world, "weight", "Total size of adopters that use a model.", "Σ_n A_n"},
+      {"adopters_using", S::world, "count", "Adopters holding an option.", "number of adopters holding an option"},
+      {"adopters_total", S::world, "count", "All adopters (constant: adopters are conserved).", "number of adopters"},
+      {"stranded_adopters", S::world, "count", "Adopters holding a frozen open version of a line that closed.", "number of adopters holding a frozen version"},
+      {"usage_share.<bloc>_<openness>", S::world, "share of adopted weight", "World usage by origin bloc and openness.", mix_world},
+      {"influence.<bloc>", S::world, "share of adopted weight", "Share of the world's AI queries answered by models of an origin bloc.", influence},
+      {"stranded_share", S::world, "share of adopted weight", "Usage on frozen open versions.", "weight on frozen versions / adopted weight"},
+      {"frontier_capability", S::world, "capability-months", "Highest capability on offer.", "largest capability of a current version of an active line"},
+      {"capability_gap_us_china", S::world, "capability-months", "US lead over China in top-model capability.",
+       "best capability among active lines of labs of the `us` bloc minus the best among those of the `china` bloc; absent when either has none"},
+      {"open_closed_lag", S::world, "capability-months", "Lag of the best open model behind the best closed one.",
+       "best capability among active closed lines minus the best among active open lines (negative when open leads); absent without both"},
+      {"price_index", S::world, "USD per 1M tokens", "Usage-weighted mean price adopters pay.",
+       "(Σ_n Σ_o W_{n,o} P_{n,o}) / adopted weight (open weights at their nation's hosting price); while nobody has adopted, the plain mean "
+       "of the active lines' own prices (adding P_l / Λa in line order, Λa the number of active lines)"},
+      {"capability_index", S::world, "capability-months", "Usage-weighted mean capability of the models in use.",
+       "(Σ_n Σ_o W_{n,o} c_o) / adopted weight, c_o the option's capability; while nobody has adopted, the plain mean of the active lines' "
+       "capabilities (adding c_l / Λa in line order)"},
+      {"revenue_closed_labs", S::world, "USD per month", "Revenue of labs whose main line is closed.", "sum of `revenue` over labs whose main line is closed this month"},
+      {"price_fixed_capability", S::world, "USD per 1M tokens", "Price of the start's frontier capability.",
+       "the lowest, over active lines that have reached the first month's frontier capability F, of price · exp(−`capability_cost` · "
+       "(capability − F)); absent while none has"},
+      {"closed_value_index", S::world, "ratio", "Market value of closed labs against the start.",
+       "sum of valuations of labs whose main line is closed this month / the same sum in the first month; 0 throughout when that first sum is 0"},
+      {"compute_lost_materials", S::world, "share of compute demand", "Compute lost to materials shortfalls.",
+       "(Σ_m min(D_m, K_m) − Σ_m min(D_m, K_m σ_m)) / Σ_m D_m, with D_m the month's compute demand on m, K_m its capacity and σ_m its "
+       "materials supply (model.md 3.11, 3.6); 0 when there is no demand"},
+      {"open_share.<sector>", S::world, "share of the sector's adopted weight", "Open models' share of a sector's usage.",
+       "weight of `<sector>` adopters on open options (current versions of open lines and frozen versions) over that sector's adopted weight"},
+      {"token_demand", S::world, "tokens per month", "Token demand at full adoption: the exogenous path times the demand multiplier.",
+       "T(τ) · M_τ (model.md 3.10)"},
+      {"demand_multiplier", S::world, "ratio", "Demand over its exogenous path, from prices and capability.", "M_τ (model.md 3.10)"},
+      {"ai_spend", S::world, "USD per month", "What all adopters pay for AI work.",
+       "T(τ) M_τ · (Σ_n Σ_o W_{n,o} P_{n,o} / total weight) / 10^6, the sum computed as for `price_index`"},
+      {"licence_fees", S::world, "USD per month", "Chip licence fees collected.", "Σ_m of the chipmakers' `licence_fees`"},
+      // ---- sector: the world's adopters of one sector
+      {"adopted_weight", S::sector, "weight", "Total size of the sector's adopters that use a model.", "Σ_n Σ_o of the sector's cell weights"},
+      {"usage_share.<bloc>_<openness>", S::sector, "share of the sector's adopted weight",
+       "The sector's usage by origin bloc and openness (the developer sector: what open gateways see).", mix_world},
+      // ---- without: the world less one nation
+      {"adoption", S::without, "share", "Adoption in the world without the nation.", "adopted weight / total weight, both without the nation"},
+      {"adopted_weight", S::without, "weight", "Adopted weight of the world without the nation.", "Σ_{n ≠ id} A_n"},
+      {"usage_share.<bloc>_<openness>", S::without, "share of adopted weight", "Usage by origin bloc and openness outside the nation (like-for-like with a gateway little used there).",
+       mix_world},
+      {"influence.<bloc>", S::without, "share of adopted weight", "Share of queries outside the nation answered by models of an origin bloc.", influence},
+      // ---- nation
+      {"adoption", S::nation, "share", "Share of the nation's adopters' weight that uses a model.", "A_n / W_n"},
+      {"adopted_weight", S::nation, "weight", "Total size of the nation's adopters that use a model.", "A_n"},
+      {"usage_share.<bloc>_<openness>", S::nation, "share of the nation's adopted weight", "The nation's usage by origin bloc and openness.", mix_world},
+      {"influence.<bloc>", S::nation, "share of the nation's adopted weight", "Share of the nation's queries answered by models of an origin bloc.", influence},
+      {"stranded_share", S::nation, "share of the nation's adopted weight", "The nation's usage on frozen open versions.", "weight on frozen versions / A_n"},
+      {"rival_model_dependency", S::nation, "share of the nation's adopted weight", "Usage on models of rival origin.",
+       "weight on options whose lab's origin nation the nation sees as a rival (origin risk at least `behaviour.rival_threshold`; never "
+       "itself) / A_n; the value the nation's dependency rule reads next month"},
+      {"rival_hardware_dependency", S::nation, "share of the nation's adopted weight", "Usage running on chips of rival origin.",
+       "Σ_o W_{n,o} Σ_{m rival} s_{o,n,m} / A_n, summing over chipmakers m whose origin nation the nation sees as a rival"},
+      {"price_index", S::nation, "USD per 1M tokens", "Usage-weighted mean price the nation's adopters pay.", "Σ_o W_{n,o} P_{n,o} / A_n; 0 while none has adopted"},
+      {"rule_ban_active", S::nation, "0 or 1", "Whether the nation's dependency rule has banned rival models.", "1 once the rule has fired"},
+      {"chip_share.<chipmaker>", S::nation, "share of the nation's adopted weight", "Share of the nation's AI work that runs on a chipmaker's chips.", chip_use},
+      {"chips_bought.<chipmaker>", S::nation, "USD per month", "Chips bought in the nation from a chipmaker.",
+       "B_{n,m}: its labs' compute purchases, their closed lines' serving and the hosting of open weights for its adopters, each split by "
+       "purchase shares (model.md 3.14)"},
+      {"chip_purchase_share.<chipmaker>", S::nation, "share of the nation's chip purchases", "A chipmaker's share of the chips bought in the nation.",
+       "B_{n,m} / Σ_m B_{n,m}; 0 when the nation buys none"},
+      // ---- lab
+      {"usage_share", S::lab, "share of the world's adopted weight", "Usage of the lab's lines.", "weight on the current versions of its lines / adopted weight"},
+      {"stranded_share", S::lab, "share of the world's adopted weight", "Usage of its lines' frozen open versions.", "weight on their frozen versions / adopted weight"},
+      {"capability", S::lab, "capability-months", "The lab's best capability on offer.", "largest capability of its active lines during the month"},
+      {"price", S::lab, "USD per 1M tokens", "Price of its main line.", "its main line's API price (closed) or hosted price on its own chips (open)"},
+      {"revenue", S::lab, "USD per month", "Revenue of all its lines.", "Σ of its lines' revenue (model.md 3.10)"},
+      {"valuation", S::lab, "USD", "Valuation after this month's revenue.", "V_j (model.md 3.11)"},
+      {"compute_factor", S::lab, "multiplier", "Factor on its lines' own capability growth from compute bought.", "f_j: 1 at the reference spend, at most 2"},
+      {"open", S::lab, "0 or 1", "Whether its main line is released as open weights this month.", "1 when open"},
+      // ---- line: the lines of labs that field more than one
+      {"usage_share", S::line, "share of the world's adopted weight", "Usage of the line's current version.", "weight on it / adopted weight"},
+      {"stranded_share", S::line, "share of the world's adopted weight", "Usage of the line's frozen open version.", "weight on it / adopted weight"},
+      {"capability", S::line, "capability-months", "The line's capability during the month.", "c_l"},
+      {"price", S::line, "USD per 1M tokens", "The line's own price.", "API price (closed) or hosted price on its lab's own chips (open)"},
+      {"revenue", S::line, "USD per month", "The line's revenue.", "R_l (model.md 3.10)"},
+      {"open", S::line, "0 or 1", "Whether the line is released as open weights this month.", "1 when open"},
+      {"active", S::line, "0 or 1", "Whether the line is on offer this month.", "1 when active"},
+      // ---- chipmaker
+      {"compute_share", S::chipmaker, "share of the world's adopted weight", "Share of the world's AI work running on its chips.",
+       "Σ_n Σ_o W_{n,o} s_{o,n,m} / adopted weight (the z_m of model.md 3.10)"},
+      {"ecosystem", S::chipmaker, "fraction", "Maturity of its software ecosystem during the month.", "μ_m"},
+      {"supply", S::chipmaker, "fraction", "Share of its capacity its materials allow.", "σ_m"},
+      {"rationed", S::chipmaker, "fraction", "Share of this month's compute demand it delivered.", "r_m"},
+      {"sales", S::chipmaker, "USD per month", "Chips bought from it, all nations together.", "Σ_n B_{n,m} in nation order"},
+      {"licence_fees", S::chipmaker, "USD per month", "Licence fees on its sales.",
+       "Σ_n B_{n,m} · f_{m,n} / (1 + f_{m,n}) in nation order, f its `licence_fee` for nation n (the fee is part of what buyers pay)"},
+  };
+}
+
+bool expands(const std::string& pattern, const std::string& metric, const std::string& placeholder, const std::vector<std::string>& values) {
+  const auto at = pattern.find(placeholder);
+  if (at == std::string::npos) return false;
+  for (const auto& v : values)
+    if (pattern.substr(0, at) + v + pattern.substr(at + placeholder.size()) == metric) return true;
+  return false;
+}
+
+const char* scope_title(ScopeKind kind) {
+  switch (kind) {
+    case ScopeKind::world:
+      return "`world`";
+    case ScopeKind::sector:
+      return "`sector:<sector>`: the world's adopters of one sector (`enterprise`, `public`, `developer`)";
+    case ScopeKind::without:
+      return "`without:<nation id>`: the world less one nation, for each id in `outputs.without`";
+    case ScopeKind::nation:
+      return "`nation:<id>`";
+    case ScopeKind::lab:
+      return "`lab:<id>`";
+    case ScopeKind::line:
+      return "`line:<id>`: every line of each lab that fields more than one (a main line's id is its lab's)";
+    case ScopeKind::chipmaker:
+      return "`chipmaker:<id>`";
+  }
+  return "";
+}
+
+constexpr ScopeKind all_kinds[] = {ScopeKind::world, ScopeKind::sector, ScopeKind::without, ScopeKind::nation,
+                                   ScopeKind::lab,   ScopeKind::line,   ScopeKind::chipmaker};
+
+}  // namespace
+
+const std::vector<MetricSpec>& metric_catalog() {
+  static const std::vector<MetricSpec> specs = declare();
+  return specs;
+}
+
+const char* scope_prefix(ScopeKind kind) {
+  switch (kind) {
+    case ScopeKind::world:
+      return "world";
+    case ScopeKind::sector:
+      return "sector:";
+    case ScopeKind::without:
+      return "without:";
+    case ScopeKind::nation:
+      return "nation:";
+    case ScopeKind::lab:
+      return "lab:";
+    case ScopeKind::line:
+      return "line:";
+    case ScopeKind::chipmaker:
+      return "chipmaker:";
+  }
+  return "";
+}
+
+bool scope_kind_of(const std::string& scope, ScopeKind& kind) {
+  for (ScopeKind k : all_kinds) {
+    const std::string prefix = scope_prefix(k);
+    if (k == ScopeKind::world ? scope == prefix : scope.size() > prefix.size() && scope.rfind(prefix, 0) == 0) {
+      kind = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool metric_matches(const MetricSpec& spec, const std::string& metric) {
+  if (spec.name == metric) return true;
+  std::vector<std::string> mixes;
+  for (const char* bloc : {"us", "china", "nonaligned"})
+    for (const char* open : {"closed", "open"}) mixes.push_back(std::string(bloc) + "_" + open);
+  if (expands(spec.name, metric, "<bloc>_<openness>", mixes)) return true;
+  if (expands(spec.name, metric, "<bloc>", {"us", "china", "nonaligned"})) return true;
+  if (expands(spec.name, metric, "<sector>", {"enterprise", "public", "developer"})) return true;
+  const auto at = spec.name.find("<chipmaker>");
+  return at != std::string::npos && metric.size() > at && metric.compare(0, at, spec.name, 0, at) == 0 &&
+         metric.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", at) == std::string::npos;
+}
+
+std::string metrics_text() {
+  std::ostringstream out;
+  for (ScopeKind kind : all_kinds) {
+    out << "\n== " << scope_prefix(kind) << (kind == ScopeKind::world ? "" : "<id>") << "\n";
+    for (const auto& m : metric_catalog())
+      if (m.scope == kind) out << m.name << " (" << m.unit << ")\n    " << m.meaning << "\n    = " << m.definition << "\n";
+  }
+  return out.str();
+}
+
+std::string metrics_markdown() {
+  std::ostringstream out;
+  for (ScopeKind kind : all_kinds) {
+    out << "\n### Scope " << scope_title(kind) << "\n\n| metric | unit | meaning | definition |\n|---|---|---|---|\n";
+    for (const auto& m : metric_catalog())
+      if (m.scope == kind) out << "| `" << m.name << "` | " << m.unit << " | " << m.meaning << " | " << m.definition << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace geosim
