@@ -138,7 +138,8 @@ const KeySpec* schema_key_for(const std::string& path) {
   const std::vector<std::string> parts = split_key_path(path);
   std::string key;
   std::size_t i = 0;
-  if (parts[0] == "nations" || parts[0] == "labs" || parts[0] == "chipmakers") {
+  if (const AgentList list = agent_list_named(parts[0]); list != AgentList::none && list != AgentList::events) {
+
     if (parts.size() < 3) return nullptr;
     key = parts[0] + "[]";
     i = 2;

@@ -86,10 +86,11 @@ void print_summary(const World& world, const std::string& out_dir, double second
 int validate_command(const std::string& scenario, const std::vector<Override>& overrides) {
   try {
     ScenarioDef def = load_scenario(scenario, overrides);
-    std::printf("%s: ok: scenario '%s', %s to %s, %lld adopters, %zu nations, %zu labs, %zu chipmakers, %zu events\n", scenario.c_str(),
-                def.name.c_str(), def.start.str().c_str(), (def.start + (def.months - 1)).str().c_str(),
-                static_cast<long long>(def.population.adopters), def.nations.size(), def.labs.size(), def.chipmakers.size(),
-                def.events.size());
+    std::printf("%s: ok: scenario '%s', %s to %s, %lld adopters, %zu nations, %zu labs (%zu model lines), %zu chipmakers, %zu events\n",
+                scenario.c_str(), def.name.c_str(), def.start.str().c_str(), (def.start + (def.months - 1)).str().c_str(),
+                static_cast<long long>(def.population.adopters), def.nations.size(), def.labs.size(), def.labs.size() + def.lines.size(),
+                def.chipmakers.size(), def.events.size());
+
     return 0;
   } catch (const DiagnosticError& e) {
     print_refusal(e);
@@ -163,8 +164,9 @@ std::string branch_mismatch(const ScenarioDef& base, const ScenarioDef& whatif, 
     for (const auto& x : list) out.push_back(x.id);
     return out;
   };
-  if (ids(base.nations) != ids(whatif.nations) || ids(base.labs) != ids(whatif.labs) || ids(base.chipmakers) != ids(whatif.chipmakers))
-    return "its nations, labs or chipmakers (or their order) differ from the checkpoint's scenario";
+  if (ids(base.nations) != ids(whatif.nations) || ids(base.labs) != ids(whatif.labs) || ids(base.lines) != ids(whatif.lines) ||
+      ids(base.chipmakers) != ids(whatif.chipmakers))
+    return "its nations, labs, lines or chipmakers (or their order) differ from the checkpoint's scenario";
   for (std::size_t n = 0; n < base.nations.size(); ++n)
     if (base.nations[n].adopter_weight != whatif.nations[n].adopter_weight) return "its nations' adopter weights differ";
   return "";

@@ -32,6 +32,10 @@ LabDef& owner_of<LabDef>(ScenarioDef& d, std::size_t i) {
   return d.labs.at(i);
 }
 template <>
+LineDef& owner_of<LineDef>(ScenarioDef& d, std::size_t i) {
+  return d.lines.at(i);
+}
+template <>
 ChipmakerDef& owner_of<ChipmakerDef>(ScenarioDef& d, std::size_t i) {
   return d.chipmakers.at(i);
 }
@@ -403,6 +407,16 @@ std::vector<KeySpec> declare() {
   add<LabDef>(s, number("labs[].valuation", K::real, 0, 1e14, "0", "USD", "Valuation at the start."),
               [](LabDef& l) -> auto& { return l.valuation; });
 
+  // -- lines: further model lines of labs (a lab's main line is described by the lab's own keys)
+  add<LineDef>(s, spec("lines[].id", K::id, "", "", "Unique id of the line, among labs' and lines' ids (a lab's main line has the lab's id)."),
+               [](LineDef& l) -> auto& { return l.id; });
+  add<LineDef>(s, optional(spec("lines[].name", K::text, "", "", "Display name; defaults to the id.")), [](LineDef& l) -> auto& { return l.name; });
+  add<LineDef>(s, refers(spec("lines[].lab", K::ref, "", "", "Lab that fields the line: it grows at the lab's pace, earns for it and follows its origin."), AgentList::labs),
+               [](LineDef& l) -> auto& { return l.lab; });
+  line_keys<LineDef>(s, "lines[]", "the line", [](LineDef& l) -> LineKeys& { return l.keys; });
+  add<LineDef>(s, settable(spec("lines[].active", K::boolean, "true", "", "Whether the line is on offer (false: declared for an event to launch it later; set false by an event to withdraw it).")),
+               [](LineDef& l) -> auto& { return l.keys.active; });
+
   // -- chipmakers
   add<ChipmakerDef>(s, spec("chipmakers[].id", K::id, "", "", "Unique id of the chipmaker."), [](ChipmakerDef& c) -> auto& { return c.id; });
   add<ChipmakerDef>(s, optional(spec("chipmakers[].name", K::text, "", "", "Display name; defaults to the id.")), [](ChipmakerDef& c) -> auto& { return c.name; });
@@ -467,6 +481,7 @@ std::string fmt_number(double v, bool whole = false) {
 AgentList KeySpec::owner() const {
   if (path.rfind("nations[]", 0) == 0) return AgentList::nations;
   if (path.rfind("labs[]", 0) == 0) return AgentList::labs;
+  if (path.rfind("lines[]", 0) == 0) return AgentList::lines;
   if (path.rfind("chipmakers[]", 0) == 0) return AgentList::chipmakers;
   if (path.rfind("events[]", 0) == 0) return AgentList::events;
   return AgentList::none;
@@ -498,6 +513,8 @@ const char* agent_list_name(AgentList list) {
       return "nations";
     case AgentList::labs:
       return "labs";
+    case AgentList::lines:
+      return "lines";
     case AgentList::chipmakers:
       return "chipmakers";
     case AgentList::events:
@@ -508,12 +525,20 @@ const char* agent_list_name(AgentList list) {
   return "";
 }
 
+AgentList agent_list_named(const std::string& name) {
+  for (AgentList list : {AgentList::nations, AgentList::labs, AgentList::lines, AgentList::chipmakers, AgentList::events})
+    if (name == agent_list_name(list)) return list;
+  return AgentList::none;
+}
+
 const char* agent_noun(AgentList list) {
   switch (list) {
     case AgentList::nations:
       return "nation";
     case AgentList::labs:
       return "lab";
+    case AgentList::lines:
+      return "line";
     case AgentList::chipmakers:
       return "chipmaker";
     case AgentList::events:
@@ -565,6 +590,8 @@ std::size_t agent_count(const ScenarioDef& def, AgentList list) {
       return def.nations.size();
     case AgentList::labs:
       return def.labs.size();
+    case AgentList::lines:
+      return def.lines.size();
     case AgentList::chipmakers:
       return def.chipmakers.size();
     case AgentList::events:
@@ -581,6 +608,8 @@ const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t 
       return def.nations.at(index).id;
     case AgentList::labs:
       return def.labs.at(index).id;
+    case AgentList::lines:
+      return def.lines.at(index).id;
     case AgentList::chipmakers:
       return def.chipmakers.at(index).id;
     case AgentList::events:

@@ -29,7 +29,10 @@ enum class KeyType {
 };
 
 /// Which agent list a key belongs to, or refers to.
-enum class AgentList { none, nations, labs, chipmakers, events };
+enum class AgentList { none, nations, labs, lines, chipmakers, events };
+
+/// The lists of agents a scenario declares, in the order a resolved scenario writes them.
+inline constexpr AgentList agent_lists[] = {AgentList::nations, AgentList::labs, AgentList::lines, AgentList::chipmakers};
 
 /// One scenario key, declared once.
 struct KeySpec {
@@ -65,6 +68,10 @@ std::size_t key_index(const KeySpec& key);
 
 /// The name of an agent list as it appears in a scenario ("nations", ...).
 const char* agent_list_name(AgentList list);
+
+/// The agent list (or events) a scenario section or key-path head names, or none: "labs" is labs.
+AgentList agent_list_named(const std::string& name);
+
 
 /// Singular noun for an agent list ("nation", ...), for messages.
 const char* agent_noun(AgentList list);

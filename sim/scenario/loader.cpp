@@ -12,7 +12,8 @@ namespace geosim {
 namespace {
 
 bool is_agent_list(const std::string& path) {
-  return path == "nations" || path == "labs" || path == "chipmakers" || path == "events";
+  return agent_list_named(path) != AgentList::none;
+
 }
 
 std::string join_path(const std::string& prefix, const std::string& key) {

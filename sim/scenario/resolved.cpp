@@ -116,7 +116,8 @@ std::string resolved_yaml(const ScenarioDef& def) {
   out << "# geosim resolved scenario: every key with its value and no 'extends'.\n"
       << "# `geosim run` on this file reproduces the run's series.csv byte for byte.\n";
   emit_scope(out, def, AgentList::none, 0, "", false);
-  for (AgentList list : {AgentList::nations, AgentList::labs, AgentList::chipmakers}) {
+  for (AgentList list : agent_lists) {
+
     out << agent_list_name(list) << ":";
     std::size_t n = agent_count(def, list);
     out << (n == 0 ? " []\n" : "\n");

@@ -51,8 +51,8 @@ class Builder {
     for (const auto& e : root.map) {
       std::string child = e.key;
       if (child == "events") continue;
-      if (child == "nations" || child == "labs" || child == "chipmakers") {
-        read_agent_list(e, child == "nations" ? AgentList::nations : child == "labs" ? AgentList::labs : AgentList::chipmakers);
+      if (const AgentList list = agent_list_named(child); list != AgentList::none && list != AgentList::events) {
+        read_agent_list(e, list);
         continue;
       }
       read_entry(e, "", 0, "", top_seen);
@@ -230,6 +230,7 @@ class Builder {
     std::size_t count = e.value.seq.size();
     if (list == AgentList::nations) def_.nations.resize(count);
     if (list == AgentList::labs) def_.labs.resize(count);
+    if (list == AgentList::lines) def_.lines.resize(count);
     if (list == AgentList::chipmakers) def_.chipmakers.resize(count);
     std::string prefix = std::string(name) + "[]";
     for (std::size_t i = 0; i < count; ++i) {
@@ -248,6 +249,7 @@ class Builder {
     for (std::size_t i = 0; i < count; ++i) {
       if (list == AgentList::nations && def_.nations[i].name.empty()) def_.nations[i].name = def_.nations[i].id;
       if (list == AgentList::labs && def_.labs[i].name.empty()) def_.labs[i].name = def_.labs[i].id;
+      if (list == AgentList::lines && def_.lines[i].name.empty()) def_.lines[i].name = def_.lines[i].id;
       if (list == AgentList::chipmakers && def_.chipmakers[i].name.empty()) def_.chipmakers[i].name = def_.chipmakers[i].id;
     }
   }
@@ -283,9 +285,19 @@ class Builder {
     }
   }
 
-  /// Ids must be unique in the merged scenario too (an override can rename an agent onto another's id).
+  /// Ids must be unique in the merged scenario too (an override can rename an agent onto another's id);
+  /// a line's id must differ from every lab's too, a lab's main line having the lab's id.
   void check_unique_ids(const Node& root) {
-    for (AgentList list : {AgentList::nations, AgentList::labs, AgentList::chipmakers}) {
+    if (const Node* l = root.find("lines"))
+      for (std::size_t i = 0; i < def_.lines.size(); ++i)
+        for (const auto& lab : def_.labs)
+          if (!lab.id.empty() && def_.lines[i].id == lab.id) {
+            const Node* item = l->is_seq() && i < l->seq.size() ? &l->seq[i] : &root;
+            const Node* id = item->is_map() ? item->find("id") : nullptr;
+            fail(id ? id->mark : item->mark, "line id '" + lab.id + "' is lab '" + lab.id +
+                                                 "''s id, which names its main line; give the line an id of its own");
+          }
+    for (AgentList list : agent_lists) {
       const Node* l = root.find(agent_list_name(list));
       for (std::size_t i = 0; i < agent_count(def_, list); ++i)
         for (std::size_t j = 0; j < i; ++j)
@@ -327,6 +339,7 @@ class Builder {
                    std::to_string(pop.degree) + ")");
     if (def_.nations.size() > 250) fail(root.mark, "at most 250 nations are supported, got " + std::to_string(def_.nations.size()));
     if (def_.labs.size() > 1000) fail(root.mark, "at most 1000 labs are supported, got " + std::to_string(def_.labs.size()));
+    if (def_.lines.size() > 1000) fail(root.mark, "at most 1000 further lines are supported, got " + std::to_string(def_.lines.size()));
   }
 
   void read_events(const Node& events) {
@@ -416,19 +429,18 @@ class Builder {
     }
     auto dot = path.find('.');
     std::string head = path.substr(0, dot);
-    AgentList list = head == "nations"      ? AgentList::nations
-                     : head == "labs"       ? AgentList::labs
-                     : head == "chipmakers" ? AgentList::chipmakers
-                                            : AgentList::none;
+    AgentList list = agent_list_named(head);
+    if (list == AgentList::events) list = AgentList::none;
     std::string key_path = path;
     std::size_t agent = 0;
     if (list != AgentList::none) {
       auto dot2 = dot == std::string::npos ? std::string::npos : path.find('.', dot + 1);
       if (dot2 == std::string::npos) {
         fail(c.key_mark, "'" + path + "'" + context + ": expected " + head + ".<id>.<key>, e.g. " + head + ".X." +
-                             (list == AgentList::labs      ? "open"
-                              : list == AgentList::nations ? "ban_rival_models_in"
-                                                           : "export_banned_to"));
+                             (list == AgentList::labs || list == AgentList::lines ? "open"
+                              : list == AgentList::nations                        ? "ban_rival_models_in"
+                                                                                  : "export_banned_to"));
+
         return;
       }
       std::string id = path.substr(dot + 1, dot2 - dot - 1);

@@ -65,7 +65,7 @@ run_case() {
 }
 
 # Small scenarios written for this check; each file's first line says what it exercises.
-for name in s1 s2 s4a s4b e1 e2 e3 e4 e5 e6 e7; do
+for name in s1 s2 s4a s4b e1 e2 e3 e4 e5 e6 e7 e8; do
     run_case "$name" "$here/cases/$name.yaml"
 done
 

@@ -150,7 +150,7 @@ class Model:
         self.B = sc['behaviour']
         self.nations = sc['nations']
         self.labs = sc['labs']
-        self.extra_lines = sc.get('lines', [])
+        self.extra_lines = sc['lines']
         self.chips = sc['chipmakers']
         self.N, self.L, self.M = len(self.nations), len(self.labs), len(self.chips)
         self.Lam = self.L + len(self.extra_lines)  # 1.2: main lines first, then lines[] in file order

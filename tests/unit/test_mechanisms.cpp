@@ -283,3 +283,80 @@ TEST_CASE("lock-in: with strong increasing returns one of two equal platforms ta
   auto shared = run(platforms(0, 1));
   CHECK(std::abs(shared.at("2033-12", "lab:p", "usage_share") - 0.5) < 5 * std::sqrt(0.25 / 5000));
 }
+
+TEST_CASE("chips: buyers split purchases by a power of performance per dollar; tiers, licence fees and buyer bans move them") {
+  // One open lab in B; two chipmakers B may buy from, of performance 1 and 0.5.
+  const std::string chips = "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.5}\n";
+  auto base = [&](const std::string& behaviour, const std::string& nation_b = "{id: B, bloc: {china: 1}}", const std::string& c = "") {
+    return fixtures::replace(two_blocs(behaviour), "{id: B, bloc: {china: 1}}", nation_b) + (c.empty() ? chips : c);
+  };
+  // Shares as performance^theta: 1 : 0.5^2 at theta 2, so h gets 0.2 of the purchases, for y hosted in
+  // B as for x's own chips bought in A.
+  auto even = run(base("chip_choice_sensitivity: 2"));
+  CHECK(even.at("2024-01", "nation:B", "chip_share.h") == doctest::Approx(0.2).epsilon(1e-9));
+  // What B's users of x and y run on: x on A's purchases, y on B's.
+  auto expected_h = [](const Run& r, double y_share, double x_share) {
+    return y_share * r.at("2024-01", "nation:B", "usage_share.china_open") + x_share * r.at("2024-01", "nation:B", "usage_share.us_closed");
+  };
+  // An export tier of 0.25 for B makes n's chips worth 0.25 there: h is the better buy in B, 0.5^2 : 0.25^2.
+  auto tiered = run(base("chip_choice_sensitivity: 2", "{id: B, bloc: {china: 1}}",
+                         fixtures::replace(chips, "perf_per_dollar: 1}", "perf_per_dollar: 1, export_tier: {B: 0.25}}")));
+  CHECK(tiered.at("2024-01", "nation:B", "chip_share.h") == doctest::Approx(expected_h(tiered, 0.8, 0.2)).epsilon(1e-9));
+  // A licence fee of 1 (the price doubles) halves n's performance per dollar for B: an even split there,
+  // and half of what B pays n is the fee.
+  auto fee = run(base("chip_choice_sensitivity: 2", "{id: B, bloc: {china: 1}}",
+                      fixtures::replace(chips, "perf_per_dollar: 1}", "perf_per_dollar: 1, licence_fee: {B: 1}}")));
+  CHECK(fee.at("2024-01", "nation:B", "chip_share.h") == doctest::Approx(expected_h(fee, 0.5, 0.2)).epsilon(1e-9));
+
+  CHECK(fee.at("2024-01", "chipmaker:n", "licence_fees") > 0);
+  CHECK(fee.at("2024-01", "chipmaker:n", "licence_fees") == doctest::Approx(0.5 * fee.at("2024-01", "nation:B", "chips_bought.n")).epsilon(1e-9));
+  CHECK(fee.at("2024-01", "chipmaker:h", "licence_fees") == 0);
+  CHECK(fee.at("2024-01", "world", "licence_fees") == doctest::Approx(fee.at("2024-01", "chipmaker:n", "licence_fees")).epsilon(1e-12));
+  // A buyer-side ban: B's labs and hosts stop buying n.
+  auto banned = run(base("chip_choice_sensitivity: 2", "{id: B, bloc: {china: 1}, chip_buy_ban: [n]}"));
+  CHECK(banned.at("2024-01", "nation:B", "chips_bought.n") == 0);
+  CHECK(banned.at("2024-01", "nation:B", "chip_purchase_share.h") == 1);
+  CHECK(banned.at("2024-01", "nation:A", "chip_purchase_share.n") < 1);  // A still buys both
+  // Purchase shares of a nation add up to 1.
+  CHECK(even.at("2024-06", "nation:A", "chip_purchase_share.n") + even.at("2024-06", "nation:A", "chip_purchase_share.h") == doctest::Approx(1.0));
+}
+
+TEST_CASE("choice: support, compliance and trust draw enterprises more than developers") {
+  // x (closed, in A) gains full attributes: enterprises weigh them fully, developers hardly.
+  const std::string plain = two_blocs("utility: {origin_risk: 0}, attribute_weight: {enterprise: 1, developer: 0}");
+  auto with = run(fixtures::replace(plain, "capability: 100, cost: 2}", "capability: 100, cost: 2, support: 1, compliance: 1, trust: 1}"));
+  auto without = run(plain);
+  const double gain_enterprise = with.at("2025-12", "sector:enterprise", "usage_share.us_closed") - without.at("2025-12", "sector:enterprise", "usage_share.us_closed");
+  const double gain_developer = with.at("2025-12", "sector:developer", "usage_share.us_closed") - without.at("2025-12", "sector:developer", "usage_share.us_closed");
+  CHECK(gain_enterprise > 0.1);
+  CHECK(std::abs(gain_developer) < gain_enterprise / 4);
+}
+
+TEST_CASE("choice: origin risk weighs by sector") {
+  // Developers that ignore origin risk use the rival lab more than enterprises that weigh it.
+  auto r = run(two_blocs("utility: {origin_risk: 4}, risk_weight: {enterprise: 1, developer: 0}"));
+  CHECK(r.at("2025-12", "sector:developer", "usage_share.china_open") > r.at("2025-12", "sector:enterprise", "usage_share.china_open") + 0.1);
+}
+
+TEST_CASE("demand: the multiplier closes a share of its gap to price^-elasticity each month, and spending grows as prices fall when it is elastic") {
+  // A steep cost decline; demand responds to the price index with elasticity e and adjustment 0.2.
+  auto demand = [](double e) {
+    return run(two_blocs("cost_decline: 0.9, demand_price_elasticity: " + std::to_string(e) + ", demand_capability_elasticity: 0, demand_adjustment: 0.2"));
+  };
+  auto elastic = demand(1.5), inelastic = demand(0.5);
+  // The recursion, month by month, from the outputs (the price index read is last month's).
+  const double p0 = elastic.at("2024-01", "world", "price_index");
+  double m = 0;
+  const char* months[] = {"2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"};
+  for (int k = 1; k < 6; ++k) {
+    const double target = -1.5 * (std::log(elastic.at(months[k - 1], "world", "price_index")) - std::log(p0));
+    m += 0.2 * (target - m);
+    CHECK(elastic.at(months[k], "world", "demand_multiplier") == doctest::Approx(std::exp(m)).epsilon(1e-12));
+  }
+  // Prices fall: elastic demand spends more over time, inelastic less.
+  CHECK(elastic.at("2025-12", "world", "price_index") < 0.1 * elastic.at("2024-01", "world", "price_index"));
+  CHECK(elastic.at("2025-12", "world", "ai_spend") / elastic.at("2025-12", "world", "adoption") >
+        elastic.at("2024-01", "world", "ai_spend") / elastic.at("2024-01", "world", "adoption"));
+  CHECK(inelastic.at("2025-12", "world", "ai_spend") / inelastic.at("2025-12", "world", "adoption") <
+        inelastic.at("2024-01", "world", "ai_spend") / inelastic.at("2024-01", "world", "adoption"));
+}
