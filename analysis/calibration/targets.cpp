@@ -31,7 +31,7 @@ Expr parse_expr(const Node& n, const sweep::StoreInfo& store, std::vector<Diagno
   }
   if (!n.is_map() || n.map.size() != 1 || !n.map[0].value.is_seq()) {
     problems.push_back(Diagnostic{n.mark, "expected a record name, a number, or one of {ratio: [a, b]}, {difference: [a, b]}, {sum: [a, ...]}, "
-                                          "{fold_per_year: [from, to, months]}"});
+                                          "{product: [a, ...]}, {fold_per_year: [from, to, months]}"});
     return e;
   }
   const auto& [op, mark, args] = n.map[0];
@@ -40,8 +40,9 @@ Expr parse_expr(const Node& n, const sweep::StoreInfo& store, std::vector<Diagno
   else if (op == "difference") e.op = Expr::Op::difference, arity = 2;
   else if (op == "fold_per_year") e.op = Expr::Op::fold_per_year, arity = 3;
   else if (op == "sum") e.op = Expr::Op::sum;
+  else if (op == "product") e.op = Expr::Op::product;
   else {
-    problems.push_back(Diagnostic{mark, "unknown operation '" + op + "'" + did_you_mean(op, {"ratio", "difference", "sum", "fold_per_year"})});
+    problems.push_back(Diagnostic{mark, "unknown operation '" + op + "'" + did_you_mean(op, {"ratio", "difference", "sum", "product", "fold_per_year"})});
     return e;
   }
   if ((arity && args.seq.size() != arity) || args.seq.empty())
@@ -63,19 +64,24 @@ double Expr::eval(const std::vector<double>& r) const {
       for (const auto& a : args) s += a.eval(r);
       return s;
     }
+    case Op::product: {
+      double p = 1;
+      for (const auto& a : args) p *= a.eval(r);
+      return p;
+    }
     case Op::fold_per_year: return std::pow(args[0].eval(r) / args[1].eval(r), 12.0 / args[2].eval(r));
   }
   return std::nan("");
 }
 
-std::string Target::band() const {
+std::string Condition::band() const {
   if (min && max) return "between " + num(*min) + " and " + num(*max);
   if (min) return "at least " + num(*min);
   if (max) return "at most " + num(*max);
   return "any";
 }
 
-double Target::miss(double v) const {
+double Condition::miss(double v) const {
   if (!std::isfinite(v)) return INFINITY;
   const double scale = min && max ? *max - *min : std::max(std::fabs(min.value_or(0)), std::fabs(max.value_or(0)));
   const double s = scale > 0 ? scale : 1.0;
@@ -91,6 +97,18 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
   if (!list || !list->is_seq() || list->seq.empty())
     throw DiagnosticError(Diagnostic{Mark{path, 1, 1}, "expected 'targets:', a list of {id, claim, source, value, min, max}"});
   std::vector<Target> out;
+  // A value with its band, from a map with value and min and/or max (and, for a further condition, a name).
+  auto read_condition = [&](const Node& item, Condition& c, const std::string& what) {
+    if (const Node* v = item.find("value")) c.value = parse_expr(*v, store, problems);
+    else problems.push_back(Diagnostic{item.mark, what + " needs a value"});
+    for (const char* bound : {"min", "max"})
+      if (const Node* b = item.find(bound)) {
+        const auto x = parse_number(*b);
+        if (!x) problems.push_back(Diagnostic{b->mark, std::string(bound) + ": expected a number"});
+        else (std::string(bound) == "min" ? c.min : c.max) = *x;
+      }
+    if (!c.min && !c.max) problems.push_back(Diagnostic{item.mark, what + " needs min, max or both"});
+  };
   for (const auto& item : list->seq) {
     Target t;
     if (!item.is_map()) {
@@ -98,20 +116,30 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
       continue;
     }
     for (const auto& e : item.map)
-      if (e.key != "id" && e.key != "claim" && e.key != "source" && e.key != "value" && e.key != "min" && e.key != "max")
-        problems.push_back(Diagnostic{e.key_mark, "unknown target key '" + e.key + "'" + did_you_mean(e.key, {"id", "claim", "source", "value", "min", "max"})});
-    auto text = [&](const char* key) { return item.find(key) && item.find(key)->is_scalar() ? item.find(key)->scalar : std::string(); };
-    t.id = text("id"), t.claim = text("claim"), t.source = text("source");
+      if (e.key != "id" && e.key != "claim" && e.key != "source" && e.key != "value" && e.key != "min" && e.key != "max" && e.key != "also")
+        problems.push_back(Diagnostic{e.key_mark, "unknown target key '" + e.key + "'" + did_you_mean(e.key, {"id", "claim", "source", "value", "min", "max", "also"})});
+    auto text = [&](const Node& n, const char* key) { return n.find(key) && n.find(key)->is_scalar() ? n.find(key)->scalar : std::string(); };
+    t.id = text(item, "id"), t.claim = text(item, "claim"), t.source = text(item, "source");
     if (t.id.empty()) problems.push_back(Diagnostic{item.mark, "a target needs an id"});
-    if (const Node* v = item.find("value")) t.value = parse_expr(*v, store, problems);
-    else problems.push_back(Diagnostic{item.mark, "target '" + t.id + "' needs a value"});
-    for (const char* bound : {"min", "max"})
-      if (const Node* b = item.find(bound)) {
-        const auto x = parse_number(*b);
-        if (!x) problems.push_back(Diagnostic{b->mark, std::string(bound) + ": expected a number"});
-        else (std::string(bound) == "min" ? t.min : t.max) = *x;
-      }
-    if (!t.min && !t.max) problems.push_back(Diagnostic{item.mark, "target '" + t.id + "' needs min, max or both"});
+    read_condition(item, t, "target '" + t.id + "'");
+    if (const Node* also = item.find("also")) {
+      if (!also->is_seq()) problems.push_back(Diagnostic{also->mark, "also: expected a list of {name, value, min and/or max}"});
+      else
+        for (const auto& c : also->seq) {
+          Condition cond;
+          if (!c.is_map()) {
+            problems.push_back(Diagnostic{c.mark, "each further condition is a map with name, value and min and/or max"});
+            continue;
+          }
+          for (const auto& e : c.map)
+            if (e.key != "name" && e.key != "value" && e.key != "min" && e.key != "max")
+              problems.push_back(Diagnostic{e.key_mark, "unknown key '" + e.key + "' in a further condition" + did_you_mean(e.key, {"name", "value", "min", "max"})});
+          cond.name = text(c, "name");
+          if (cond.name.empty()) problems.push_back(Diagnostic{c.mark, "a further condition of target '" + t.id + "' needs a name"});
+          read_condition(c, cond, "condition '" + cond.name + "' of target '" + t.id + "'");
+          t.also.push_back(std::move(cond));
+        }
+    }
     out.push_back(std::move(t));
   }
   if (!problems.empty()) throw DiagnosticError(problems);
@@ -120,17 +148,31 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
 
 std::vector<std::vector<TargetResult>> evaluate_targets(const std::vector<Target>& targets, const sweep::Store& store) {
   const std::size_t points = store.info().unit.rows;
-  std::vector<std::vector<std::vector<double>>> values(points, std::vector<std::vector<double>>(targets.size()));
+  // Per point, per target: the values of its main condition, then of each further one, over the runs.
+  std::vector<std::vector<std::vector<std::vector<double>>>> values(points);
+  for (auto& p : values) {
+    p.resize(targets.size());
+    for (std::size_t t = 0; t < targets.size(); ++t) p[t].resize(1 + targets[t].also.size());
+  }
   for (const auto& run : store.runs()) {
     if (!run.ok || run.point >= points) continue;
-    for (std::size_t t = 0; t < targets.size(); ++t) values[run.point][t].push_back(targets[t].value.eval(run.records));
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      values[run.point][t][0].push_back(targets[t].value.eval(run.records));
+      for (std::size_t c = 0; c < targets[t].also.size(); ++c) values[run.point][t][c + 1].push_back(targets[t].also[c].value.eval(run.records));
+    }
   }
   std::vector<std::vector<TargetResult>> out(points);
   for (std::size_t p = 0; p < points; ++p)
     for (std::size_t t = 0; t < targets.size(); ++t) {
       TargetResult r;
-      r.value = sweep::ensemble(values[p][t]);
+      r.value = sweep::ensemble(values[p][t][0]);
       r.met = r.value.n > 0 && targets[t].met(r.value.mean);
+      r.miss = targets[t].miss(r.value.mean);
+      for (std::size_t c = 0; c < targets[t].also.size(); ++c) {
+        r.also.push_back(sweep::ensemble(values[p][t][c + 1]));
+        r.met = r.met && r.also.back().n > 0 && targets[t].also[c].met(r.also.back().mean);
+        r.miss += targets[t].also[c].miss(r.also.back().mean);
+      }
       out[p].push_back(r);
     }
   return out;

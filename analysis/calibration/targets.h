@@ -13,7 +13,7 @@ namespace geosim::calibration {
 
 /// A value computed from one run's records.
 struct Expr {
-  enum class Op { record, ratio, difference, sum, fold_per_year, number };
+  enum class Op { record, ratio, difference, sum, product, fold_per_year, number };
   Op op = Op::record;
   std::size_t record = 0;  // index into the store's records (Op::record)
   double number = 0;       // Op::number
@@ -22,9 +22,9 @@ struct Expr {
   double eval(const std::vector<double>& records) const;
 };
 
-/// One target: what it says, where the figure comes from, the value and its band.
-struct Target {
-  std::string id, claim, source;
+/// A value and the band it should fall in.
+struct Condition {
+  std::string name;  // for a target's further conditions: what the value is
   Expr value;
   std::optional<double> min, max;
   /// "between 6 and 15", "at most 0.25", ...
@@ -34,14 +34,26 @@ struct Target {
   double miss(double v) const;
 };
 
+/// One target: what it says, where the figure comes from, the value and its band, and any further
+/// conditions it needs as well (a level and a growth, say): it is met when all are.
+struct Target : Condition {
+  std::string id, claim, source;
+  std::vector<Condition> also;
+};
+
 /// Loads targets, checking every record name against the store's; throws DiagnosticError.
 std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo& store);
 
-/// A target at one design point: the value's ensemble over the point's successful runs.
+/// A target at one design point: the ensembles over the point's successful runs of its value and of
+/// each further condition's.
 struct TargetResult {
   sweep::Ensemble value;
-  bool met = false;  // the ensemble mean lies in the band
+  std::vector<sweep::Ensemble> also;
+  bool met = false;  // every ensemble mean lies in its band
+  /// How far the means lie outside their bands, summed (0 when met).
+  double miss = 0;
 };
+
 
 /// Per design point, per target.
 std::vector<std::vector<TargetResult>> evaluate_targets(const std::vector<Target>& targets, const sweep::Store& store);

@@ -26,21 +26,40 @@ struct Options {
   long point = -1;
 };
 
+/// A target's band, with those of its further conditions ("between 1e+09 and 4e+09; revenue_2024 ...").
+std::string bands(const Target& t) {
+  std::string out = t.band();
+  for (const auto& c : t.also) out += "; " + c.name + " " + c.band();
+  return out;
+}
+
+/// "mean (p05 to p95)" of an ensemble.
+std::string cell(const sweep::Ensemble& v) {
+  return fmt(v.mean) + " (" + fmt(v.p05) + " to " + fmt(v.p95) + ")";
+}
+
 void print_point(const std::vector<Target>& targets, const std::vector<TargetResult>& results, const std::string& format) {
   if (format == "csv") {
+    // One row per condition; a further condition's row is named target/condition and says whether the
+    // whole target is met.
     std::printf("target,mean,sd,p05,p95,n,min,max,met\n");
+    auto row = [&](const std::string& name, const Condition& c, const sweep::Ensemble& v, bool met) {
+      std::printf("%s,%.17g,%.17g,%.17g,%.17g,%zu,%s,%s,%s\n", name.c_str(), v.mean, v.sd, v.p05, v.p95, v.n, c.min ? fmt(*c.min).c_str() : "",
+                  c.max ? fmt(*c.max).c_str() : "", met ? "yes" : "no");
+    };
     for (std::size_t t = 0; t < targets.size(); ++t) {
-      const auto& v = results[t].value;
-      std::printf("%s,%.17g,%.17g,%.17g,%.17g,%zu,%s,%s,%s\n", targets[t].id.c_str(), v.mean, v.sd, v.p05, v.p95, v.n,
-                  targets[t].min ? fmt(*targets[t].min).c_str() : "", targets[t].max ? fmt(*targets[t].max).c_str() : "", results[t].met ? "yes" : "no");
+      row(targets[t].id, targets[t], results[t].value, results[t].met);
+      for (std::size_t c = 0; c < targets[t].also.size(); ++c)
+        row(targets[t].id + "/" + targets[t].also[c].name, targets[t].also[c], results[t].also[c], results[t].met);
     }
     return;
   }
   std::printf("| target | claim | published figure | band | model: mean (90%% interval), runs | met |\n|---|---|---|---|---|---|\n");
   for (std::size_t t = 0; t < targets.size(); ++t) {
-    const auto& v = results[t].value;
-    std::printf("| %s | %s | %s | %s | %s (%s to %s), %zu | %s |\n", targets[t].id.c_str(), targets[t].claim.c_str(), targets[t].source.c_str(),
-                targets[t].band().c_str(), fmt(v.mean).c_str(), fmt(v.p05).c_str(), fmt(v.p95).c_str(), v.n, results[t].met ? "**met**" : "missed");
+    std::string values = cell(results[t].value);
+    for (std::size_t c = 0; c < targets[t].also.size(); ++c) values += "; " + targets[t].also[c].name + " " + cell(results[t].also[c]);
+    std::printf("| %s | %s | %s | %s | %s, %zu | %s |\n", targets[t].id.c_str(), targets[t].claim.c_str(), targets[t].source.c_str(),
+                bands(targets[t]).c_str(), values.c_str(), results[t].value.n, results[t].met ? "**met**" : "missed");
   }
 }
 
@@ -62,7 +81,7 @@ int targets_command(const Options& o) {
   auto score = [&](std::size_t p) {
     int met = 0;
     double miss = 0;
-    for (std::size_t t = 0; t < targets.size(); ++t) met += results[p][t].met ? 1 : 0, miss += targets[t].miss(results[p][t].value.mean);
+    for (std::size_t t = 0; t < targets.size(); ++t) met += results[p][t].met ? 1 : 0, miss += results[p][t].miss;
     return std::pair{met, miss};
   };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -72,14 +91,20 @@ int targets_command(const Options& o) {
   });
   std::printf("point,met,miss");
   for (const auto& p : info.parameters) std::printf(",%s", p.c_str());
-  for (const auto& t : targets) std::printf(",%s", t.id.c_str());
+  for (const auto& t : targets) {
+    std::printf(",%s", t.id.c_str());
+    for (const auto& c : t.also) std::printf(",%s/%s", t.id.c_str(), c.name.c_str());
+  }
   std::printf("\n");
   for (std::size_t i = 0; i < std::min(o.top, order.size()); ++i) {
     const std::size_t p = order[i];
     const auto [met, miss] = score(p);
     std::printf("%zu,%d,%.4g", p, met, miss);
     for (double v : info.numbers[p]) std::printf(",%.6g", v);
-    for (const auto& r : results[p]) std::printf(",%.4g", r.value.mean);
+    for (const auto& r : results[p]) {
+      std::printf(",%.4g", r.value.mean);
+      for (const auto& c : r.also) std::printf(",%.4g", c.mean);
+    }
     std::printf("\n");
   }
   return 0;

@@ -42,9 +42,11 @@ double update_demand(const BehaviourDef& b, DemandState& demand, int months_done
   return token_demand(b, months_done) * std::exp(demand.log_multiplier);
 }
 
-void settle_money(const ScenarioDef& def, const Index& idx, const ChipMarket& market, const std::vector<LineState>& lines,
+void settle_money(const ScenarioDef& def, const Index& idx, const ChipMarket& market, const std::vector<LineState>& lines, int months_done,
                   std::vector<LabState>& labs, std::vector<ChipState>& chips) {
   const auto& b = def.behaviour;
+  // What a dollar of compute buys in research grows with hardware and algorithms.
+  const double research_gain = std::pow(1.0 + b.research_compute_growth, static_cast<double>(months_done) / 12.0);
   const std::size_t M = chips.size();
   for (auto& lab : labs) lab.revenue = 0;
   for (std::size_t l = 0; l < lines.size(); ++l) labs[idx.line_lab[l]].revenue += lines[l].revenue;
@@ -82,10 +84,21 @@ void settle_money(const ScenarioDef& def, const Index& idx, const ChipMarket& ma
     } else {
       compute = lab.spend * market.perf[row];
     }
-    // Saturating: 1 at the reference spend, never more than 2, so that money cannot make capability
-    // (and with it cost, price and revenue) run away.
-    const double x = std::pow(compute / b.reference_compute_spend, b.compute_elasticity);
+    // The compute one capability-month needs grows with how far ahead the lab already is (scaling: each
+    // capability-year costs several times the compute of the last), so a leader's money buys it a lead
+    // that grows only with the log of the money, and followers catch up cheaply. Saturating: 1 at the
+    // need, never more than 2, so that money cannot make capability (and with it cost, price and
+    // revenue) run away.
+    double best = -1;
+    for (std::size_t l = 0; l < lines.size(); ++l)
+      if (idx.line_lab[l] == j && line_keys(def, l).active) best = std::max(best, lines[l].capability);
+    const double need = b.reference_compute_spend * std::exp(b.compute_per_capability * (best - b.reference_capability));
+    const double effective = def.labs[j].research_efficiency * compute * research_gain;
+
+    const double x = effective > 0 ? std::pow(effective / need, b.compute_elasticity) : 0.0;
+
     lab.compute_factor = 2.0 - 2.0 / (1.0 + x);  // = 2x / (1 + x), and 2 when x overflows
+
   }
 }
 
@@ -108,7 +121,8 @@ std::vector<LineState> advance_capability(const ScenarioDef& def, const Index& i
         if (line_keys(def, k).active) gap = std::max(gap, distillation_access(def, idx, k, idx.line_origin(l)) * (lines[k].capability - c));
         if (lines[k].has_frozen) gap = std::max(gap, lines[k].frozen_capability - c);
       }
-    const double own = lab.capability_growth * labs[j].compute_factor;
+    const double own = labs[j].compute_factor;
+
     const double distilled = lab.distill ? b.distillation_rate * gap : 0.0;
     const double community = keys.open ? b.community_rate * lines[l].usage_share : 0.0;
     next[l].capability = c + own + distilled + community;

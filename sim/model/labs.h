@@ -19,8 +19,9 @@ double update_demand(const BehaviourDef& b, DemandState& demand, int months_done
 
 /// Revenue, valuation and compute purchases after a month's usage (line revenue already set); rations
 /// chipmakers' capacity and sets each lab's compute factor.
-void settle_money(const ScenarioDef& def, const Index& idx, const ChipMarket& market, const std::vector<LineState>& lines,
+void settle_money(const ScenarioDef& def, const Index& idx, const ChipMarket& market, const std::vector<LineState>& lines, int months_done,
                   std::vector<LabState>& labs, std::vector<ChipState>& chips);
+
 
 /// Capability of every line for next month: its lab's own growth from compute, distillation from lines
 /// of other labs it can reach, and community contributions while open. Reads `lines`, returns the next.

@@ -63,6 +63,10 @@ std::vector<MetricSpec> declare() {
       {"usage_share.<bloc>_<openness>", S::without, "share of adopted weight", "Usage by origin bloc and openness outside the nation (like-for-like with a gateway little used there).",
        mix_world},
       {"influence.<bloc>", S::without, "share of adopted weight", "Share of queries outside the nation answered by models of an origin bloc.", influence},
+      {"developer_usage_share.<bloc>_<openness>", S::without, "share of the developer sector's adopted weight",
+       "Developers' usage outside the nation by origin bloc and openness (what an open-model gateway outside it sees).",
+       "as `usage_share.<bloc>_<openness>`, over the developer sector's cells of the other nations (Σ_{n ≠ id} of the developer cell weights per option)"},
+
       // ---- nation
       {"adoption", S::nation, "share", "Share of the nation's adopters' weight that uses a model.", "A_n / W_n"},
       {"adopted_weight", S::nation, "weight", "Total size of the nation's adopters that use a model.", "A_n"},
@@ -89,7 +93,9 @@ std::vector<MetricSpec> declare() {
       {"price", S::lab, "USD per 1M tokens", "Price of its main line.", "its main line's API price (closed) or hosted price on its own chips (open)"},
       {"revenue", S::lab, "USD per month", "Revenue of all its lines.", "Σ of its lines' revenue (model.md 3.10)"},
       {"valuation", S::lab, "USD", "Valuation after this month's revenue.", "V_j (model.md 3.11)"},
-      {"compute_factor", S::lab, "multiplier", "Factor on its lines' own capability growth from compute bought.", "f_j: 1 at the reference spend, at most 2"},
+      {"compute_factor", S::lab, "capability-months per month", "Own capability growth of its lines from the compute it bought.",
+       "f_j (model.md 3.11): 1 when its effective compute equals what its capability needs, at most 2"},
+
       {"open", S::lab, "0 or 1", "Whether its main line is released as open weights this month.", "1 when open"},
       // ---- line: the lines of labs that field more than one
       {"usage_share", S::line, "share of the world's adopted weight", "Usage of the line's current version.", "weight on it / adopted weight"},

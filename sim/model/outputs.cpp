@@ -161,20 +161,28 @@ void World::compute_outputs(const ChoiceTables& tables) {
   // The world without a nation.
   for (const auto& id : def_.outputs_without) {
     const auto left_out = static_cast<std::size_t>(index_of_nation(def_, id));
-    std::vector<double> on(O, 0.0);
-    double total = 0, adopted = 0;
+    constexpr std::size_t developers = static_cast<std::size_t>(Sector::developer);
+    std::vector<double> on(O, 0.0), dev_on(O, 0.0);
+    double total = 0, adopted = 0, dev_adopted = 0;
     for (std::size_t n = 0; n < N; ++n) {
       if (n == left_out) continue;
       total += u.nation_total[n];
       adopted += u.nation_adopted[n];
       for (std::size_t o = 0; o < O; ++o) on[o] += u.on[n * O + o];
+      for (std::size_t o = 0; o < O; ++o) dev_on[o] += usage_.weight[(n * S + developers) * usage_.options + o];
     }
+    for (std::size_t o = 0; o < O; ++o) dev_adopted += dev_on[o];
     const std::string scope = "without:" + id;
     const Mix m = mix_of(on.data());
     emit(scope, "adoption", ratio(adopted, total));
     emit(scope, "adopted_weight", adopted);
     emit_shares(scope, m, adopted);
     emit_influence(scope, m, adopted);
+    const Mix dev = mix_of(dev_on.data());
+    for (int bl = 0; bl < bloc_count; ++bl)
+      for (int open = 0; open < 2; ++open)
+        emit(scope, std::string("developer_usage_share.") + bloc_names[bl] + (open ? "_open" : "_closed"), ratio(dev.share[bl][open], dev_adopted));
+
   }
 
   // Nations.

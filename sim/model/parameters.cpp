@@ -340,8 +340,18 @@ std::vector<KeySpec> declare() {
       [](BehaviourDef& b) -> auto& { return b.growth_multiple; });
   beh(number("behaviour.invest_rate", K::real, 0, 2, "0.3", "fraction per year", "Share of its valuation a lab spends on compute each year."),
       [](BehaviourDef& b) -> auto& { return b.invest_rate; });
-  beh(number("behaviour.reference_compute_spend", K::real, 1, 1e12, "3e8", "USD per month", "Compute spend on reference chips at which a lab grows at its capability_growth."),
+  beh(number("behaviour.reference_compute_spend", K::real, 1, 1e12, "3e8", "USD per month",
+             "Compute spend on reference chips at which a lab of research efficiency 1 at the reference capability advances one capability-month a month."),
       [](BehaviourDef& b) -> auto& { return b.reference_compute_spend; });
+  beh(number("behaviour.reference_capability", K::real, 0, 1000, "100", "capability-months", "Capability at which reference_compute_spend buys one capability-month a month."),
+      [](BehaviourDef& b) -> auto& { return b.reference_capability; });
+  beh(number("behaviour.research_compute_growth", K::real, 0, 20, "2.0", "fraction per year",
+             "Growth per year of the research a dollar of compute buys (hardware price-performance and algorithms; 2: three times as much each year)."),
+      [](BehaviourDef& b) -> auto& { return b.research_compute_growth; });
+  beh(number("behaviour.compute_per_capability", K::real, 0, 1, "0.12", "log compute per capability-month",
+
+             "How much more compute a lab needs to advance for each capability-month it stands above the reference capability: e^(12 x this) per capability-year (0.12: about 4x)."),
+      [](BehaviourDef& b) -> auto& { return b.compute_per_capability; });
   beh(number("behaviour.ecosystem_growth", K::real, 0, 1, "0.05", "per month", "Rate at which a chipmaker's software ecosystem matures with its installed base and the models optimized for it."),
       [](BehaviourDef& b) -> auto& { return b.ecosystem_growth; });
   beh(number("behaviour.chip_choice_sensitivity", K::real, 0, 100, "8", "exponent",
@@ -386,8 +396,10 @@ std::vector<KeySpec> declare() {
   add<LabDef>(s, refers(spec("labs[].origin", K::ref, "", "", "Nation the lab belongs to."), AgentList::nations),
               [](LabDef& l) -> auto& { return l.origin; });
   line_keys<LabDef>(s, "labs[]", "the lab's main line", [](LabDef& l) -> LineKeys& { return l.line; });
-  add<LabDef>(s, settable(number("labs[].capability_growth", K::real, 0, 10, "1.0", "capability-months per month", "Own capability growth of each of the lab's lines at the reference compute spend.")),
-              [](LabDef& l) -> auto& { return l.capability_growth; });
+  add<LabDef>(s, settable(number("labs[].research_efficiency", K::real, 0, 100, "1.0", "factor",
+                                 "Multiplies the compute the lab's research learns from (algorithms, engineering; 1: the frontier labs' of 2023; 0: no own research).")),
+              [](LabDef& l) -> auto& { return l.research_efficiency; });
+
   add<LabDef>(s, settable(number("labs[].subsidy", K::real, 0, 1, "0", "fraction of price", "State subsidy cutting the price of all the lab's lines (can push it below cost: dumping).")),
               [](LabDef& l) -> auto& { return l.subsidy; });
   add<LabDef>(s, settable(spec("labs[].distill", K::boolean, "true", "", "Whether the lab distils from better lines of other labs it can reach (behaviour.distillation_rate).")),

@@ -76,6 +76,11 @@ struct BehaviourDef {
   double growth_multiple{};
   double invest_rate{};
   double reference_compute_spend{};
+  double reference_capability{};
+  double compute_per_capability{};
+  double research_compute_growth{};
+
+
   double ecosystem_growth{};
   // Product attributes, origin risk by sector, chip purchases, demand response.
   double w_support{};
@@ -123,7 +128,7 @@ struct LabDef {
   std::string id, name;
   std::string origin;  // nation id
   LineKeys line;       // the main line, whose id is the lab's
-  double capability_growth{};
+  double research_efficiency{};
   double subsidy{};
   bool distill{};
   double risk_discount{};

@@ -29,7 +29,7 @@ struct LineState {
 
 /// A lab's changing state: money and compute, shared by its lines.
 struct LabState {
-  double compute_factor = 0;  // multiplier of its lines' own capability growth from the compute it bought
+  double compute_factor = 0;  // its lines' own capability growth from the compute it bought, capability-months per month
   double spend = 0;           // compute spend, USD per month
   double revenue = 0;         // its lines' revenue, USD per month
   double revenue_avg = 0;     // 12-month moving average of revenue

@@ -163,7 +163,7 @@ void World::step() {
   const ChoiceTables tables = make_choice_tables(def_, idx_, lines_, market_, nation_risk_);
   update_adopters(static_cast<std::uint32_t>(months_done_ + 1), tables, just_closed);
   settle_usage(tables, tokens_);
-  settle_money(def_, idx_, market_, lines_, labs_, chips_);
+  settle_money(def_, idx_, market_, lines_, months_done_, labs_, chips_);
   compute_outputs(tables);
   lines_ = advance_capability(def_, idx_, lines_, labs_);
   advance_ecosystems(def_, lines_, chips_);

@@ -642,10 +642,20 @@ class Model:
                     compute += spend[j] * shares[m] * e[m] * self.rationed[m]
             else:
                 compute = spend[j] * perf
+            # 3.11: the compute a month of progress needs grows with the lab's best active capability
+            best = max(self.cap[l] for l in range(self.Lam) if self.line_lab[l] == j and self.is_active(l))
             try:
-                x = (compute / B['reference_compute_spend']) ** B['compute_elasticity']
+                need = B['reference_compute_spend'] * math.exp(B['compute_per_capability'] * (best - B['reference_capability']))
             except OverflowError:
-                x = math.inf
+                need = math.inf
+            effective = self.labs[j]['research_efficiency'] * compute * (1 + B['research_compute_growth']) ** (t.tau / 12)
+            if effective > 0:
+                try:
+                    x = (effective / need) ** B['compute_elasticity']
+                except (OverflowError, ZeroDivisionError):
+                    x = math.inf
+            else:
+                x = 0.0
             t.f.append(2.0 if math.isinf(x) else 2 - 2 / (1 + x))
 
     # 3.12 Capability: all active lines read month t and write t + 1
@@ -674,7 +684,7 @@ class Model:
                         G = max(G, access * (self.cap[k] - c))
                     if self.has_frozen[k]:
                         G = max(G, self.cap_frozen[k] - c)
-            own = lab['capability_growth'] * t.f[j]
+            own = t.f[j]
             distilled = B['distillation_rate'] * G if lab['distill'] else 0.0
             community = B['community_rate'] * t.s[l] if self.open[l] else 0.0
             new_cap[l] = c + own + distilled + community
@@ -922,6 +932,12 @@ class Model:
             row(scope, 'adopted_weight', adopted)
             shares_rows(scope, w, adopted)
             influence_rows(scope, w, adopted)
+            dev = [sum(Wt[n][2][o] for n in range(N) if self.nations[n]['id'] != x) for o in range(NO)]
+            dev_adopted = sum(dev)
+            for bl in range(3):
+                for op in (False, True):
+                    v = sum(dev[o] for o in range(NO) if bloc_of(o) == bl and is_open(o) == op)
+                    row(scope, 'developer_usage_share.%s_%s' % (BLOCS[bl], 'open' if op else 'closed'), share(v, dev_adopted))
 
         # scope nation:<id>
         for n in range(N):

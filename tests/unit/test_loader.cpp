@@ -45,7 +45,7 @@ TEST_CASE("a valid scenario loads with every default filled") {
   REQUIRE(def.labs.size() == 2);
   CHECK(def.labs[0].name == "x");
   CHECK(def.labs[1].line.open);
-  CHECK(def.labs[0].capability_growth == 1.0);
+  CHECK(def.labs[0].research_efficiency == 1.0);
   CHECK(def.labs[0].distill);
   CHECK(def.nations[1].bloc[1] == 1.0);
   CHECK(def.chipmakers[0].export_banned_to.empty());

@@ -92,7 +92,7 @@ TEST_CASE("choice: frontier access denial removes the closed model for the denie
 }
 
 TEST_CASE("capability: distillation closes a set fraction of the gap to the best accessible model") {
-  auto text = two_blocs("distillation_rate: 0.1, community_rate: 0", ", capability_growth: 0");
+  auto text = two_blocs("distillation_rate: 0.1, community_rate: 0", ", research_efficiency: 0");
   auto r = run(text);
   // y grows only by distillation: c(t+1) = c(t) + 0.1 (c_x(t) - c(t)).
   for (const char* m : {"2024-03", "2024-12", "2025-06"}) {
@@ -118,7 +118,7 @@ TEST_CASE("capability: distillation closes a set fraction of the gap to the best
 }
 
 TEST_CASE("capability: a lab that guards its outputs cannot be distilled, one that guards half of them half as fast") {
-  const std::string text = two_blocs("distillation_rate: 0.1, community_rate: 0", ", capability_growth: 0");
+  const std::string text = two_blocs("distillation_rate: 0.1, community_rate: 0", ", research_efficiency: 0");
   auto guarded = run(fixtures::replace(text, "capability: 100, cost: 2}", "capability: 100, cost: 2, distillable: 0}"));
   CHECK(guarded.at("2025-12", "lab:y", "capability") == doctest::Approx(90.0));
   auto half = run(fixtures::replace(text, "capability: 100, cost: 2}", "capability: 100, cost: 2, distillable: 0.5}"));
@@ -128,7 +128,7 @@ TEST_CASE("capability: a lab that guards its outputs cannot be distilled, one th
 }
 
 TEST_CASE("capability: open labs gain community contributions in proportion to their usage") {
-  auto r = run(two_blocs("distillation_rate: 0, community_rate: 2", ", capability_growth: 0"));
+  auto r = run(two_blocs("distillation_rate: 0, community_rate: 2", ", research_efficiency: 0"));
   double c0 = r.at("2024-06", "lab:y", "capability"), share = r.at("2024-06", "lab:y", "usage_share");
   CHECK(share > 0.1);
   CHECK(r.at("2024-07", "lab:y", "capability") == doctest::Approx(c0 + 2 * share).epsilon(1e-12));
@@ -265,8 +265,8 @@ TEST_CASE("lock-in: with strong increasing returns one of two equal platforms ta
            std::to_string(neighbours) +
            ", switching_cost: 0}}\n"
            "nations: [{id: A, bloc: {us: 1}}]\n"
-           "labs:\n  - {id: p, origin: A, open: false, capability: 100, cost: 1, capability_growth: 0, distill: false}\n"
-           "  - {id: q, origin: A, open: false, capability: 100, cost: 1, capability_growth: 0, distill: false}\n";
+           "labs:\n  - {id: p, origin: A, open: false, capability: 100, cost: 1, research_efficiency: 0, distill: false}\n"
+           "  - {id: q, origin: A, open: false, capability: 100, cost: 1, research_efficiency: 0, distill: false}\n";
   };
   // Increasing returns: the logit of neighbours' shares has slope 12 p (1 - p) = 3 > 1 at the even
   // split, so the split is unstable and the market tips; which platform wins depends on early chance.
