@@ -73,8 +73,10 @@ TEST_CASE("adoption: imitation through the network speeds adoption") {
 }
 
 TEST_CASE("choice: origin risk turns adopters away from rival-origin models") {
-  auto risk_off = run(two_blocs("utility: {origin_risk: 0}"));
-  auto risk_on = run(two_blocs("utility: {origin_risk: 4}"));
+  // Without openness' pull toward y, both labs are chosen in both nations unless origin risk weighs.
+  auto risk_off = run(two_blocs("utility: {origin_risk: 0, openness: 0}"));
+  auto risk_on = run(two_blocs("utility: {origin_risk: 4, openness: 0}"));
+
   CHECK(risk_on.at("2025-12", "nation:A", "rival_model_dependency") < risk_off.at("2025-12", "nation:A", "rival_model_dependency") - 0.2);
   CHECK(risk_on.at("2025-12", "nation:B", "rival_model_dependency") < risk_off.at("2025-12", "nation:B", "rival_model_dependency") - 0.2);
 }
