@@ -81,13 +81,31 @@ std::string Condition::band() const {
   return "any";
 }
 
+namespace {
+
+/// The scale misses and margins are measured on: a band's width, or a one-sided bound's size.
+double band_scale(const Condition& c) {
+  const double scale = c.min && c.max ? *c.max - *c.min : std::max(std::fabs(c.min.value_or(0)), std::fabs(c.max.value_or(0)));
+  return scale > 0 ? scale : 1.0;
+}
+
+}  // namespace
+
 double Condition::miss(double v) const {
   if (!std::isfinite(v)) return INFINITY;
-  const double scale = min && max ? *max - *min : std::max(std::fabs(min.value_or(0)), std::fabs(max.value_or(0)));
-  const double s = scale > 0 ? scale : 1.0;
+  const double s = band_scale(*this);
   if (min && v < *min) return (*min - v) / s;
   if (max && v > *max) return (v - *max) / s;
   return 0;
+}
+
+double Condition::margin(double v) const {
+  if (!std::isfinite(v)) return -INFINITY;
+  const double s = band_scale(*this);
+  double m = INFINITY;
+  if (min) m = std::min(m, (v - *min) / s);
+  if (max) m = std::min(m, (*max - v) / s);
+  return m;
 }
 
 std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo& store) {
@@ -168,10 +186,12 @@ std::vector<std::vector<TargetResult>> evaluate_targets(const std::vector<Target
       r.value = sweep::ensemble(values[p][t][0]);
       r.met = r.value.n > 0 && targets[t].met(r.value.mean);
       r.miss = targets[t].miss(r.value.mean);
+      r.margin = targets[t].margin(r.value.mean);
       for (std::size_t c = 0; c < targets[t].also.size(); ++c) {
         r.also.push_back(sweep::ensemble(values[p][t][c + 1]));
         r.met = r.met && r.also.back().n > 0 && targets[t].also[c].met(r.also.back().mean);
         r.miss += targets[t].also[c].miss(r.also.back().mean);
+        r.margin = std::min(r.margin, targets[t].also[c].margin(r.also.back().mean));
       }
       out[p].push_back(r);
     }

@@ -32,6 +32,8 @@ struct Condition {
   bool met(double v) const { return (!min || v >= *min) && (!max || v <= *max); }
   /// How far v lies outside the band, relative to the band's scale (0 inside).
   double miss(double v) const;
+  /// How far v lies inside the band from its nearer bound, on the same scale (negative outside).
+  double margin(double v) const;
 };
 
 /// One target: what it says, where the figure comes from, the value and its band, and any further
@@ -52,6 +54,9 @@ struct TargetResult {
   bool met = false;  // every ensemble mean lies in its band
   /// How far the means lie outside their bands, summed (0 when met).
   double miss = 0;
+  /// The smallest margin of the means inside their bands.
+  double margin = 0;
+
 };
 
 

@@ -75,21 +75,28 @@ int targets_command(const Options& o) {
     print_point(targets, results[p], o.format);
     return 0;
   }
-  // Rank points: most targets met first, then the smallest total miss of the others.
+  // Rank points: most targets met first, then the smallest total miss of the others, then (among
+  // points that miss nothing) the largest smallest margin: the point whose every value lies furthest
+  // inside its band.
   std::vector<std::size_t> order(results.size());
   std::iota(order.begin(), order.end(), 0);
-  auto score = [&](std::size_t p) {
+  struct Score {
     int met = 0;
-    double miss = 0;
-    for (std::size_t t = 0; t < targets.size(); ++t) met += results[p][t].met ? 1 : 0, miss += results[p][t].miss;
-    return std::pair{met, miss};
+    double miss = 0, margin = INFINITY;
+  };
+  auto score = [&](std::size_t p) {
+    Score s;
+    for (std::size_t t = 0; t < targets.size(); ++t)
+      s.met += results[p][t].met ? 1 : 0, s.miss += results[p][t].miss, s.margin = std::min(s.margin, results[p][t].margin);
+    return s;
   };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto [ma, da] = score(a);
-    const auto [mb, db] = score(b);
-    return ma != mb ? ma > mb : da < db;
+    const Score sa = score(a), sb = score(b);
+    if (sa.met != sb.met) return sa.met > sb.met;
+    if (sa.miss != sb.miss) return sa.miss < sb.miss;
+    return sa.margin > sb.margin;
   });
-  std::printf("point,met,miss");
+  std::printf("point,met,miss,margin");
   for (const auto& p : info.parameters) std::printf(",%s", p.c_str());
   for (const auto& t : targets) {
     std::printf(",%s", t.id.c_str());
@@ -98,8 +105,8 @@ int targets_command(const Options& o) {
   std::printf("\n");
   for (std::size_t i = 0; i < std::min(o.top, order.size()); ++i) {
     const std::size_t p = order[i];
-    const auto [met, miss] = score(p);
-    std::printf("%zu,%d,%.4g", p, met, miss);
+    const Score sc = score(p);
+    std::printf("%zu,%d,%.4g,%.4g", p, sc.met, sc.miss, sc.margin);
     for (double v : info.numbers[p]) std::printf(",%.6g", v);
     for (const auto& r : results[p]) {
       std::printf(",%.4g", r.value.mean);
