@@ -97,7 +97,6 @@ void World::save_state(ByteWriter& out) const {
   out.put_vector(labs_);
   out.put_vector(chips_);
   out.put_vector(nations_);
-  out.put(demand_);
   out.put_vector(usage_.weight);
   out.put_vector(usage_.count);
   out.put(closed_value_start_);
@@ -124,7 +123,6 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   auto labs = in.get_vector<LabState>();
   auto chips = in.get_vector<ChipState>();
   auto nations = in.get_vector<NationState>();
-  const auto demand = in.get<DemandState>();
   auto usage_weight = in.get_vector<double>();
   auto usage_count = in.get_vector<std::int64_t>();
   const double closed_value_start = in.get<double>(), start_frontier = in.get<double>();
@@ -160,7 +158,6 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   labs_ = std::move(labs);
   chips_ = std::move(chips);
   nations_ = std::move(nations);
-  demand_ = demand;
 
   usage_.weight = std::move(usage_weight);
   usage_.count = std::move(usage_count);

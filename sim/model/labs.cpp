@@ -26,20 +26,23 @@ double token_demand(const BehaviourDef& b, int months_done) {
   return b.tokens_per_month * std::exp(growth * halflife / std::log(2.0) * (1.0 - std::exp2(-years / halflife)));
 }
 
-double update_demand(const BehaviourDef& b, DemandState& demand, int months_done) {
-  if (months_done == 0) {
-    demand.log_multiplier = 0;
-  } else {
-    // Partial adjustment of log demand toward its long-run level (Nerlove): the short-run elasticity is
-    // demand_adjustment times the long-run one.
-    const double target = -b.demand_price_elasticity * (std::log(demand.price_index) - std::log(demand.price_start)) +
-                          b.demand_capability_elasticity * (demand.capability_index - demand.capability_start);
-    // Kept within e^-30 and e^30 (a factor of 10^13 either way) so that demand stays finite: only extreme
-    // parameter sets reach the bounds, as only they reach the bounds of prices.
-    demand.log_multiplier = std::clamp(demand.log_multiplier + b.demand_adjustment * (target - demand.log_multiplier), -30.0, 30.0);
+void update_demand(const BehaviourDef& b, std::vector<NationState>& nations, int months_done) {
+  const double path = token_demand(b, months_done);
+  for (auto& n : nations) {
+    if (months_done == 0) {
+      n.log_multiplier = 0;
+    } else {
+      // Partial adjustment of log demand toward its long-run level (Nerlove): the short-run elasticity is
+      // demand_adjustment times the long-run one. Each nation responds to the prices its own adopters
+      // pay, so cheap models in one market do not raise demand in another.
+      const double target = -b.demand_price_elasticity * (std::log(n.price_index) - std::log(n.price_start)) +
+                            b.demand_capability_elasticity * (n.capability_index - n.capability_start);
+      // Kept within e^-30 and e^30 (a factor of 10^13 either way) so that demand stays finite: only extreme
+      // parameter sets reach the bounds, as only they reach the bounds of prices.
+      n.log_multiplier = std::clamp(n.log_multiplier + b.demand_adjustment * (target - n.log_multiplier), -30.0, 30.0);
+    }
+    n.tokens = path * std::exp(n.log_multiplier);
   }
-
-  return token_demand(b, months_done) * std::exp(demand.log_multiplier);
 }
 
 void settle_money(const ScenarioDef& def, const Index& idx, const ChipMarket& market, const std::vector<LineState>& lines, int months_done,

@@ -13,9 +13,10 @@ namespace geosim {
 /// in years.
 double token_demand(const BehaviourDef& b, int months_done);
 
-/// Moves the demand multiplier toward its long-run level from last month's price and capability
-/// indices; returns this month's token demand at full adoption (the exogenous path times the multiplier).
-double update_demand(const BehaviourDef& b, DemandState& demand, int months_done);
+/// Moves each nation's demand multiplier toward its long-run level from last month's price and
+/// capability indices, and sets its token demand at full adoption this month (the exogenous path times
+/// the multiplier).
+void update_demand(const BehaviourDef& b, std::vector<NationState>& nations, int months_done);
 
 /// Revenue, valuation and compute purchases after a month's usage (line revenue already set); rations
 /// chipmakers' capacity and sets each lab's compute factor.

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/labs.h"
 #include "model/world.h"
 
 namespace geosim {
@@ -51,13 +52,13 @@ void World::compute_outputs(const ChoiceTables& tables) {
   for (std::size_t j = 0; j < J; ++j) buy(idx_.line_origin(j), market_.row(j, idx_.line_origin(j)), labs_[j].spend);
   for (std::size_t l = 0; l < L; ++l)
     if (!line_keys(def_, l).open)
-      buy(idx_.line_origin(l), market_.row(l, idx_.line_origin(l)), lines_[l].demand_share * tokens_ * bounded_price(lines_[l].cost / lines_[l].perf) / 1e6);
+      buy(idx_.line_origin(l), market_.row(l, idx_.line_origin(l)), lines_[l].served * bounded_price(lines_[l].cost / lines_[l].perf) / 1e6);
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t o = 0; o < O; ++o)
       if (open_option(o)) {
         const std::size_t row = tables.chips[n * O + o];
         const double cost = o >= L ? lines_[o - L].frozen_cost : lines_[o].cost;
-        buy(n, row, ratio(u.on[n * O + o], u.world_total) * tokens_ * bounded_price(cost / market_.perf[row]) / 1e6);
+        buy(n, row, ratio(u.on[n * O + o], u.world_total) * nations_[n].tokens * bounded_price(cost / market_.perf[row]) / 1e6);
 
       }
   std::vector<double> fees(M, 0.0);
@@ -105,8 +106,8 @@ void World::compute_outputs(const ChoiceTables& tables) {
   emit(world, "frontier_capability", frontier);
   if (best_bloc[0] >= 0 && best_bloc[1] >= 0) emit(world, "capability_gap_us_china", best_bloc[0] - best_bloc[1]);
   if (best_open >= 0 && best_closed >= 0) emit(world, "open_closed_lag", best_closed - best_open);
-  emit(world, "price_index", demand_.price_index);
-  emit(world, "capability_index", demand_.capability_index);
+  emit(world, "price_index", u.price_index);
+  emit(world, "capability_index", u.capability_index);
   emit(world, "revenue_closed_labs", revenue_closed);
   // Price of the start's frontier capability: each line's price scaled back along its cost curve to
   // that capability; the cheapest line that has reached it sets the price.
@@ -143,9 +144,15 @@ void World::compute_outputs(const ChoiceTables& tables) {
     }
     emit(world, std::string("open_share.") + sector_names[sec], ratio(open, sector_adopted[sec]));
   }
-  emit(world, "token_demand", tokens_);
-  emit(world, "demand_multiplier", std::exp(demand_.log_multiplier));
-  emit(world, "ai_spend", tokens_ * ratio(u.price_paid, u.world_total) / 1e6);
+  // Demand and spend: each nation's, weighted by its share of the world's adopters' weight.
+  double tokens = 0, spend = 0;
+  for (std::size_t n = 0; n < N; ++n) {
+    tokens += ratio(u.nation_total[n], u.world_total) * nations_[n].tokens;
+    spend += nations_[n].tokens * ratio(u.nation_paid[n], u.world_total);
+  }
+  emit(world, "token_demand", tokens);
+  emit(world, "demand_multiplier", ratio(tokens, token_demand(b, months_done_)));
+  emit(world, "ai_spend", spend / 1e6);
 
   double all_fees = 0;
   for (std::size_t m = 0; m < M; ++m) all_fees += fees[m];
@@ -210,7 +217,9 @@ void World::compute_outputs(const ChoiceTables& tables) {
       price += on[o] * tables.price[n * O + o];
     }
     emit(scope, "rival_hardware_dependency", ratio(rival_hw, adopted));
-    emit(scope, "price_index", ratio(price, adopted));
+    emit(scope, "price_index", nations_[n].price_index);
+    emit(scope, "capability_index", nations_[n].capability_index);
+    emit(scope, "demand_multiplier", std::exp(nations_[n].log_multiplier));
     emit(scope, "rule_ban_active", nations_[n].rule_active ? 1.0 : 0.0);
     for (std::size_t c = 0; c < M; ++c) emit(scope, "chip_share." + def_.chipmakers[c].id, ratio(on_chip[c], adopted));
     double all_bought = 0;

@@ -7,12 +7,12 @@
 
 namespace geosim {
 
-ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, std::size_t j, double tokens) {
+ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, std::size_t j) {
   const auto& b = def.behaviour;
   const LabDef& d = def.labs[j];
   const LineState& line = lines[j];
-  // Tokens the main line serves if it keeps its current users: its share of all adopters' weight.
-  const double served = line.demand_share * tokens;
+  // Tokens the main line serves if it keeps its current users: what it served last month.
+  const double served = line.served;
   const double influence = b.influence_value * (d.state_backed ? b.state_influence_multiplier : 1.0);
   ReleasePayoff p;
   p.open = b.open_api_share * served * hosted_price(def, idx, line.cost, j, line.perf) / 1e6 + influence * line.usage_share -
@@ -21,7 +21,7 @@ ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std
   return p;
 }
 
-void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, int months_done, double tokens) {
+void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, int months_done) {
   if (months_done == 0) return;  // nothing is known about usage before the first month
   // All labs decide at once, from the same state: nobody sees another's decision of this month.
   const ScenarioDef before = def;
@@ -34,7 +34,7 @@ void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LineSt
       continue;
     }
     if (review && d.strategy == "adaptive") {
-      const ReleasePayoff p = release_payoff(before, idx, lines, j, tokens);
+      const ReleasePayoff p = release_payoff(before, idx, lines, j);
       const double current = d.line.open ? p.open : p.closed, other = d.line.open ? p.closed : p.open;
       if (other - current > b.strategy_hysteresis * std::abs(current)) def.labs[j].line.open = !d.line.open;
     }

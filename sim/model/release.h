@@ -14,13 +14,12 @@ struct ReleasePayoff {
   double open = 0, closed = 0;
 };
 
-/// Lab j's payoffs from last month's usage of its main line; `tokens` is this month's token demand at
-/// full adoption.
-ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, std::size_t j, double tokens);
+/// Lab j's payoffs from last month's usage of its main line (the tokens it served).
+ReleasePayoff release_payoff(const ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, std::size_t j);
 
 /// Release decisions at the start of a month for every lab's main line, all from the same state (last
 /// month's usage); changes def.labs[j].line.open.
-void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, int months_done, double tokens);
+void decide_release(ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, int months_done);
 
 /// Lines offered open last month and not now (closed, or withdrawn) keep a frozen open version at
 /// today's capability; `just_closed[l]` tells the adopter update whose users move onto it.

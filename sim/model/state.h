@@ -22,6 +22,7 @@ struct LineState {
   double usage_share = 0;        // share of the world's adopted weight on its current version
   double demand_share = 0;       // share of the world's total weight (adopters or not) on it
   double revenue = 0;            // USD per month
+  double served = 0;             // tokens per month its current version served (Σ over nations of share of weight times demand)
   bool offered_open = false;     // open and active at the end of last month: closing then strands its users
   bool has_frozen = false;       // it stopped being offered open once: a frozen open version exists
   double frozen_capability = 0;  // capability of that version
@@ -45,18 +46,16 @@ struct ChipState {
   double usage = 0;      // share of the world's adopted weight running on its chips
 };
 
-/// A nation's changing state (its dependency rule).
+/// A nation's changing state: its dependency rule, and its demand for AI work beyond the exogenous
+/// path (docs/model.md 3.10).
 struct NationState {
   int months_above = 0;         // consecutive months with rival dependency above its rule threshold
   bool rule_active = false;     // the dependency rule has banned rival models
   double rival_dependency = 0;  // last month's rival_model_dependency
-};
-
-/// The world's demand for AI work beyond its exogenous path (docs/model.md 3.10).
-struct DemandState {
-  double log_multiplier = 0;    // ln M: this month's demand over the exogenous path
-  double price_index = 0;       // last month's usage-weighted price index
-  double capability_index = 0;  // last month's usage-weighted capability index
+  double log_multiplier = 0;    // Ψ_n: ln of this month's demand over the exogenous path
+  double tokens = 0;            // this month's token demand at full adoption, T(τ) e^Ψ_n
+  double price_index = 0;       // last month's usage-weighted price its adopters paid
+  double capability_index = 0;  // last month's usage-weighted capability they used
   double price_start = 0;       // the first month's price index
   double capability_start = 0;  // the first month's capability index
 };

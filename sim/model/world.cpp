@@ -84,7 +84,7 @@ void World::add_event(EventDef event) {
   def_.events.insert(pos, std::move(event));
 }
 
-void World::settle_usage(const ChoiceTables& tables, double tokens) {
+void World::settle_usage(const ChoiceTables& tables) {
   const std::size_t N = def_.nations.size(), L = lines_.size(), S = sector_count, O = usage_.options - 1, M = chips_.size();
   UsageTotals& u = totals_;
   u.on.assign(N * O, 0.0);
@@ -108,53 +108,68 @@ void World::settle_usage(const ChoiceTables& tables, double tokens) {
     for (std::size_t o = 0; o < O; ++o) u.world_on[o] += u.on[n * O + o];
   }
   const auto& b = def_.behaviour;
+  auto ratio = [](double a, double c) { return c > 0 ? a / c : 0.0; };
   for (std::size_t l = 0; l < L; ++l) {
     LineState& line = lines_[l];
-    line.usage_share = u.world_adopted > 0 ? u.world_on[l] / u.world_adopted : 0.0;
-    // Revenue: the line's share of the world's token demand at its own price; an open line is paid only
-    // for what its lab's own API serves, and a frozen version earns nothing.
-    line.demand_share = u.world_total > 0 ? u.world_on[l] / u.world_total : 0.0;
-    line.revenue = line.demand_share * tokens * line.price / 1e6 * (line_keys(def_, l).open ? b.open_api_share : 1.0);
+    line.usage_share = ratio(u.world_on[l], u.world_adopted);
+    line.demand_share = ratio(u.world_on[l], u.world_total);
+    // Revenue: the tokens the line serves, each nation's share of the world's weight on it times that
+    // nation's demand, at the line's own price; an open line is paid only for what its lab's own API
+    // serves, and a frozen version earns nothing.
+    line.served = 0;
+    for (std::size_t n = 0; n < N; ++n) line.served += ratio(u.on[n * O + l], u.world_total) * nations_[n].tokens;
+    line.revenue = line.served * line.price / 1e6 * (line_keys(def_, l).open ? b.open_api_share : 1.0);
   }
-  // Chipmakers' share of usage, the indices next month's demand reads, and each nation's rival
-  // dependency (its rule reads it next month).
+  // Chipmakers' share of usage, the price and capability indices (each nation's demand reads its own
+  // next month), and each nation's rival dependency (its rule reads it next month).
   for (auto& c : chips_) c.usage = 0;
-  double& price_paid = u.price_paid;
+  double active = 0;
+  for (std::size_t l = 0; l < L; ++l) active += line_keys(def_, l).active ? 1 : 0;
+  u.nation_paid.assign(N, 0.0);
+  u.price_paid = 0;
   double capability_used = 0;
-  price_paid = 0;
-
   for (std::size_t n = 0; n < N; ++n) {
-    double rival = 0;
+    double rival = 0, paid = 0, used = 0;
     for (std::size_t o = 0; o < O; ++o) {
       const double w = u.on[n * O + o];
       const double* share = market_.shares(tables.chips[n * O + o]);
       for (std::size_t m = 0; m < M; ++m) chips_[m].usage += w * share[m];
-      price_paid += w * tables.price[n * O + o];
+      u.price_paid += w * tables.price[n * O + o];
       capability_used += w * tables.capability[o];
+      paid += w * tables.price[n * O + o];
+      used += w * tables.capability[o];
       if (is_rival(nation_risk_, N, n, idx_.line_origin(o % L), b.rival_threshold)) rival += w;
     }
-    nations_[n].rival_dependency = u.nation_adopted[n] > 0 ? rival / u.nation_adopted[n] : 0.0;
+    NationState& nation = nations_[n];
+    u.nation_paid[n] = paid;
+    nation.rival_dependency = ratio(rival, u.nation_adopted[n]);
+    if (u.nation_adopted[n] > 0) {
+      nation.price_index = paid / u.nation_adopted[n];
+      nation.capability_index = used / u.nation_adopted[n];
+    } else {  // what its adopters would pay for, and get from, the lines on offer
+      nation.price_index = nation.capability_index = 0;
+      for (std::size_t l = 0; l < L; ++l)
+        if (line_keys(def_, l).active) nation.price_index += tables.price[n * O + l] / active, nation.capability_index += lines_[l].capability / active;
+    }
+    if (months_done_ == 0) nation.price_start = nation.price_index, nation.capability_start = nation.capability_index;
   }
   if (u.world_adopted > 0) {
     for (auto& c : chips_) c.usage /= u.world_adopted;
-    demand_.price_index = price_paid / u.world_adopted;
-    demand_.capability_index = capability_used / u.world_adopted;
+    u.price_index = u.price_paid / u.world_adopted;
+    u.capability_index = capability_used / u.world_adopted;
   } else {
-    double active = 0;
-    for (std::size_t l = 0; l < L; ++l) active += line_keys(def_, l).active ? 1 : 0;
-    demand_.price_index = demand_.capability_index = 0;
+    u.price_index = u.capability_index = 0;
     for (std::size_t l = 0; l < L; ++l)
-      if (line_keys(def_, l).active) demand_.price_index += lines_[l].price / active, demand_.capability_index += lines_[l].capability / active;
+      if (line_keys(def_, l).active) u.price_index += lines_[l].price / active, u.capability_index += lines_[l].capability / active;
   }
-  if (months_done_ == 0) demand_.price_start = demand_.price_index, demand_.capability_start = demand_.capability_index;
 }
 
 void World::step() {
   const Month month = def_.start + months_done_;
   apply_events(month);
-  tokens_ = update_demand(def_.behaviour, demand_, months_done_);
+  update_demand(def_.behaviour, nations_, months_done_);
   apply_policy_rules(def_, nations_);
-  decide_release(def_, idx_, lines_, months_done_, tokens_);
+  decide_release(def_, idx_, lines_, months_done_);
   std::vector<std::uint8_t> just_closed;
   strand(def_, lines_, just_closed);
   update_supply(def_, idx_, chips_);
@@ -162,7 +177,7 @@ void World::step() {
   set_prices(def_, idx_, market_, months_done_, lines_);
   const ChoiceTables tables = make_choice_tables(def_, idx_, lines_, market_, nation_risk_);
   update_adopters(static_cast<std::uint32_t>(months_done_ + 1), tables, just_closed);
-  settle_usage(tables, tokens_);
+  settle_usage(tables);
   settle_money(def_, idx_, market_, lines_, months_done_, labs_, chips_);
   compute_outputs(tables);
   lines_ = advance_capability(def_, idx_, lines_, labs_);

@@ -63,7 +63,9 @@ struct UsageTotals {
   std::vector<double> nation_adopted;  // A_n
   std::vector<double> world_on;        // [o]
   double world_total = 0, world_adopted = 0;
-  double price_paid = 0;  // Σ_n Σ_o W_{n,o} P_{n,o}, nations outer and options inner
+  double price_paid = 0;            // Σ_n Σ_o W_{n,o} P_{n,o}, nations outer and options inner, one running sum
+  std::vector<double> nation_paid;  // Σ_o W_{n,o} P_{n,o} of each nation
+  double price_index = 0, capability_index = 0;  // the world's
 };
 
 
@@ -92,7 +94,6 @@ class World {
   const std::vector<LabState>& labs() const { return labs_; }
   const std::vector<LineState>& lines() const { return lines_; }
   const ChipMarket& chip_market() const { return market_; }
-  const DemandState& demand() const { return demand_; }
   const std::vector<ChipState>& chips() const { return chips_; }
   const Population& population() const { return pop_; }
   const Network& network() const { return net_; }
@@ -145,7 +146,7 @@ class World {
   void update_adopters(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);
   template <bool counting>
   void update_adopters_as(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);
-  void settle_usage(const ChoiceTables& tables, double tokens);
+  void settle_usage(const ChoiceTables& tables);
   void compute_outputs(const ChoiceTables& tables);
 
   ScenarioDef def_;
@@ -156,9 +157,7 @@ class World {
   std::vector<LabState> labs_;
   std::vector<ChipState> chips_;
   std::vector<NationState> nations_;
-  DemandState demand_;
   ChipMarket market_;          // this month's
-  double tokens_ = 0;          // this month's token demand at full adoption
   std::vector<double> nation_risk_;
   double closed_value_start_ = -1;
   double start_frontier_ = -1;  // best capability on offer in the first month

@@ -182,8 +182,12 @@ class Model:
         self.first_closed_val = None
         self.start_frontier = None
         # 3.10 demand
-        self.psi = 0.0
-        self.Pbar = self.cbar = self.Pbar0 = self.cbar0 = None
+        self.psi = [0.0] * self.N  # 3.10: each nation's log demand multiplier
+        self.Pn = [None] * self.N  # last month's price and capability indices of each nation
+        self.cn = [None] * self.N
+        self.Pn0 = [None] * self.N
+        self.cn0 = [None] * self.N
+        self.served_prev = [0.0] * self.Lam  # 3.5: tokens each line served last month
 
     # 1.2 A line's keys: lab j's own for its main line j, else the lines[] entry
     def keys(self, l):
@@ -353,16 +357,20 @@ class Model:
         # some x (found by random_check.py: H = 3.57636, tau = 24)
         return self.B['tokens_per_month'] * math.exp(G * H / math.log(2) * (1 - math.exp2(-(tau / 12) / H)))
 
-    # 3.10 Demand multiplier, from last month's indices
-    def demand_multiplier(self, tau):
+    # 3.10 Demand multipliers of each nation, from its indices of last month; returns T_{n,tau}
+    def demand(self, tau):
         B = self.B
-        if tau == 0:
-            self.psi = 0.0
-        else:
-            target = (-B['demand_price_elasticity']) * (math.log(self.Pbar) - math.log(self.Pbar0)) \
-                + B['demand_capability_elasticity'] * (self.cbar - self.cbar0)
-            self.psi = min(30.0, max(-30.0, self.psi + B['demand_adjustment'] * (target - self.psi)))
-        return math.exp(self.psi)
+        path = self.token_demand(tau)
+        out = []
+        for n in range(self.N):
+            if tau == 0:
+                self.psi[n] = 0.0
+            else:
+                target = (-B['demand_price_elasticity']) * (math.log(self.Pn[n]) - math.log(self.Pn0[n])) \
+                    + B['demand_capability_elasticity'] * (self.cn[n] - self.cn0[n])
+                self.psi[n] = min(30.0, max(-30.0, self.psi[n] + B['demand_adjustment'] * (target - self.psi[n])))
+            out.append(path * math.exp(self.psi[n]))
+        return out
 
     # 3.7 Serving cost of line l at capability c
     def serving_cost(self, l, c, tau):
@@ -391,7 +399,7 @@ class Model:
         t = SimpleNamespace(tau=tau)  # this month's quantities
         self.apply_events(month)
         self.origin_risk()
-        t.T = self.token_demand(tau) * self.demand_multiplier(tau)
+        t.Tn = self.demand(tau)
         self.policy_rules()
         if tau > 0:
             self.release_decisions(t)
@@ -406,6 +414,7 @@ class Model:
         self.advance_capability(t)
         self.mature_ecosystems(t)
         self.s_prev, self.d_prev = t.s, t.d
+        self.served_prev = t.served
 
     # 3.3 Events
     def apply_events(self, month):
@@ -455,7 +464,7 @@ class Model:
                 p_closed = bounded_price(self.closed_price(j, C, e, self.s_prev, open_before))
                 I = B['influence_value'] * (B['state_influence_multiplier'] if lab['state_backed'] else 1)
                 penalty = self.nations[self.lab_origin[j]]['open_release_penalty']
-                Y = self.d_prev[j] * t.T
+                Y = self.served_prev[j]
                 pi_open = B['open_api_share'] * Y * p_open / 1e6 + I * self.s_prev[j] - penalty
                 pi_closed = B['close_retention'] * Y * p_closed / 1e6
                 current, other = (pi_open, pi_closed) if open_before[j] else (pi_closed, pi_open)
@@ -571,8 +580,11 @@ class Model:
         z = [0.0] * M
         paid = used = 0.0
         D = []
+        active = [l for l in range(Lam) if self.is_active(l)]
+        na = float(len(active))
+        t.paid_n = []
         for n in range(N):
-            rival = 0.0
+            rival = paid_n = used_n = 0.0
             for o in range(NO):
                 W = t.Wno[n][o]
                 l, b = t.chips_no[n][o]
@@ -580,30 +592,43 @@ class Model:
                 if shares is not None:
                     for m in range(M):
                         z[m] += W * shares[m]
+                c = self.cap[o] if o < Lam else self.cap_frozen[o - Lam]
                 paid += W * t.price_no[n][o]
-                used += W * (self.cap[o] if o < Lam else self.cap_frozen[o - Lam])
+                used += W * c
+                paid_n += W * t.price_no[n][o]
+                used_n += W * c
                 if self.rival[n][self.line_origin(o % Lam)]:
                     rival += W
             adopted_n = sum(t.Wno[n][o] for o in range(NO))
             D.append(rival / adopted_n if adopted_n > 0 else 0.0)
+            t.paid_n.append(paid_n)
+            if adopted_n > 0:
+                self.Pn[n], self.cn[n] = paid_n / adopted_n, used_n / adopted_n
+            else:
+                self.Pn[n] = self.cn[n] = 0.0
+                for l in active:
+                    self.Pn[n] += t.price_no[n][l] / na
+                    self.cn[n] += self.cap[l] / na
+            if t.tau == 0:
+                self.Pn0[n], self.cn0[n] = self.Pn[n], self.cn[n]
         self.D_prev = D  # 3.4: next month's dependency rules read this month's D_n
         t.paid = paid
         if t.adopted_w > 0:
             t.z = [v / t.adopted_w for v in z]
-            self.Pbar, self.cbar = paid / t.adopted_w, used / t.adopted_w
+            t.Pbar, t.cbar = paid / t.adopted_w, used / t.adopted_w
         else:
             t.z = z
-            active = [l for l in range(Lam) if self.is_active(l)]
-            na = float(len(active))
-            self.Pbar = self.cbar = 0.0
+            t.Pbar = t.cbar = 0.0
             for l in active:
-                self.Pbar += t.P[l] / na
-                self.cbar += self.cap[l] / na
-        if t.tau == 0:
-            self.Pbar0, self.cbar0 = self.Pbar, self.cbar
-        t.revenue = []
+                t.Pbar += t.P[l] / na
+                t.cbar += self.cap[l] / na
+        t.served, t.revenue = [], []
         for l in range(Lam):
-            r = t.d[l] * t.T * t.P[l] / 1e6
+            Y = 0.0
+            for n in range(N):
+                Y += (t.Wno[n][l] / t.total_w) * t.Tn[n]
+            t.served.append(Y)
+            r = Y * t.P[l] / 1e6
             if self.open[l]:
                 r *= self.B['open_api_share']
             t.revenue.append(r)
@@ -851,13 +876,13 @@ class Model:
         for l in range(Lam):
             if not self.open[l]:
                 ol = self.line_origin(l)
-                buy(ol, (l, ol), t.d[l] * t.T * bounded_price(t.C[l] / t.e_own[l]) / 1e6)
+                buy(ol, (l, ol), t.served[l] * bounded_price(t.C[l] / t.e_own[l]) / 1e6)
         for n in range(N):
             for o in range(NO):
                 if is_open(o):
                     l = o % Lam
                     cost = t.C_frozen[l] if o >= Lam else t.C[l]
-                    buy(n, (l, n), share(Wno[n][o], t.total_w) * t.T * bounded_price(cost / t.buy[l][n][2]) / 1e6)
+                    buy(n, (l, n), share(Wno[n][o], t.total_w) * t.Tn[n] * bounded_price(cost / t.buy[l][n][2]) / 1e6)
         fees = []
         for m in range(M):
             f_m = 0.0
@@ -889,8 +914,8 @@ class Model:
         opened = [self.cap[l] for l in active if self.open[l]]
         if closed and opened:
             row('world', 'open_closed_lag', max(closed) - max(opened))
-        row('world', 'price_index', self.Pbar)
-        row('world', 'capability_index', self.cbar)
+        row('world', 'price_index', t.Pbar)
+        row('world', 'capability_index', t.cbar)
         row('world', 'revenue_closed_labs', sum(t.lab_revenue[j] for j in range(L) if not self.open[j]))
         cc = B['capability_cost']
         reached = [t.P[l] * math.exp(-cc * (self.cap[l] - self.start_frontier))
@@ -911,9 +936,14 @@ class Model:
             sector_w.append(ws)
             open_w = sum(ws[o] for o in range(NO) if is_open(o))
             row('world', 'open_share.%s' % SECTORS[s], share(open_w, sum(ws)))
-        row('world', 'token_demand', t.T)
-        row('world', 'demand_multiplier', math.exp(self.psi))
-        row('world', 'ai_spend', t.T * share(t.paid, t.total_w) / 1e6)
+        tokens = spend = 0.0
+        for n in range(N):
+            W_n = sum(Wno[n][o] for o in range(NO + 1))
+            tokens += share(W_n, t.total_w) * t.Tn[n]
+            spend += t.Tn[n] * share(t.paid_n[n], t.total_w)
+        row('world', 'token_demand', tokens)
+        row('world', 'demand_multiplier', share(tokens, self.token_demand(t.tau)))
+        row('world', 'ai_spend', spend / 1e6)
         row('world', 'licence_fees', sum(fees))
 
         # scope sector:<s>
@@ -962,7 +992,9 @@ class Model:
                             rival_hw += w[o] * shares[m]
                 paid += w[o] * price_no[n][o]
             row(scope, 'rival_hardware_dependency', share(rival_hw, adopted))
-            row(scope, 'price_index', share(paid, adopted))
+            row(scope, 'price_index', self.Pn[n])
+            row(scope, 'capability_index', self.cn[n])
+            row(scope, 'demand_multiplier', math.exp(self.psi[n]))
             row(scope, 'rule_ban_active', 1 if self.rule_fired[n] else 0)
             for m in range(M):
                 row(scope, 'chip_share.%s' % self.chips[m]['id'], share(on_chip[m], adopted))

@@ -346,19 +346,39 @@ TEST_CASE("demand: the multiplier closes a share of its gap to price^-elasticity
     return run(two_blocs("cost_decline: 0.9, demand_price_elasticity: " + std::to_string(e) + ", demand_capability_elasticity: 0, demand_adjustment: 0.2"));
   };
   auto elastic = demand(1.5), inelastic = demand(0.5);
-  // The recursion, month by month, from the outputs (the price index read is last month's).
-  const double p0 = elastic.at("2024-01", "world", "price_index");
-  double m = 0;
-  const char* months[] = {"2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"};
-  for (int k = 1; k < 6; ++k) {
-    const double target = -1.5 * (std::log(elastic.at(months[k - 1], "world", "price_index")) - std::log(p0));
-    m += 0.2 * (target - m);
-    CHECK(elastic.at(months[k], "world", "demand_multiplier") == doctest::Approx(std::exp(m)).epsilon(1e-12));
+  // The recursion, month by month, for each nation from its own outputs (the price index read is last
+  // month's).
+  for (const char* nation : {"nation:A", "nation:B"}) {
+    INFO(nation);
+    const double p0 = elastic.at("2024-01", nation, "price_index");
+    double m = 0;
+    const char* months[] = {"2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"};
+    for (int k = 1; k < 6; ++k) {
+      const double target = -1.5 * (std::log(elastic.at(months[k - 1], nation, "price_index")) - std::log(p0));
+      m += 0.2 * (target - m);
+      CHECK(elastic.at(months[k], nation, "demand_multiplier") == doctest::Approx(std::exp(m)).epsilon(1e-12));
+    }
   }
+
   // Prices fall: elastic demand spends more over time, inelastic less.
   CHECK(elastic.at("2025-12", "world", "price_index") < 0.1 * elastic.at("2024-01", "world", "price_index"));
   CHECK(elastic.at("2025-12", "world", "ai_spend") / elastic.at("2025-12", "world", "adoption") >
         elastic.at("2024-01", "world", "ai_spend") / elastic.at("2024-01", "world", "adoption"));
   CHECK(inelastic.at("2025-12", "world", "ai_spend") / inelastic.at("2025-12", "world", "adoption") <
         inelastic.at("2024-01", "world", "ai_spend") / inelastic.at("2024-01", "world", "adoption"));
+}
+
+TEST_CASE("demand: each nation responds to the prices its own adopters pay") {
+  // A subsidy on B's open lab y from mid-2024 (demand is measured against the first month's prices),
+  // little used in A (origin risk): B's demand grows far more than A's.
+  const std::string text = two_blocs("utility: {origin_risk: 6}, demand_price_elasticity: 1.5, demand_adjustment: 0.2, demand_capability_elasticity: 0");
+  auto plain = run(text);
+  auto subsidized = run(text + "events:\n  - {at: 2024-07, set: {labs.y.subsidy: 0.9}}\n");
+
+  const double gain_a = subsidized.at("2025-12", "nation:A", "demand_multiplier") / plain.at("2025-12", "nation:A", "demand_multiplier");
+  const double gain_b = subsidized.at("2025-12", "nation:B", "demand_multiplier") / plain.at("2025-12", "nation:B", "demand_multiplier");
+  CHECK(gain_b > 2);
+  CHECK(gain_a < 1 + (gain_b - 1) / 4);
+  // The world's multiplier is the nations' token demand weighted by their adopters' weight, over the path.
+  CHECK(subsidized.at("2025-12", "world", "demand_multiplier") > plain.at("2025-12", "world", "demand_multiplier"));
 }
