@@ -88,7 +88,7 @@ void World::update_adopters_as(std::uint32_t month_index, const ChoiceTables& ta
   const auto started = std::chrono::steady_clock::now();
   // O choosable options (current and frozen versions of each lab); index O in the sums is "no model".
   const std::size_t n = pop_.count(), L = lines_.size(), options = usage_.options, O = options - 1;
-  const std::size_t cell_count = def_.nations.size() * sector_count, cells = cell_count * options;
+  const std::size_t cell_count = def_.nations.size() * sector_count;
   // Blocks of up to 16 chunks, but at least 16 blocks when the population allows, so that threads can
   // share out even a small world; the sums are exact, so the split cannot change the result.
   const std::size_t block_size = std::clamp((n / 16 + chunk - 1) / chunk, std::size_t{1}, max_block_chunks) * chunk;
@@ -172,19 +172,27 @@ void World::update_adopters_as(std::uint32_t month_index, const ChoiceTables& ta
     const NeighbourSums s = neighbour_sums(row.data(), row.size(), wprev);
     return s.total > 0 ? s.adopted / s.total : 0.0;
   };
-  // Turns the weights of neighbour_weights into shares of the total.
+  // Turns the weights of neighbour_weights into shares of the total: for the current versions, the only
+  // options a chooser may pick besides a frozen version it holds (whose share the caller adds).
   auto to_shares = [&](double* nbr, double total) {
     if (total > 0)
-      for (std::size_t o = 0; o < O; ++o) nbr[o] /= total;  // no branch on which options neighbours use: it vectorizes
+      for (std::size_t o = 0; o < L; ++o) nbr[o] /= total;  // no branch on which options neighbours use: it vectorizes
+  };
+  auto frozen_share = [&](double* nbr, double total, std::uint16_t held) {
+    if (total > 0 && held != no_model && held >= L) nbr[held] /= total;
   };
   // Share of i's neighbours' weight (last month) on each option, into nbr[0..O) (in a well-mixed
   // population, the world's).
-  auto lab_shares = [&](std::size_t i, double* nbr) {
-    if (mixed)
+  auto lab_shares = [&](std::size_t i, double* nbr, std::uint16_t held) {
+    if (mixed) {
       std::copy(world_share.begin(), world_share.end(), nbr);
-    else
-      to_shares(nbr, neighbour_weights(i, nbr));
+    } else {
+      const double total = neighbour_weights(i, nbr);
+      to_shares(nbr, total);
+      frozen_share(nbr, total, held);
+    }
   };
+
 
   // A non-adopter that walks its neighbours needs their weight per option only if it adopts. While
   // few of them do (early in a diffusion), summing the Bass term alone and walking again for those
@@ -202,9 +210,7 @@ void World::update_adopters_as(std::uint32_t month_index, const ChoiceTables& ta
     std::vector<double> scratch(3 * O + 4);  // neighbour shares (and "none"), utilities and their exps; reused across the block
     double* nbr = scratch.data();
     double* utility = scratch.data() + O + 1;
-    // This block's changes to the sums; exact, so blocks may add them in any order.
-    std::vector<double> d_weight(cells, 0.0);
-    std::vector<std::int64_t> d_count(cells, 0);
+
     std::array<std::uint32_t, chunk> words;
     // Adopters whose draw could change them this month, with that draw.
     struct Candidate {
@@ -217,6 +223,12 @@ void World::update_adopters_as(std::uint32_t month_index, const ChoiceTables& ta
     std::array<std::uint64_t, chunk / (4 * philox_group)> flagged;
     std::array<std::uint64_t, chunk / (4 * philox_group)> forced{};  // holders in a forced cell; set only when any_forced
     const std::size_t lo = blk * block_size, hi = std::min(n, lo + block_size);
+    // This block's changes to the sums; exact, so blocks may add them in any order. Nations hold
+    // contiguous ranges of adopters, so a block touches only the cells of the nations it spans: one or
+    // two of them, whose cells alone it keeps and adds under the lock.
+    const std::size_t first_cell = nation_of[lo] * sector_count * options, end_cell = (nation_of[hi - 1] + 1) * sector_count * options;
+    std::vector<double> d_weight(end_cell - first_cell, 0.0);
+    std::vector<std::int64_t> d_count(end_cell - first_cell, 0);
     std::chrono::steady_clock::time_point block_started, candidates_started;
     if constexpr (counting) block_started = std::chrono::steady_clock::now();
     for (std::size_t a = lo; a < hi; a += chunk) {
@@ -305,7 +317,7 @@ void World::update_adopters_as(std::uint32_t month_index, const ChoiceTables& ta
           if (adopts) to_shares(nbr, total);
         } else {
           adopts = u_event < std::min(1.0, p_month + q_month * adopted_share(i));
-          if (adopts) lab_shares(i, nbr);
+          if (adopts) lab_shares(i, nbr, no_model);
         }
         if (adopts) {
           chosen = choose(tables, b, cell, pop_.risk[i], nbr, utility, no_model, u_choice());
@@ -315,16 +327,17 @@ void World::update_adopters_as(std::uint32_t month_index, const ChoiceTables& ta
         const bool forced = !tables.available[cell * O + current];
         if (forced || u_event < revisit) {
           if constexpr (counting) work.rows += walks, work.neighbours += row_length, work.choices += 1, work.choice_neighbours += row_length;
-          lab_shares(i, nbr);
+          lab_shares(i, nbr, current);
           chosen = choose(tables, b, cell, pop_.risk[i], nbr, utility, forced ? no_model : current, u_choice());
+
         }
       }
       if (chosen == current) continue;
       const float size = std::fabs(wprev[i]);
       next[i] = chosen;
       wnext[i] = chosen == no_model ? -size : size;
-      const std::size_t from = cell * options + (current == no_model ? O : current);
-      const std::size_t to = cell * options + (chosen == no_model ? O : chosen);
+      const std::size_t from = cell * options + (current == no_model ? O : current) - first_cell;
+      const std::size_t to = cell * options + (chosen == no_model ? O : chosen) - first_cell;
       d_weight[from] -= size, d_count[from] -= 1;
       d_weight[to] += size, d_count[to] += 1;
     }
@@ -335,7 +348,8 @@ void World::update_adopters_as(std::uint32_t month_index, const ChoiceTables& ta
       work.candidate_seconds = std::chrono::duration<double>(block_done - candidates_started).count();
     }
     std::lock_guard<std::mutex> hold(merge);
-    for (std::size_t c = 0; c < cells; ++c) usage_.weight[c] += d_weight[c], usage_.count[c] += d_count[c];
+    for (std::size_t c = first_cell; c < end_cell; ++c) usage_.weight[c] += d_weight[c - first_cell], usage_.count[c] += d_count[c - first_cell];
+
     if constexpr (counting) update_work_ += work;
   });
   pop_.cur = 1 - pop_.cur;
