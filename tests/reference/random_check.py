@@ -2,7 +2,7 @@
 """Cross-checks geosim against model.py on random corners of the parameter space.
 
 Each trial takes a shipped scenario (scenarios/*.yaml) and sets four keys, drawn from the numbers,
-true/false and choice keys `geosim schema` lists (behaviour, population, and those of one lab, nation
+true/false and choice keys `geosim schema` lists (behaviour, population, and those of one lab, line, nation
 or chipmaker), to random values within their declared ranges (a fifth of the numbers at a bound), with
 a random network kind, a small population and a short horizon; geosim and model.py must then write
 the same series.csv, byte for byte. The fixed cases of check.sh each reach one branch on purpose;
@@ -37,7 +37,7 @@ def settable_keys(geosim):
     lines = subprocess.run([geosim, "schema"], capture_output=True, text=True, check=True).stdout.splitlines()
     keys = []
     for i, line in enumerate(lines):
-        if not re.match(r"^(behaviour|population|labs\[\]|nations\[\]|chipmakers\[\])\.\S+$", line) or line == "population.adopters":
+        if not re.match(r"^(behaviour|population|labs\[\]|lines\[\]|nations\[\]|chipmakers\[\])\.\S+$", line) or line == "population.adopters":
             continue
         for follow in lines[i + 1:i + 4]:
             m = re.search(r"expects a (whole )?number in \[([^,]+), ([^\]]+)\]", follow)
@@ -57,8 +57,8 @@ def settable_keys(geosim):
 
 
 def entity_ids(path):
-    """The ids of the labs, nations and chipmakers of a scenario file and the files it extends."""
-    ids = {"labs": set(), "nations": set(), "chipmakers": set()}
+    """The ids of the labs, lines, nations and chipmakers of a scenario file and the files it extends."""
+    ids = {"labs": set(), "lines": set(), "nations": set(), "chipmakers": set()}
     while path:
         with open(path) as f:
             doc = yaml.safe_load(f) or {}
@@ -84,8 +84,10 @@ def draw_value(rng, kind, low, high):
 
 def setting(rng, key, kind, low, high, ids):
     """--set text for a key of the schema; a key of list entries goes to one entry, drawn by id."""
-    m = re.match(r"^(labs|nations|chipmakers)\[\]\.(.+)$", key)
+    m = re.match(r"^(labs|lines|nations|chipmakers)\[\]\.(.+)$", key)
     if m:
+        if not ids[m.group(1)]:
+            return None  # the scenario has no entry of that list
         key = "%s.%s.%s" % (m.group(1), rng.choice(ids[m.group(1)]), m.group(2))
     return key + "=" + draw_value(rng, kind, low, high)
 
@@ -114,7 +116,7 @@ def main():
             sets = ["population.adopters=%d" % rng.choice([300, 1500, 2500]), "seed=%d" % rng.randrange(1 << 40),
                     "population.network.kind=" + rng.choice(networks)]
             ids = entity_ids(scenario)
-            sets += [setting(rng, *key, ids) for key in rng.sample(keys, 4)]
+            sets += [s for s in (setting(rng, *key, ids) for key in rng.sample(keys, 4)) if s]
             out = os.path.join(work, "trial%d" % trial)
             shutil.rmtree(out, ignore_errors=True)
             command = [args.geosim, "run", scenario, "--out", out, "-q", "--threads", "1", "--months", str(rng.choice([24, 60]))]
