@@ -75,7 +75,7 @@ class Panel {
       case KeyType::choice_list: {
         std::vector<std::string> options = spec->choices;
         if (spec->type == KeyType::ref_list)
-          for (const auto& n : params_.nations) options.push_back(n.id);
+          for (std::size_t a = 0; a < agent_count(params_, spec->ref); ++a) options.push_back(agent_id(params_, spec->ref, a));
         const Value value = spec->get(params_, agent);
         const auto& in_force = std::get<std::vector<std::string>>(value);
         std::vector<std::string> chosen = shown == current ? in_force : parse_list(shown);
@@ -174,6 +174,8 @@ void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_d
       panel.lever({"nations[].deny_frontier_access", "its closed labs refuse to serve:"}, n, id);
       panel.lever({"nations[].ban_rival_models_in", "bans rival-origin models in:"}, n, id);
       panel.lever({"nations[].materials_export_ban", "embargoes critical materials to:"}, n, id);
+      panel.lever({"nations[].chip_buy_ban", "tells its labs and hosts not to buy:"}, n, id);
+      panel.lever({"nations[].distillation_guard", "lets only leaks reach distillers of:"}, n, id);
       panel.lever({"nations[].open_release_penalty", "open-release penalty", 0, 1e10, true}, n, id);
       panel.lever({"nations[].rule_ban_threshold", "ban-rule threshold", 0, 1}, n, id);
     }
@@ -196,9 +198,18 @@ void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_d
       panel.lever({"labs[].open", "releases open weights"}, j, id);
       panel.lever({"labs[].distill", "distils from better models"}, j, id);
       panel.lever({"labs[].distillable", "share others may distil from it", 0, 1}, j, id);
+      panel.lever({"labs[].distill_leak", "share of that leaking past guards", 0, 1}, j, id);
       panel.lever({"labs[].subsidy", "subsidy, share of price", 0, 1}, j, id);
       panel.lever({"labs[].funding", "funding, USD/mo", 1e5, 1e11, true}, j, id);
     }
+  }
+  if (!params.lines.empty() && ImGui::CollapsingHeader("Model lines")) {
+    agent_combo("line", state.line, params.lines);
+    const auto l = static_cast<std::size_t>(state.line);
+    const std::string& id = params.lines[l].id;
+    panel.lever({"lines[].active", "on offer"}, l, id);
+    panel.lever({"lines[].open", "released as open weights"}, l, id);
+    panel.lever({"lines[].capability", "capability (a release jump)", 50, 400}, l, id);
   }
   if (ImGui::CollapsingHeader("Behaviour")) {
     panel.lever({"behaviour.bass_q", "Bass imitation q", 0, 3}, 0, "");
@@ -208,6 +219,7 @@ void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_d
     panel.lever({"behaviour.utility.switching_cost", "switching cost", 0, 6}, 0, "");
     panel.lever({"behaviour.distillation_rate", "distillation rate", 0, 0.3}, 0, "");
     panel.lever({"behaviour.hostility.us_china", "US-China hostility", 0, 1}, 0, "");
+    panel.lever({"behaviour.demand_price_elasticity", "demand's price elasticity", 0, 3}, 0, "");
   }
 }
 

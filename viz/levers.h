@@ -15,7 +15,7 @@ using PullLever = std::function<void(const std::string& path, const std::string&
 
 /// What the lever panel remembers between frames.
 struct LeverPanelState {
-  int nation = 0, lab = 0, chip = 0;
+  int nation = 0, lab = 0, chip = 0, line = 0;
   // Values pulled but not yet in force (they take effect next month), shown instead of the current ones.
   std::vector<std::pair<std::string, std::string>> pending;
   int pending_since = -1;  // months done when the first pending value was pulled
