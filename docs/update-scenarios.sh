@@ -134,22 +134,21 @@ DOC
   cat <<DOC
 ## Closing remarks
 
-- **What-ifs that change little.** Guarding US closed models against distillation moves the US lead in
-  2035 from $(gap baseline) to $(gap distillation-hard) capability-months (nobody may distil) or
-  $(gap distillation-guard) (only leaks reach Chinese labs): the calibrated distillation rate is about 2% of
-  the gap a month. With T1 and T2 both met, China's catch-up of 2023–2024 comes from its labs' research
-  efficiency and Alibaba's compute; a distillation rate high enough to drive it would also close the
-  open–closed lag below T2's band ([validation.md](validation.md)). Tripling Meta's funding
+- **What distillation and money do.** Guarding US closed models against distillation moves the US lead
+  in 2035 from $(gap baseline) to $(gap distillation-hard) capability-months (nobody may distil) or
+  $(gap distillation-guard) (only leaks reach Chinese labs): the calibrated distillation rate is about 2%
+  of the gap a month. With T1 and T2 both met, China's catch-up of 2023–2024 comes mostly from its labs'
+  research efficiency and Alibaba's compute; a distillation rate high enough to drive it would also
+  close the open–closed lag below T2's band ([validation.md](validation.md)). Tripling Meta's funding
   (us-funds-open) buys it a few capability-months: a lab's compute need grows by e^0.2 per
   capability-month it gains, so money buys a lead that grows only with its log.
 - **Cheaper models can raise everyone's revenue.** Subsidized Chinese lines (ai-dumping) take usage from
   US closed models, yet closed labs' revenue in 2035-12 is $(revenue ai-dumping) USD a month against the
   baseline's $(revenue baseline): the subsidy lowers the price index of the markets where the subsidized
   lines are used (China's most), and each market's demand for AI work, elastic in the long run
-  (\`demand_price_elasticity\` 1.2), grows with it, for every lab that serves it. Whether dumping hurts the incumbents
-
-  turns on that elasticity, a judgement ([model.md](model.md) 5) that the 2023–2024 targets do not pin
-  down; a sweep over it is the way to read this claim.
+  (\`demand_price_elasticity\` 1.2), grows with it, for every lab that serves it. Whether dumping hurts
+  the incumbents turns on that elasticity, a judgement ([model.md](model.md) 5) that the 2023–2024
+  targets do not pin down; a sweep over it is the way to read this claim.
 - **Chip purchases follow performance per dollar sharply.** With \`chip_choice_sensitivity\` at its
   calibrated value, buyers allowed Nvidia's best chips buy almost nothing else: open sales
   (export-open-sales, chips-for-a-fee) take Huawei's share of China's purchases to nearly 0, and a ban

@@ -128,10 +128,12 @@ How the model keeps these: demand for AI work responds to prices with a long-run
 grows with it; the compute a lab needs for a month of progress grows with how far ahead it is (3.11), so
 money buys a lead that grows only with its log, no lab runs away with the market, and the frontier's
 pace follows what labs can spend; markups erode only as open lines of similar capability gain usage
-(3.7). The frontier advances more slowly after 2025 than in 2023–2024 (the table's frontier row):
-compute needs grow faster than spending once the early growth of demand slows. China's best line
-overtakes the US's in 2025 and stays a few months ahead; the 2023–2024 targets constrain the catch-up,
-not where it stops (see below).
+(3.7); chipmakers' capacity grows toward the compute asked of them (3.13), so that rationing is a lag,
+not a ceiling. The frontier's pace (the table's frontier row) follows what labs can spend against
+compute needs that grow with capability. Where the US lead settles after China's catch-up of
+2023–2024 is not constrained by the targets, which bound the catch-up, not where it stops (see the
+spread across calibrated points below).
+
 
 ![world AI spend](figures/validation/long-run-ai_spend-world.svg)
 ![closed labs' revenue](figures/validation/long-run-revenue_closed_labs-world.svg)

@@ -172,7 +172,7 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
       if (k.get(mine, i) == k.get(theirs, i)) return;
       k.set(saved, i, k.get(mine, i));
       // A capability the what-if gives differently is a jump its line makes at the branch.
-      if (k.sets_state) lines_[k.owner() == AgentList::labs ? i : def_.labs.size() + i].capability = std::get<double>(k.get(mine, i));
+      if (k.sets_state) set_state(k, i, k.get(mine, i));
     });
 
   }

@@ -73,7 +73,7 @@ void settle_money(const ScenarioDef& def, const Index& idx, const ChipMarket& ma
     for (std::size_t m = 0; m < M; ++m) chips[m].demand += labs[j].spend * share[m] * perf[m];
   }
   for (std::size_t m = 0; m < M; ++m) {
-    const double deliverable = def.chipmakers[m].capacity * chips[m].supply;
+    const double deliverable = chips[m].capacity * chips[m].supply;
     chips[m].rationed = chips[m].demand > deliverable ? deliverable / chips[m].demand : 1.0;
   }
   for (std::size_t j = 0; j < labs.size(); ++j) {

@@ -216,7 +216,7 @@ ChoiceTables make_choice_tables(const ScenarioDef& def, const Index& idx, const 
   return t;
 }
 
-void advance_ecosystems(const ScenarioDef& def, const std::vector<LineState>& lines, std::vector<ChipState>& chips) {
+void advance_chipmakers(const ScenarioDef& def, const std::vector<LineState>& lines, std::vector<ChipState>& chips) {
   for (std::size_t m = 0; m < chips.size(); ++m) {
     // Models optimized for the platform: usage-weighted affinity of lines' current versions to it.
     double optimized = 0, used = 0;
@@ -226,6 +226,9 @@ void advance_ecosystems(const ScenarioDef& def, const std::vector<LineState>& li
     }
     const double pull = 0.5 * (chips[m].usage + (used > 0 ? optimized / used : 0.0));
     chips[m].ecosystem += def.behaviour.ecosystem_growth * (1.0 - chips[m].ecosystem) * pull;
+    // Fabs and supply chains expand toward the compute asked of the chipmaker, with a lag; they do not
+    // shrink when demand falls.
+    chips[m].capacity += def.behaviour.capacity_expansion * std::max(0.0, chips[m].demand - chips[m].capacity);
   }
 }
 

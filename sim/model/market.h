@@ -85,7 +85,8 @@ double bounded_price(double p);
 ChoiceTables make_choice_tables(const ScenarioDef& def, const Index& idx, const std::vector<LineState>& lines, const ChipMarket& market,
                                 const std::vector<double>& nation_risk);
 
-/// Advances chipmakers' ecosystems from this month's usage on their chips.
-void advance_ecosystems(const ScenarioDef& def, const std::vector<LineState>& lines, std::vector<ChipState>& chips);
+/// Advances chipmakers' ecosystems from this month's usage on their chips, and their capacity toward
+/// this month's demand.
+void advance_chipmakers(const ScenarioDef& def, const std::vector<LineState>& lines, std::vector<ChipState>& chips);
 
 }  // namespace geosim

@@ -43,7 +43,7 @@ std::vector<MetricSpec> declare() {
       {"closed_value_index", S::world, "ratio", "Market value of closed labs against the start.",
        "sum of valuations of labs whose main line is closed this month / the same sum in the first month; 0 throughout when that first sum is 0"},
       {"compute_lost_materials", S::world, "share of compute demand", "Compute lost to materials shortfalls.",
-       "(Σ_m min(D_m, K_m) − Σ_m min(D_m, K_m σ_m)) / Σ_m D_m, with D_m the month's compute demand on m, K_m its capacity and σ_m its "
+       "(Σ_m min(D_m, K_m) − Σ_m min(D_m, K_m σ_m)) / Σ_m D_m, with D_m the month's compute demand on m, K_m its capacity this month and σ_m its "
        "materials supply (model.md 3.11, 3.6); 0 when there is no demand"},
       {"open_share.<sector>", S::world, "share of the sector's adopted weight", "Open models' share of a sector's usage.",
        "weight of `<sector>` adopters on open options (current versions of open lines and frozen versions) over that sector's adopted weight"},
@@ -115,6 +115,7 @@ std::vector<MetricSpec> declare() {
       {"ecosystem", S::chipmaker, "fraction", "Maturity of its software ecosystem during the month.", "μ_m"},
       {"supply", S::chipmaker, "fraction", "Share of its capacity its materials allow.", "σ_m"},
       {"rationed", S::chipmaker, "fraction", "Share of this month's compute demand it delivered.", "r_m"},
+      {"capacity", S::chipmaker, "USD per month at reference prices", "Compute it could deliver this month before materials shortfalls.", "K_m (model.md 3.13)"},
       {"sales", S::chipmaker, "USD per month", "Chips bought from it, all nations together.", "Σ_n B_{n,m} in nation order"},
       {"licence_fees", S::chipmaker, "USD per month", "Licence fees on its sales.",
        "Σ_n B_{n,m} · f_{m,n} / (1 + f_{m,n}) in nation order, f its `licence_fee` for nation n (the fee is part of what buyers pay)"},

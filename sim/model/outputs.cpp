@@ -124,7 +124,7 @@ void World::compute_outputs(const ChoiceTables& tables) {
   emit(world, "closed_value_index", closed_value_start_ > 0 ? value_closed / closed_value_start_ : 0.0);
   double demanded = 0, delivered = 0, unconstrained = 0;
   for (std::size_t m = 0; m < M; ++m) {
-    const double cap = def_.chipmakers[m].capacity;
+    const double cap = chips_[m].capacity;
     demanded += chips_[m].demand;
     unconstrained += std::min(chips_[m].demand, cap);
     delivered += std::min(chips_[m].demand, cap * chips_[m].supply);
@@ -269,6 +269,7 @@ void World::compute_outputs(const ChoiceTables& tables) {
     emit(scope, "ecosystem", chips_[m].ecosystem);
     emit(scope, "supply", chips_[m].supply);
     emit(scope, "rationed", chips_[m].rationed);
+    emit(scope, "capacity", chips_[m].capacity);
     emit(scope, "sales", sales);
     emit(scope, "licence_fees", fees[m]);
   }

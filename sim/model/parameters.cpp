@@ -354,6 +354,9 @@ std::vector<KeySpec> declare() {
       [](BehaviourDef& b) -> auto& { return b.compute_per_capability; });
   beh(number("behaviour.ecosystem_growth", K::real, 0, 1, "0.05", "per month", "Rate at which a chipmaker's software ecosystem matures with its installed base and the models optimized for it."),
       [](BehaviourDef& b) -> auto& { return b.ecosystem_growth; });
+  beh(number("behaviour.capacity_expansion", K::real, 0, 1, "0.04", "per month",
+             "Share of the gap between the compute asked of a chipmaker and its capacity that it closes each month by expanding (fabs and supply take one to two years); capacity never shrinks."),
+      [](BehaviourDef& b) -> auto& { return b.capacity_expansion; });
   beh(number("behaviour.chip_choice_sensitivity", K::real, 0, 100, "8", "exponent",
              "How strongly buyers (labs for their compute, hosts of open weights) concentrate their chip purchases on the chipmaker with the best performance per dollar: shares grow as performance to this power (0: equal shares)."),
       [](BehaviourDef& b) -> auto& { return b.chip_choice_sensitivity; });
@@ -438,8 +441,12 @@ std::vector<KeySpec> declare() {
                     [](ChipmakerDef& c) -> auto& { return c.perf_per_dollar; });
   add<ChipmakerDef>(s, settable(refers(spec("chipmakers[].export_banned_to", K::ref_list, "[]", "", "Nations whose labs may not buy this chipmaker's chips (export controls of its origin nation)."), AgentList::nations)),
                     [](ChipmakerDef& c) -> auto& { return c.export_banned_to; });
-  add<ChipmakerDef>(s, settable(number("chipmakers[].capacity", K::real, 0, 1e15, "1e15", "USD per month", "Compute it can deliver per month, valued at reference prices, before materials shortfalls.")),
-                    [](ChipmakerDef& c) -> auto& { return c.capacity; });
+  {
+    KeySpec k = settable(number("chipmakers[].capacity", K::real, 0, 1e15, "1e15", "USD per month",
+                                "Compute it can deliver per month at the start, valued at reference prices, before materials shortfalls; it then grows toward demand (behaviour.capacity_expansion); an event sets it anew."));
+    k.sets_state = true;
+    add<ChipmakerDef>(s, std::move(k), [](ChipmakerDef& c) -> auto& { return c.capacity; });
+  }
   add<ChipmakerDef>(s, number("chipmakers[].ecosystem", K::real, 0.05, 1, "1", "fraction", "Maturity of its software ecosystem at the start; multiplies the performance labs get from its chips."),
                     [](ChipmakerDef& c) -> auto& { return c.ecosystem; });
   {

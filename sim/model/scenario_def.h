@@ -82,6 +82,7 @@ struct BehaviourDef {
 
 
   double ecosystem_growth{};
+  double capacity_expansion{};
   // Product attributes, origin risk by sector, chip purchases, demand response.
   double w_support{};
   double w_compliance{};

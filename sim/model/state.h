@@ -40,6 +40,7 @@ struct LabState {
 /// A chipmaker's changing state.
 struct ChipState {
   double ecosystem = 1;  // software maturity in (0, 1]
+  double capacity = 0;   // compute it can deliver per month at reference prices before materials shortfalls; grows toward demand
   double supply = 1;     // share of capacity its materials allow
   double rationed = 1;   // share of this month's compute demand it delivered
   double demand = 0;     // compute asked of it, USD per month at reference prices

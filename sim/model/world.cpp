@@ -41,7 +41,7 @@ World::World(ScenarioDef def)
   labs_.resize(def_.labs.size());
   for (std::size_t j = 0; j < labs_.size(); ++j) labs_[j].valuation = def_.labs[j].valuation;
   chips_.resize(def_.chipmakers.size());
-  for (std::size_t m = 0; m < chips_.size(); ++m) chips_[m].ecosystem = def_.chipmakers[m].ecosystem;
+  for (std::size_t m = 0; m < chips_.size(); ++m) chips_[m].ecosystem = def_.chipmakers[m].ecosystem, chips_[m].capacity = def_.chipmakers[m].capacity;
   nations_.resize(def_.nations.size());
   nation_risk_ = origin_risk(def_);
   usage_.options = option_count(lines_.size()) + 1;
@@ -63,14 +63,31 @@ void World::apply_events(Month month) {
     for (const auto& c : ev.changes) {
       apply_change(def_, c);
       // A capability set by an event is a release jump: the line's current version has it from now on.
-      const KeySpec& key = schema()[c.key];
-      if (key.sets_state) lines_[key.owner() == AgentList::labs ? c.agent : def_.labs.size() + c.agent].capability = std::get<double>(c.value);
+      set_state(schema()[c.key], c.agent, c.value);
     }
     changed = true;
   }
   if (changed) {
     nation_risk_ = origin_risk(def_);
     idx_ = Index(def_);  // a bloc mix may have changed a lab's dominant bloc
+  }
+}
+
+void World::set_state(const KeySpec& key, std::size_t agent, const Value& value) {
+  if (!key.sets_state) return;
+  const double v = std::get<double>(value);
+  switch (key.owner()) {
+    case AgentList::labs:
+      lines_[agent].capability = v;
+      break;
+    case AgentList::lines:
+      lines_[def_.labs.size() + agent].capability = v;
+      break;
+    case AgentList::chipmakers:
+      chips_[agent].capacity = v;
+      break;
+    default:
+      throw std::logic_error("set_state: key " + key.path + " replaces no state");
   }
 }
 
@@ -181,7 +198,7 @@ void World::step() {
   settle_money(def_, idx_, market_, lines_, months_done_, labs_, chips_);
   compute_outputs(tables);
   lines_ = advance_capability(def_, idx_, lines_, labs_);
-  advance_ecosystems(def_, lines_, chips_);
+  advance_chipmakers(def_, lines_, chips_);
   ++months_done_;
 }
 

@@ -37,6 +37,7 @@
 #include "model/network.h"
 #include "model/population.h"
 #include "model/scenario_def.h"
+#include "model/parameters.h"
 #include "model/state.h"
 
 namespace geosim {
@@ -143,6 +144,9 @@ class World {
 
  private:
   void apply_events(Month month);
+  /// For a key whose event value also replaces state (KeySpec::sets_state): a line's capability (a
+  /// release jump), a chipmaker's capacity.
+  void set_state(const KeySpec& key, std::size_t agent, const Value& value);
   void update_adopters(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);
   template <bool counting>
   void update_adopters_as(std::uint32_t month_index, const ChoiceTables& tables, const std::vector<std::uint8_t>& just_closed);

@@ -175,6 +175,7 @@ class Model:
         self.val = [float(lab['valuation']) for lab in self.labs]
         self.rbar = [0.0] * self.L
         self.eco = [float(c['ecosystem']) for c in self.chips]
+        self.capacity = [float(c['capacity']) for c in self.chips]  # 3.13: grows toward demand
         self.rationed = [1.0] * self.M
         self.rule_counter = [0] * self.N
         self.rule_fired = [False] * self.N
@@ -423,6 +424,9 @@ class Model:
                 for key, value in ev['set'].items():
                     set_key(self.sc, key, value)
                     parts = key.split('.')
+                    if parts[0] == 'chipmakers' and parts[2:] == ['capacity']:
+                        m = next(k for k, c in enumerate(self.chips) if c['id'] == parts[1])
+                        self.capacity[m] = float(value)
                     if parts[0] in ('labs', 'lines') and parts[2:] == ['capability']:
                         # a release jump: the line's current capability; its cost keeps c0
                         if parts[0] == 'labs':
@@ -654,7 +658,7 @@ class Model:
             if shares is not None:
                 for m in range(M):
                     t.demand[m] += spend[j] * shares[m] * e[m]
-        t.deliverable = [self.chips[m]['capacity'] * t.sigma[m] for m in range(M)]
+        t.deliverable = [self.capacity[m] * t.sigma[m] for m in range(M)]
         for m in range(M):
             # set before the compute factors that use it
             self.rationed[m] = t.deliverable[m] / t.demand[m] if t.demand[m] > t.deliverable[m] else 1.0
@@ -727,6 +731,7 @@ class Model:
             optimized_by_m.append(pull)
         for m in range(self.M):
             self.eco[m] = self.eco[m] + self.B['ecosystem_growth'] * (1 - self.eco[m]) * optimized_by_m[m]
+            self.capacity[m] = self.capacity[m] + self.B['capacity_expansion'] * max(0.0, t.demand[m] - self.capacity[m])
 
     # 3.9 Adopter update: reads only last month's options (xold), so the order of visits is free
     def neighbour_adoption(self, i, xold):
@@ -927,7 +932,7 @@ class Model:
             self.first_closed_val = closed_val
         row('world', 'closed_value_index',
             closed_val / self.first_closed_val if self.first_closed_val > 0 else 0.0)
-        lost = (sum(min(t.demand[m], self.chips[m]['capacity']) for m in range(M))
+        lost = (sum(min(t.demand[m], self.capacity[m]) for m in range(M))
                 - sum(min(t.demand[m], t.deliverable[m]) for m in range(M)))
         row('world', 'compute_lost_materials', share(lost, sum(t.demand)))
         sector_w = []
@@ -1046,6 +1051,7 @@ class Model:
             row(scope, 'ecosystem', self.eco[m])
             row(scope, 'supply', t.sigma[m])
             row(scope, 'rationed', self.rationed[m])
+            row(scope, 'capacity', self.capacity[m])
             row(scope, 'sales', sales)
             row(scope, 'licence_fees', fees[m])
 
