@@ -38,7 +38,7 @@ YAML::Node overrides_tree(const std::vector<Override>& overrides) {
     // `--set` replaces a map given as a value, `extends` would merge it: the session file could not
     // say what `geosim run --set` means, so such an override is refused.
     if (!entry && value.IsMap())
-      throw DiagnosticError(Diagnostic{Mark{o.origin.empty() ? "--set " + o.path + "=" + o.value : o.origin, 1, 1},
+      throw DiagnosticError(Diagnostic{o.origin.file.empty() ? Mark{"--set " + o.path + "=" + o.value, 0, 0} : o.origin,
                                        "geosim view takes overrides of single keys; set the keys of '" + o.path + "' one by one"});
     if (entry) {
       auto& list = agents[parts[0]];
@@ -148,11 +148,9 @@ EventDef Session::pull(Month at, const std::string& path, const std::string& val
   }
   auto pulls = pulls_;
   LeverPull p{at, path, value, "geosim-view-lever-" + std::to_string(next_id_)};
-  try {
-    YAML::Load(value);
-  } catch (const YAML::Exception& e) {
-    throw std::invalid_argument("lever " + path + ": '" + value + "' is not a YAML value");
-  }
+  // geosim's parser, not yaml-cpp's alone: it refuses what yaml-cpp accepts but cannot emit again (an
+  // alias that contains itself would send the session's writer into endless recursion).
+  parse_yaml(value, "lever " + path + "=" + value);
   pulls.push_back(p);
   ScenarioDef def = load_locked(pulls);  // the schema checks key, value and month
   for (auto& ev : def.events)

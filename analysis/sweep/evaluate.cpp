@@ -15,8 +15,8 @@ ScenarioDef scenario_for(const SweepDef& s, const Node& base, const std::vector<
   Node tree = base;
   std::vector<Override> overrides;
   for (std::size_t i = 0; i < values.size(); ++i)
-    overrides.push_back(Override{s.parameters[i].path, values[i], s.parameters[i].mark.str() + " (" + s.parameters[i].path + " = " + values[i] + ")"});
-  overrides.push_back(Override{"seed", std::to_string(seed), "the sweep's seed rule"});
+    overrides.push_back(Override{s.parameters[i].path, values[i], s.parameters[i].mark, std::nullopt});
+  overrides.push_back(Override{"seed", std::to_string(seed), Mark{"the sweep's seed rule", 0, 0}, std::nullopt});
   apply_overrides(tree, overrides);
   return build_run_scenario(s, tree);
 }
@@ -94,7 +94,8 @@ void check_against_model(const SweepDef& s, const Node& base) {
         scenario_for(s, base, values, s.seed_base);
       } catch (const DiagnosticError& e) {
         for (const auto& d : e.diagnostics())
-          problems.push_back(Diagnostic{p.mark, "with " + p.path + " = " + values[i] + " the scenario is refused: " + d.str()});
+          problems.push_back(Diagnostic{p.mark, "with " + p.path + " = " + values[i] + " the scenario is refused: " +
+                                                    (d.mark.str() == p.mark.str() ? d.message : d.str())});
         break;
       }
     }

@@ -88,8 +88,8 @@ double number_at(const Node& n, const std::string& what, Problems& p) {
 }
 
 std::uint64_t whole_at(const Node& n, const std::string& what, std::uint64_t min, std::uint64_t max, Problems& p) {
-  const auto v = parse_number(n);
-  if (!v || *v != std::floor(*v) || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
+  const auto v = parse_whole_number(n);
+  if (!v || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
     p.add(n.mark, what + ": expected a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " + n.describe());
     return min;
   }
@@ -351,7 +351,7 @@ SweepDef load_sweep(const std::string& path) {
   if (!fs::exists(s.base)) p.add(base->mark, "the base scenario '" + s.base + "' does not exist");
   if (const Node* set = root.find("set")) {
     if (!set->is_map()) p.add(set->mark, "set: expected a map of scenario key paths to values");
-    for (const auto& e : set->map) s.fixed.push_back(Override{e.key, yaml_text(e.value), e.key_mark.str()});
+    for (const auto& e : set->map) s.fixed.push_back(Override{e.key, yaml_text(e.value), e.key_mark, e.value});
   }
   if (const Node* m = root.find("months")) s.months = static_cast<int>(whole_at(*m, "months", 1, 1200, p));
   if (const Node* design = root.find("design")) {

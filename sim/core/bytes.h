@@ -22,9 +22,11 @@ class ByteWriter {
     put<std::uint64_t>(s.size());
     data_.append(s);
   }
+  /// A vector of plain numbers, written whole. Not of structs: their padding bytes are undefined, and
+  /// the same state would give different files (write those field by field).
   template <class T>
   void put_vector(const std::vector<T>& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_arithmetic_v<T>);
     put<std::uint64_t>(v.size());
     data_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
@@ -52,6 +54,7 @@ class ByteReader {
   }
   template <class T>
   std::vector<T> get_vector() {
+    static_assert(std::is_arithmetic_v<T>);
     auto n = get<std::uint64_t>();
     if (n > (data_.size() - at_) / sizeof(T)) throw std::runtime_error("checkpoint data ends early");
     std::vector<T> v(n);

@@ -52,7 +52,7 @@ TEST_CASE("format_number is short") {
 TEST_CASE("a session writes a scenario that extends the file and loads back to the same scenario") {
   const std::string baseline = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
   Session s(baseline, {parse_override("population.adopters=1500"), parse_override("labs.meta.open=false"),
-                       parse_override("behaviour.utility.price=0.5"), {"seed", "9", "--seed 9"}});
+                       parse_override("behaviour.utility.price=0.5"), seed_override("9")});
   CHECK(s.seed() == 9);
   const ScenarioDef direct = load_scenario(baseline, {parse_override("population.adopters=1500"), parse_override("labs.meta.open=false"),
                                                       parse_override("behaviour.utility.price=0.5"), parse_override("seed=9")});

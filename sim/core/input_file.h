@@ -1,0 +1,26 @@
+#pragma once
+// Reading an input file whole: the one way geosim reads scenarios, sweep and targets files, viewer
+// scripts, designs, outputs and checkpoints. Only a regular file or a pipe (a FIFO, or the /dev/fd/N
+// of a shell's <(...)) is read; anything else (a folder, /dev/zero, a terminal) is refused by its
+// kind, a file larger than the cap by its size, and a FIFO nobody writes to after a while.
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace geosim {
+
+/// Caps on what is read whole. A scenario is a few KB and a sweep file less; 16 MiB leaves room for
+/// long descriptions and generated files while keeping a mistaken input from filling memory.
+inline constexpr std::size_t max_text_input = 16u << 20;
+/// A checkpoint holds 6 bytes per adopter and the series so far.
+inline constexpr std::size_t max_checkpoint_input = std::size_t{8} << 30;
+/// How long a pipe may stay silent before its first byte (a FIFO nobody opened for writing).
+inline constexpr std::chrono::seconds pipe_first_byte_timeout{10};
+
+/// The whole content of `path`. `what` names the input in messages ("scenario file", "checkpoint").
+/// Throws BadInput (core/errors.h) naming the path and the reason: missing, unreadable, not a regular
+/// file or pipe, larger than `max_bytes`, or a pipe that stays silent for `first_byte_timeout`.
+std::string read_input(const std::string& path, const std::string& what, std::size_t max_bytes = max_text_input,
+                       std::chrono::milliseconds first_byte_timeout = pipe_first_byte_timeout);
+
+}  // namespace geosim
