@@ -28,14 +28,6 @@ std::string value_yaml(const Value& value) {
 
 namespace {
 
-/// One lever on one key; `lo`/`hi` are the slider's range (narrower than the schema's, to be usable).
-struct LeverDef {
-  const char* key;    // schema path, e.g. "nations[].deny_frontier_access"
-  const char* label;
-  double lo = 0, hi = 1;
-  bool log = false;
-};
-
 /// Event path of a schema key for agent `id`: "labs[].open" -> "labs.<id>.open".
 std::string event_path(const std::string& key, const std::string& id) {
   const auto bracket = key.find("[]");
@@ -158,57 +150,59 @@ void agent_combo(const char* label, int& selected, const List& agents) {
 
 }  // namespace
 
+const std::vector<LeverDef>& lever_defs() {
+  using G = LeverGroup;
+  static const std::vector<LeverDef> defs = {
+      {G::nation, "nations[].deny_frontier_access", "its closed labs refuse to serve:"},
+      {G::nation, "nations[].ban_rival_models_in", "bans rival-origin models in:"},
+      {G::nation, "nations[].materials_export_ban", "embargoes critical materials to:"},
+      {G::nation, "nations[].open_release_penalty", "open-release penalty", 0, 1e10, true},
+      {G::nation, "nations[].rule_ban_threshold", "ban-rule threshold", 0, 1},
+      {G::chipmaker, "chipmakers[].export_banned_to", "may not sell to labs of:"},
+      {G::chipmaker, "chipmakers[].perf_per_dollar", "performance per dollar", 0.01, 3},
+      {G::chipmaker, "chipmakers[].capacity", "capacity, USD/mo", 1e6, 1e12, true},
+      {G::lab, "labs[].open", "releases open weights"},
+      {G::lab, "labs[].distill", "distils from better models"},
+      {G::lab, "labs[].distillable", "others may distil from it"},
+      {G::lab, "labs[].subsidy", "subsidy, share of price", 0, 1},
+      {G::lab, "labs[].funding", "funding, USD/mo", 1e5, 1e11, true},
+      {G::behaviour, "behaviour.bass_q", "Bass imitation q", 0, 3},
+      {G::behaviour, "behaviour.revisit_rate", "revisit rate, per year", 0, 4},
+      {G::behaviour, "behaviour.utility.price", "price weight", 0, 3},
+      {G::behaviour, "behaviour.utility.origin_risk", "origin-risk weight", 0, 10},
+      {G::behaviour, "behaviour.utility.switching_cost", "switching cost", 0, 6},
+      {G::behaviour, "behaviour.distillation_rate", "distillation rate", 0, 0.3},
+      {G::behaviour, "behaviour.hostility.us_china", "US-China hostility", 0, 1},
+  };
+  return defs;
+}
+
 void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_done, const PullLever& pull) {
   // Pending values are in force once a month has been simulated after they were pulled.
   if (!state.pending.empty() && months_done > state.pending_since) state.pending.clear();
   if (state.pending.empty()) state.pending_since = months_done;
   Panel panel(state, params, pull);
+  auto levers = [&](LeverGroup group, std::size_t agent, const std::string& id) {
+    for (const auto& def : lever_defs())
+      if (def.group == group) panel.lever(def, agent, id);
+  };
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("Levers: a change takes effect next month and is recorded as a timed event.");
   ImGui::PopStyleColor();
   if (ImGui::CollapsingHeader("Nation policies", ImGuiTreeNodeFlags_DefaultOpen)) {
     agent_combo("nation", state.nation, params.nations);
-    if (!params.nations.empty()) {
-      const auto n = static_cast<std::size_t>(state.nation);
-      const std::string& id = params.nations[n].id;
-      panel.lever({"nations[].deny_frontier_access", "its closed labs refuse to serve:"}, n, id);
-      panel.lever({"nations[].ban_rival_models_in", "bans rival-origin models in:"}, n, id);
-      panel.lever({"nations[].materials_export_ban", "embargoes critical materials to:"}, n, id);
-      panel.lever({"nations[].open_release_penalty", "open-release penalty", 0, 1e10, true}, n, id);
-      panel.lever({"nations[].rule_ban_threshold", "ban-rule threshold", 0, 1}, n, id);
-    }
+    if (!params.nations.empty()) levers(LeverGroup::nation, static_cast<std::size_t>(state.nation), params.nations[static_cast<std::size_t>(state.nation)].id);
   }
   if (ImGui::CollapsingHeader("Chip export controls", ImGuiTreeNodeFlags_DefaultOpen)) {
     agent_combo("chipmaker", state.chip, params.chipmakers);
-    if (!params.chipmakers.empty()) {
-      const auto c = static_cast<std::size_t>(state.chip);
-      const std::string& id = params.chipmakers[c].id;
-      panel.lever({"chipmakers[].export_banned_to", "may not sell to labs of:"}, c, id);
-      panel.lever({"chipmakers[].perf_per_dollar", "performance per dollar", 0.01, 3}, c, id);
-      panel.lever({"chipmakers[].capacity", "capacity, USD/mo", 1e6, 1e12, true}, c, id);
-    }
+    if (!params.chipmakers.empty())
+      levers(LeverGroup::chipmaker, static_cast<std::size_t>(state.chip), params.chipmakers[static_cast<std::size_t>(state.chip)].id);
   }
   if (ImGui::CollapsingHeader("Labs and subsidies", ImGuiTreeNodeFlags_DefaultOpen)) {
     agent_combo("lab", state.lab, params.labs);
-    if (!params.labs.empty()) {
-      const auto j = static_cast<std::size_t>(state.lab);
-      const std::string& id = params.labs[j].id;
-      panel.lever({"labs[].open", "releases open weights"}, j, id);
-      panel.lever({"labs[].distill", "distils from better models"}, j, id);
-      panel.lever({"labs[].distillable", "others may distil from it"}, j, id);
-      panel.lever({"labs[].subsidy", "subsidy, share of price", 0, 1}, j, id);
-      panel.lever({"labs[].funding", "funding, USD/mo", 1e5, 1e11, true}, j, id);
-    }
+    if (!params.labs.empty()) levers(LeverGroup::lab, static_cast<std::size_t>(state.lab), params.labs[static_cast<std::size_t>(state.lab)].id);
   }
-  if (ImGui::CollapsingHeader("Behaviour")) {
-    panel.lever({"behaviour.bass_q", "Bass imitation q", 0, 3}, 0, "");
-    panel.lever({"behaviour.revisit_rate", "revisit rate, per year", 0, 4}, 0, "");
-    panel.lever({"behaviour.utility.price", "price weight", 0, 3}, 0, "");
-    panel.lever({"behaviour.utility.origin_risk", "origin-risk weight", 0, 10}, 0, "");
-    panel.lever({"behaviour.utility.switching_cost", "switching cost", 0, 6}, 0, "");
-    panel.lever({"behaviour.distillation_rate", "distillation rate", 0, 0.3}, 0, "");
-    panel.lever({"behaviour.hostility.us_china", "US-China hostility", 0, 1}, 0, "");
-  }
+  if (ImGui::CollapsingHeader("Behaviour")) levers(LeverGroup::behaviour, 0, "");
 }
 
 }  // namespace geosim::viz

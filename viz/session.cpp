@@ -8,6 +8,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/output_file.h"
+
 namespace fs = std::filesystem;
 
 namespace geosim::viz {
@@ -174,10 +176,7 @@ void Session::clear_pulls() {
 
 void Session::save(const std::string& file) const {
   const fs::path dir = fs::absolute(file).parent_path();
-  const std::string text = yaml(dir.string());
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + file + " (check that its folder exists and is writable)");
+  write_file_atomically(file, yaml(dir.string()));
 }
 
 }  // namespace geosim::viz

@@ -85,7 +85,7 @@ double Target::miss(double v) const {
 }
 
 std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo& store) {
-  const Node root = parse_yaml_file(path, path);
+  const Node root = parse_yaml_file(path, path, "targets file");
   std::vector<Diagnostic> problems;
   const Node* list = root.is_map() ? root.find("targets") : nullptr;
   if (!list || !list->is_seq() || list->seq.empty())
@@ -112,6 +112,12 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
         else (std::string(bound) == "min" ? t.min : t.max) = *x;
       }
     if (!t.min && !t.max) problems.push_back(Diagnostic{item.mark, "target '" + t.id + "' needs min, max or both"});
+    if (t.min && t.max && *t.min > *t.max)
+      problems.push_back(Diagnostic{item.find("max")->mark, "target '" + t.id + "': min " + num(*t.min) + " is above max " + num(*t.max) +
+                                                                "; no value could meet it (swapped?)"});
+    for (const auto& before : out)
+      if (!t.id.empty() && before.id == t.id)
+        problems.push_back(Diagnostic{item.find("id")->mark, "target id '" + t.id + "' is used twice; give each target its own id"});
     out.push_back(std::move(t));
   }
   if (!problems.empty()) throw DiagnosticError(problems);

@@ -50,10 +50,10 @@ int report_failure(const std::string& command, std::exception_ptr failure) {
 
 int check_stdout(int code) {
   std::cout.flush();
-  errno = 0;
+  // errno is left as the failed write set it (it may have been an earlier printf, not this flush).
   if (std::fflush(stdout) == 0 && !std::ferror(stdout) && std::cout.good()) return code;
   const int err = errno;
-  std::fprintf(stderr, "geosim: cannot write the standard output: %s\n", err ? std::strerror(err) : "write error");
+  std::fprintf(stderr, "geosim: cannot write the standard output: %s; what it printed is incomplete\n", err ? std::strerror(err) : "write error");
   return code == exit_code::ok ? exit_code::internal_failure : code;
 }
 

@@ -122,32 +122,6 @@ std::string file_safe(std::string name) {
 /// The files a run writes into its output folder; a checkpoint must be none of them.
 const char* const run_outputs[] = {"series.csv", "scenario.resolved.yaml", "history.resolved.yaml", "INCOMPLETE"};
 
-/// Refuses an --out that cannot be the run's folder, before anything is written.
-void check_out_dir(const std::string& out) {
-  std::error_code ec;
-  const fs::file_status st = fs::status(out, ec);
-  if (fs::exists(st) && !fs::is_directory(st))
-    throw BadInput("--out " + out + " exists and is not a folder; give the folder the run should write into");
-  // The nearest existing ancestor must be a folder (--out notes.txt/run names a file as a folder).
-  for (fs::path p = fs::path(out).parent_path(); !p.empty(); p = p.parent_path()) {
-    const fs::file_status up = fs::status(p, ec);
-    if (!fs::exists(up)) continue;
-    if (!fs::is_directory(up)) throw BadInput("--out " + out + ": " + p.string() + " is a file, not a folder");
-    break;
-  }
-}
-
-/// Creates the output folder; a refusal by the system (no permission, a name too long) is bad input,
-/// a full disk a failed write.
-void make_out_dir(const std::string& out) {
-  std::error_code ec;
-  fs::create_directories(out, ec);
-  if (!ec) return;
-  const std::string why = "--out " + out + ": cannot create the folder: " + ec.message();
-  if (ec == std::errc::no_space_on_device || ec == std::errc::io_error) throw WriteFailure(why);
-  throw BadInput(why);
-}
-
 /// Refuses a --checkpoint that would destroy something: one of the run's own outputs, a folder, or a
 /// file that is not a geosim checkpoint (a scenario, say); and one that cannot be written at all.
 void check_checkpoint_path(const std::string& checkpoint, const std::string& out_dir) {
@@ -254,7 +228,7 @@ int run_command(const RunOptions& options) {
     return exit_code::bad_input;
   }
   const std::string out_dir = options.out.empty() ? "runs/" + file_safe(def.name) + "-" + timestamp() : options.out;
-  check_out_dir(out_dir);
+  check_output_dir(out_dir, "--out");
   std::optional<Month> checkpoint_at;
   if (!options.checkpoint_at.empty()) {
     checkpoint_at = parse_month(options.checkpoint_at);
@@ -287,7 +261,7 @@ int run_command(const RunOptions& options) {
     check_series_so_far(loaded.series, loaded.month, checkpoint_in);
     series_so_far = loaded.series;
   }
-  make_out_dir(out_dir);
+  make_output_dir(out_dir, "--out");
   // The marker goes first and leaves last: a directory holding it is not a finished run.
   write_file_atomically(marker, "geosim run started; not finished. Delete this directory or run again.\n");
   try {

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 
 #include "core/errors.h"
 
@@ -13,6 +15,30 @@ namespace geosim {
 
 std::string partial_path(const std::string& path) {
   return path + ".partial";
+}
+
+void check_output_dir(const std::string& dir, const std::string& option) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir, ec);
+  if (fs::exists(st) && !fs::is_directory(st)) throw BadInput(option + " " + dir + " exists and is not a folder; give the folder to write into");
+  // The nearest existing ancestor must be a folder (--out notes.txt/run names a file as a folder).
+  for (fs::path p = fs::path(dir).parent_path(); !p.empty(); p = p.parent_path()) {
+    const fs::file_status up = fs::status(p, ec);
+    if (!fs::exists(up)) continue;
+    if (!fs::is_directory(up)) throw BadInput(option + " " + dir + ": " + p.string() + " is a file, not a folder");
+    break;
+  }
+}
+
+void make_output_dir(const std::string& dir, const std::string& option) {
+  check_output_dir(dir, option);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec) return;
+  const std::string why = option + " " + dir + ": cannot create the folder: " + ec.message();
+  if (ec == std::errc::no_space_on_device || ec == std::errc::io_error) throw WriteFailure(why);
+  throw BadInput(why);
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

@@ -19,6 +19,10 @@ std::string format_value(double v) {
   return std::string(buf, r.ptr);
 }
 
+std::string format_or_na(double v) {
+  return std::isnan(v) ? "NA" : format_value(v);
+}
+
 SeriesWriter::SeriesWriter(const std::string& path, const std::string& so_far) : path_(path) {
   file_ = std::fopen(path.c_str(), "wb");
   if (!file_) throw WriteFailure("cannot write " + path + ": " + std::strerror(errno));

@@ -12,6 +12,9 @@ namespace geosim {
 /// Formats a double as the shortest text that reads back to the same value ("nan" never occurs).
 std::string format_value(double v);
 
+/// format_value, or "NA" for NaN (a value that does not exist: tables of analyses and stores).
+std::string format_or_na(double v);
+
 /// Streams rows of series.csv to a file.
 class SeriesWriter {
  public:
