@@ -6,33 +6,14 @@
 #include <cmath>
 
 #include "model/series.h"
+#include "scenario/key_path.h"
+#include "scenario/tree.h"
+#include "scenario/yaml_text.h"
 #include "scenario/schema.h"
 
 namespace geosim::viz {
 
-std::string value_yaml(const Value& value) {
-  if (const auto* d = std::get_if<double>(&value)) return format_value(*d);
-  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
-  if (const auto* s = std::get_if<std::string>(&value)) return *s;
-  if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < list->size(); ++i) out += (i ? ", " : "") + (*list)[i];
-    return out + "]";
-  }
-  const auto& map = std::get<std::map<std::string, double>>(value);
-  std::string out = "{";
-  bool first = true;
-  for (const auto& [k, v] : map) out += (first ? "" : ", ") + k + ": " + format_value(v), first = false;
-  return out + "}";
-}
-
 namespace {
-
-/// Event path of a schema key for agent `id`: "labs[].open" -> "labs.<id>.open".
-std::string event_path(const std::string& key, const std::string& id) {
-  const auto bracket = key.find("[]");
-  return bracket == std::string::npos ? key : key.substr(0, bracket) + "." + id + key.substr(bracket + 2);
-}
 
 class Panel {
  public:
@@ -41,8 +22,8 @@ class Panel {
   void lever(const LeverDef& def, std::size_t agent, const std::string& id) {
     const KeySpec* spec = find_key(def.key);
     if (!spec || !spec->get) return;
-    const std::string path = event_path(def.key, id);
-    const std::string current = value_yaml(spec->get(params_, agent));
+    const std::string path = key_path_of(*spec, id);
+    const std::string current = value_yaml(spec->get(params_, agent), spec->type == KeyType::integer);
     const std::string shown = pending_or(path, current);
     ImGui::PushID(path.c_str());
     const bool is_pending = shown != current;
@@ -112,18 +93,10 @@ class Panel {
       if (it->first == path) return it->second;
     return current;
   }
+  /// The ids of a list value as value_yaml wrote it (a pending pull): its inverse is the YAML reader.
   static std::vector<std::string> parse_list(const std::string& yaml) {
     std::vector<std::string> out;
-    std::string item;
-    for (char c : yaml) {
-      if (c == '[' || c == ' ') continue;
-      if (c == ',' || c == ']') {
-        if (!item.empty()) out.push_back(item);
-        item.clear();
-      } else {
-        item += c;
-      }
-    }
+    for (const auto& item : parse_yaml(yaml, "lever").seq) out.push_back(item.scalar);
     return out;
   }
   void set(const std::string& path, const std::string& value) {

@@ -39,7 +39,4 @@ const std::vector<LeverDef>& lever_defs();
 /// Draws the lever panel for the parameters in force; calls `pull` for each change.
 void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_done, const PullLever& pull);
 
-/// A Value as YAML text: "[CN, RU]", "0.35", "true".
-std::string value_yaml(const Value& value);
-
 }  // namespace geosim::viz

@@ -17,7 +17,7 @@ namespace {
 
 /// Lists whose entries `--set` and `extends` both address by id.
 bool is_id_list(const std::string& name) {
-  return name == "nations" || name == "labs" || name == "chipmakers" || name == "events";
+  return agent_list_named(name) != AgentList::none;
 }
 
 /// Sets `value` at the nested map position `parts[from..]` of `node`.

@@ -17,6 +17,7 @@
 #include "core/memory.h"
 #include "model/series.h"
 #include "scenario/schema.h"
+#include "scenario/yaml_text.h"
 
 namespace geosim::sweep {
 namespace fs = std::filesystem;
@@ -104,30 +105,6 @@ std::string text_at(const Node& n, const std::string& what, Problems& p) {
   return n.scalar;
 }
 
-/// YAML text of a scalar or a flow of scalars, for an override (lists and maps as flow YAML).
-std::string yaml_text(const Node& n) {
-  switch (n.kind) {
-    case Node::Kind::null: return "null";
-    case Node::Kind::scalar: {
-      if (!n.quoted) return n.scalar;
-      std::string q = "\"";
-      for (char ch : n.scalar) q += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
-      return q + "\"";
-    }
-    case Node::Kind::seq: {
-      std::string s = "[";
-      for (std::size_t i = 0; i < n.seq.size(); ++i) s += (i ? ", " : "") + yaml_text(n.seq[i]);
-      return s + "]";
-    }
-    case Node::Kind::map: {
-      std::string s = "{";
-      for (std::size_t i = 0; i < n.map.size(); ++i) s += (i ? ", " : "") + n.map[i].key + ": " + yaml_text(n.map[i].value);
-      return s + "}";
-    }
-  }
-  return "null";
-}
-
 Month month_at(const Node& n, const std::string& what, Problems& p) {
   if (n.is_scalar())
     if (auto m = parse_month(n.scalar)) return *m;
@@ -138,18 +115,8 @@ Month month_at(const Node& n, const std::string& what, Problems& p) {
 /// The schema key a --set path addresses: agents are addressed by id ("labs.deepseek.open" is
 /// "labs[].open"); a map keyed by agent ids ("labs.deepseek.affinity.huawei") is its map key.
 const KeySpec* schema_key_for(const std::string& path) {
-  const std::vector<std::string> parts = split_key_path(path);
-  std::string key;
-  std::size_t i = 0;
-  if (parts[0] == "nations" || parts[0] == "labs" || parts[0] == "chipmakers") {
-    if (parts.size() < 3) return nullptr;
-    key = parts[0] + "[]";
-    i = 2;
-  } else {
-    key = parts[0];
-    i = 1;
-  }
-  for (; i < parts.size(); ++i) key += "." + parts[i];
+  const std::string key = address_of(path).schema_path;
+  if (key.empty()) return nullptr;
   if (const KeySpec* k = find_key(key)) return k;
   const auto dot = key.rfind('.');
   if (dot == std::string::npos) return nullptr;
@@ -196,7 +163,7 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
     if (method != "grid") p.add(levels->mark, "parameter '" + par.path + "': levels are for the grid design; " + method + " needs a range or a distribution");
     if (!levels->is_seq() || levels->seq.empty()) p.add(levels->mark, "parameter '" + par.path + "': levels must be a non-empty list");
     for (const auto& v : levels->seq) {
-      par.levels.push_back(yaml_text(v));
+      par.levels.push_back(node_yaml(v));
       if (!parse_number(v)) par.numeric = false;
     }
   } else if (const Node* range = item.find("range")) {
@@ -372,7 +339,7 @@ SweepDef load_sweep(const std::string& path) {
   if (!fs::exists(s.base)) p.add(base->mark, "the base scenario '" + s.base + "' does not exist");
   if (const Node* set = root.find("set")) {
     if (!set->is_map()) p.add(set->mark, "set: expected a map of scenario key paths to values");
-    for (const auto& e : set->map) s.fixed.push_back(Override{e.key, yaml_text(e.value), e.key_mark, e.value});
+    for (const auto& e : set->map) s.fixed.push_back(Override{e.key, node_yaml(e.value), e.key_mark, e.value});
   }
   if (const Node* m = root.find("months")) s.months = static_cast<int>(whole_at(*m, "months", 1, 1200, p));
   if (const Node* design = root.find("design")) {

@@ -11,6 +11,7 @@
 
 #include "model/series.h"
 #include "model/world.h"
+#include "scenario/key_path.h"
 #include "scenario/schema.h"
 #include "scenario/value_check.h"
 
@@ -187,8 +188,7 @@ std::vector<S> get_states(ByteReader& in, std::size_t expected, Fields fields, N
 
 /// "labs.deepseek.open", "behaviour.bass_p": a parameter as events name it.
 std::string parameter_name(const KeySpec& k, std::size_t i, const ScenarioDef& def) {
-  if (k.owner() == AgentList::none) return k.path;
-  return std::string(agent_list_name(k.owner())) + "." + agent_id(def, k.owner(), i) + "." + k.local_path();
+  return key_path_of(k, k.owner() == AgentList::none ? "" : agent_id(def, k.owner(), i));
 }
 
 /// The keys whose values make up the parameters in force, in a fixed order.

@@ -13,8 +13,9 @@ namespace fs = std::filesystem;
 namespace geosim {
 namespace {
 
+/// Lists whose entries `extends` and `--set` address by id.
 bool is_agent_list(const std::string& path) {
-  return path == "nations" || path == "labs" || path == "chipmakers" || path == "events";
+  return agent_list_named(path) != AgentList::none;
 }
 
 std::string join_path(const std::string& prefix, const std::string& key) {
@@ -172,18 +173,6 @@ void apply_override(Node& root, const Override& o) {
 }
 
 }  // namespace
-
-std::vector<std::string> split_key_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    auto dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return parts;
-}
 
 Override parse_override(const std::string& text) {
   auto eq = text.find('=');

@@ -7,6 +7,7 @@
 
 #include "model/scenario_def.h"
 #include "scenario/diagnostics.h"
+#include "scenario/key_path.h"
 #include "scenario/tree.h"
 
 namespace geosim {
@@ -22,9 +23,6 @@ struct Override {
   /// for messages.
   std::optional<Node> tree;
 };
-
-/// A key path's parts: "labs.deepseek.open" is {"labs", "deepseek", "open"}.
-std::vector<std::string> split_key_path(const std::string& path);
 
 /// Parses "key.path=value"; throws DiagnosticError when there is no '='.
 Override parse_override(const std::string& text);

@@ -1,5 +1,6 @@
 #include "scenario/schema.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -67,9 +68,13 @@ void assign(Month& f, const Value& v) {
   if (!m) throw std::logic_error("month value not validated: " + std::get<std::string>(v));
   f = *m;
 }
+/// The network kinds' names, in NetworkKind's order: the one place they are spelt.
+const std::vector<std::string> network_names = {"well_mixed", "small_world", "scale_free"};
+
 void assign(NetworkKind& f, const Value& v) {
-  const auto& s = std::get<std::string>(v);
-  f = s == "well_mixed" ? NetworkKind::well_mixed : s == "scale_free" ? NetworkKind::scale_free : NetworkKind::small_world;
+  const auto at = std::find(network_names.begin(), network_names.end(), std::get<std::string>(v));
+  if (at == network_names.end()) throw std::logic_error("network kind not validated: " + std::get<std::string>(v));
+  f = static_cast<NetworkKind>(at - network_names.begin());
 }
 
 Value to_value(double f) {
@@ -100,7 +105,7 @@ Value to_value(Month f) {
   return f.str();
 }
 Value to_value(NetworkKind f) {
-  return std::string(f == NetworkKind::well_mixed ? "well_mixed" : f == NetworkKind::scale_free ? "scale_free" : "small_world");
+  return network_names.at(static_cast<std::size_t>(f));
 }
 
 // ---- declaration helpers ------------------------------------------------------------------------
@@ -151,7 +156,7 @@ void add(std::vector<KeySpec>& out, KeySpec k, Access access) {
   out.push_back(std::move(k));
 }
 
-const std::vector<std::string> sector_choices = {"enterprise", "public", "developer"};
+const std::vector<std::string> sector_choices(sector_names.begin(), sector_names.end());
 
 std::vector<KeySpec> declare() {
   using K = KeyType;
@@ -186,7 +191,7 @@ std::vector<KeySpec> declare() {
   add<PopulationDef>(s, number("population.risk_sigma", K::real, 0, 2, "0.3", "log units", "Spread (log-normal sigma, mean 1) of adopters' sensitivity to origin risk."),
                      [](PopulationDef& p) -> auto& { return p.risk_sigma; });
   add<PopulationDef>(s, choices(spec("population.network.kind", K::choice, "small_world", "", "Social network: well_mixed (everyone sees the world's shares), small_world (Watts-Strogatz ring, rewired) or scale_free (preferential attachment)."),
-                                {"well_mixed", "small_world", "scale_free"}),
+                                network_names),
                      [](PopulationDef& p) -> auto& { return p.network; });
   add<PopulationDef>(s, number("population.network.degree", K::integer, 2, 64, "8", "neighbours", "Mean number of neighbours each adopter watches (even for small_world)."),
                      [](PopulationDef& p) -> auto& { return p.degree; });
@@ -425,6 +430,12 @@ const char* agent_list_name(AgentList list) {
       break;
   }
   return "";
+}
+
+AgentList agent_list_named(const std::string& name) {
+  for (AgentList list : {AgentList::nations, AgentList::labs, AgentList::chipmakers, AgentList::events})
+    if (name == agent_list_name(list)) return list;
+  return AgentList::none;
 }
 
 const char* agent_noun(AgentList list) {

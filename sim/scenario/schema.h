@@ -30,6 +30,9 @@ enum class KeyType {
 /// Which agent list a key belongs to, or refers to.
 enum class AgentList { none, nations, labs, chipmakers, events };
 
+/// The lists of agents a scenario declares, in the order a resolved scenario writes them.
+inline constexpr AgentList agent_lists[] = {AgentList::nations, AgentList::labs, AgentList::chipmakers};
+
 /// One scenario key, declared once.
 struct KeySpec {
   std::string path;  // full path; "[]" marks an agent list, e.g. "labs[].affinity"
@@ -62,6 +65,9 @@ std::size_t key_index(const KeySpec& key);
 
 /// The name of an agent list as it appears in a scenario ("nations", ...).
 const char* agent_list_name(AgentList list);
+
+/// The agent list (or events) a scenario section or key-path head names, or none: "labs" is labs.
+AgentList agent_list_named(const std::string& name);
 
 /// Singular noun for an agent list ("nation", ...), for messages.
 const char* agent_noun(AgentList list);

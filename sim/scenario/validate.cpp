@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "scenario/key_path.h"
 #include "scenario/loader.h"
 #include "scenario/schema.h"
 #include "scenario/value_check.h"
@@ -47,8 +48,8 @@ class Builder {
     for (const auto& e : root.map) {
       std::string child = e.key;
       if (child == "events") continue;
-      if (child == "nations" || child == "labs" || child == "chipmakers") {
-        read_agent_list(e, child == "nations" ? AgentList::nations : child == "labs" ? AgentList::labs : AgentList::chipmakers);
+      if (const AgentList list = agent_list_named(child); list != AgentList::none && list != AgentList::events) {
+        read_agent_list(e, list);
         continue;
       }
       read_entry(e, "", 0, "", top_seen);
@@ -284,7 +285,7 @@ class Builder {
 
   /// Ids must be unique in the merged scenario too (an override can rename an agent onto another's id).
   void check_unique_ids(const Node& root) {
-    for (AgentList list : {AgentList::nations, AgentList::labs, AgentList::chipmakers}) {
+    for (AgentList list : agent_lists) {
       const Node* l = root.find(agent_list_name(list));
       for (std::size_t i = 0; i < agent_count(def_, list); ++i)
         for (std::size_t j = 0; j < i; ++j)
@@ -437,33 +438,27 @@ class Builder {
       fail(c.key_mark, "'" + path + "'" + context + ": address agents by id, e.g. labs.deepseek.open, not with []");
       return;
     }
-    auto dot = path.find('.');
-    std::string head = path.substr(0, dot);
-    AgentList list = head == "nations"      ? AgentList::nations
-                     : head == "labs"       ? AgentList::labs
-                     : head == "chipmakers" ? AgentList::chipmakers
-                                            : AgentList::none;
-    std::string key_path = path;
+    const KeyAddress address = address_of(path);
+    const AgentList list = address.list;
+    std::string key_path = address.schema_path;
     std::size_t agent = 0;
     if (list != AgentList::none) {
-      auto dot2 = dot == std::string::npos ? std::string::npos : path.find('.', dot + 1);
-      if (dot2 == std::string::npos) {
+      const std::string head = agent_list_name(list);
+      if (key_path.empty()) {
         fail(c.key_mark, "'" + path + "'" + context + ": expected " + head + ".<id>.<key>, e.g. " + head + ".X." +
                              (list == AgentList::labs      ? "open"
                               : list == AgentList::nations ? "ban_rival_models_in"
                                                            : "export_banned_to"));
         return;
       }
-      std::string id = path.substr(dot + 1, dot2 - dot - 1);
       auto known = ids(list);
-      auto it = std::find(known.begin(), known.end(), id);
+      auto it = std::find(known.begin(), known.end(), address.id);
       if (it == known.end()) {
-        fail(c.key_mark, "'" + path + "'" + context + ": '" + id + "' is not a declared " + agent_noun(list) + did_you_mean(id, known) +
+        fail(c.key_mark, "'" + path + "'" + context + ": '" + address.id + "' is not a declared " + agent_noun(list) + did_you_mean(address.id, known) +
                              " (declared: " + list_text(known) + ")");
         return;
       }
       agent = static_cast<std::size_t>(it - known.begin());
-      key_path = head + "[]." + path.substr(dot2 + 1);
     }
     const KeySpec* k = find_key(key_path);
     if (!k || !k->settable) {
