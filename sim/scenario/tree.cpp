@@ -159,8 +159,10 @@ class Converter {
     // which would recurse until the stack ends. The path from the root is checked only when it grows
     // deep, where a cycle is the likely cause.
     if (path_.size() >= max_depth) {
-      for (const YAML::Node& above : path_)
-        if (above.is(y))
+      // The same node twice on the way down (y itself, or a leaf below a map that contains itself).
+      const YAML::Node& parent = path_.back();
+      for (std::size_t i = 0; i < path_.size(); ++i)
+        if (path_[i].is(y) || (i + 1 < path_.size() && path_[i].is(parent)))
           throw DiagnosticError(Diagnostic{mark, "an alias refers to a list or map that contains it (e.g. a: &x [*x]), which would repeat "
                                                  "for ever; an alias may only repeat a complete node written before it"});
       throw DiagnosticError(Diagnostic{mark, "lists and maps nested more than " + std::to_string(max_depth) +

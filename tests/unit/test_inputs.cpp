@@ -59,6 +59,7 @@ const char* const self_alias = "an alias refers to a list or map that contains i
 TEST_CASE("a self-referencing alias is refused by every YAML reader, not followed until the stack ends") {
   CHECK(contains(yaml_refusal("a: &x [*x]\n"), "t.yaml:1:4: error: " + std::string(self_alias)));
   CHECK(contains(yaml_refusal("a: &m {b: *m}\n"), self_alias));
+  CHECK(contains(yaml_refusal("&m {a: 1, b: *m}\n"), self_alias));  // the root itself: the depth limit is reached at a leaf below it
   // A scenario, and a --set value.
   CHECK(contains(fixtures::refusal(fixtures::tiny + "description: &a [*a]\n").front().str(), self_alias));
   const std::string baseline = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
