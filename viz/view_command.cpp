@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/command_registry.h"
+#include "cli/exit_codes.h"
 #include "viz/app.h"
 
 namespace geosim::viz {
@@ -35,7 +36,7 @@ const geosim::cli::Registration view_registration{[](CLI::App& app) -> std::func
     if (!*cmd) return -1;
     if (!o->view.screenshot.empty() && o->view.frames == 0) {
       std::fprintf(stderr, "geosim view: --screenshot needs --frames N (the frame to capture); a script can use its screenshot action\n");
-      return 2;
+      return exit_code::bad_input;
     }
     if (auto x = o->size.find('x'); x != std::string::npos) {
       try {
@@ -47,7 +48,7 @@ const geosim::cli::Registration view_registration{[](CLI::App& app) -> std::func
     }
     if (o->size.find('x') == std::string::npos || o->view.width < 640 || o->view.height < 480 || o->view.width > 8192 || o->view.height > 8192) {
       std::fprintf(stderr, "geosim view: --size %s: expected WIDTHxHEIGHT from 640x480 to 8192x8192, e.g. 1600x900\n", o->size.c_str());
-      return 2;
+      return exit_code::bad_input;
     }
     for (const auto& s : o->sets) o->view.overrides.push_back(parse_override(s));
     if (seed_opt->count() > 0) o->view.overrides.push_back(seed_override(o->seed));
