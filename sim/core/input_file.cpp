@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -36,36 +37,40 @@ const char* kind_of(mode_t mode) {
                  " (is it the right file?)");
 }
 
-/// Reads everything from a pipe, waiting at most `timeout` for its writer to start.
+/// Reads everything from a pipe. Opened without blocking, a read says whether a writer is there:
+/// EAGAIN (a writer, no data yet: wait for it, however slow) or 0 (none yet: a FIFO nobody has
+/// opened; wait at most `timeout` for one to write).
 std::string read_pipe(int fd, const std::string& path, const std::string& what, std::size_t max_bytes, std::chrono::milliseconds timeout) {
   std::string out;
   char buf[1 << 16];
-  bool started = false;
+  bool writer_seen = false;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    pollfd p{fd, POLLIN, 0};
-    const int timeout_ms = started ? -1 : static_cast<int>(timeout.count());
-    const int ready = ::poll(&p, 1, timeout_ms);
-    if (ready < 0) {
-      if (errno == EINTR) continue;
-      throw BadInput("cannot read " + what + " " + path + ": " + std::strerror(errno));
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      writer_seen = true;
+      if (out.size() + static_cast<std::size_t>(n) > max_bytes) too_large(path, what, "more than " + format_bytes(max_bytes), max_bytes);
+      out.append(buf, static_cast<std::size_t>(n));
+      continue;
     }
-    if (ready == 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) throw BadInput("cannot read " + what + " " + path + ": " + std::strerror(errno));
+    if (n < 0) writer_seen = true;
+    if (n == 0 && writer_seen) return out;  // the writer closed: the end
+    // Without a writer yet, look again every 50 ms: a writer that opens the FIFO without writing shows
+    // only as EAGAIN on the next read, not to poll.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (!writer_seen && left.count() <= 0) {
       char seconds[32];
       std::snprintf(seconds, sizeof seconds, "%g", static_cast<double>(timeout.count()) / 1000);
-      throw BadInput(what + " " + path + " is a pipe that nothing wrote to in " + seconds +
-                     " s (a FIFO without a writer?); start its writer first, or give a regular file");
+      throw BadInput(what + " " + path + " is a FIFO that no writer opened in " + seconds + " s; start its writer first, or give a regular file");
     }
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EINTR) continue;
-      throw BadInput("cannot read " + what + " " + path + ": " + std::strerror(errno));
-    }
-    // A writer that connects after this process opened the FIFO makes poll report it; EOF before any
-    // byte then means the writer closed without writing, and the empty text is refused by its reader.
-    if (n == 0) return out;
-    started = true;
-    if (out.size() + static_cast<std::size_t>(n) > max_bytes) too_large(path, what, "more than " + format_bytes(max_bytes), max_bytes);
-    out.append(buf, static_cast<std::size_t>(n));
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, writer_seen ? -1 : static_cast<int>(std::min<long long>(50, left.count())));
+    if (ready < 0 && errno != EINTR) throw BadInput("cannot read " + what + " " + path + ": " + std::strerror(errno));
+    // Readable after a wait: a writer connected (and wrote, or hung up). A pipe whose writer left
+    // without writing reads as empty, and its reader refuses the empty text.
+    if (ready > 0) writer_seen = true;
   }
 }
 

@@ -14,12 +14,13 @@ namespace geosim {
 inline constexpr std::size_t max_text_input = 16u << 20;
 /// A checkpoint holds 6 bytes per adopter and the series so far.
 inline constexpr std::size_t max_checkpoint_input = std::size_t{8} << 30;
-/// How long a pipe may stay silent before its first byte (a FIFO nobody opened for writing).
-inline constexpr std::chrono::seconds pipe_first_byte_timeout{10};
+/// How long a FIFO that nobody has opened for writing is waited for; a pipe with a writer (a shell's
+/// <(...)) is waited for however long its writer takes.
+inline constexpr std::chrono::seconds pipe_first_byte_timeout{5};
 
 /// The whole content of `path`. `what` names the input in messages ("scenario file", "checkpoint").
 /// Throws BadInput (core/errors.h) naming the path and the reason: missing, unreadable, not a regular
-/// file or pipe, larger than `max_bytes`, or a pipe that stays silent for `first_byte_timeout`.
+/// file or pipe, larger than `max_bytes`, or a FIFO that no writer opens within `first_byte_timeout`.
 std::string read_input(const std::string& path, const std::string& what, std::size_t max_bytes = max_text_input,
                        std::chrono::milliseconds first_byte_timeout = pipe_first_byte_timeout);
 

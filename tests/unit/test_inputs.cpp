@@ -179,7 +179,7 @@ TEST_CASE("a FIFO is read when its writer writes, and refused after a while when
   const fs::path fifo = dir / "p.yaml";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   const auto t0 = std::chrono::steady_clock::now();
-  CHECK(contains(refusal_of(fifo.string(), std::chrono::milliseconds(300)), "is a pipe that nothing wrote to in 0.3 s (a FIFO without a writer?)"));
+  CHECK(contains(refusal_of(fifo.string(), std::chrono::milliseconds(300)), "is a FIFO that no writer opened in 0.3 s; start its writer first"));
   const auto waited = std::chrono::steady_clock::now() - t0;
   CHECK(waited >= std::chrono::milliseconds(250));
   CHECK(waited < std::chrono::seconds(3));
@@ -190,6 +190,14 @@ TEST_CASE("a FIFO is read when its writer writes, and refused after a while when
   });
   CHECK(geosim::read_input(fifo.string(), "scenario file") == "name: piped\n");
   writer.join();
+  // A writer that has opened the FIFO is waited for however slow it is, past the timeout for none.
+  std::thread slow([&] {
+    std::ofstream out(fifo);
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    out << "name: slow\n";
+  });
+  CHECK(geosim::read_input(fifo.string(), "scenario file", geosim::max_text_input, std::chrono::milliseconds(300)) == "name: slow\n");
+  slow.join();
 }
 
 TEST_CASE("a scenario read from a pipe extends files relative to the working folder") {
