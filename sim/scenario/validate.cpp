@@ -332,7 +332,7 @@ class Builder {
     };
     auto given_at = [&](std::initializer_list<const char*> path) {
       const Node* n = node_at(pop_node, path);
-      return n ? ", " + n->mark.str() : std::string(", its default");
+      return n ? ", set at " + n->mark.str() : std::string(", its default");
     };
     if (pop.sector_weights[0] + pop.sector_weights[1] + pop.sector_weights[2] <= 0)
       fail(mark_of({"sectors"}), "population.sectors: all sector weights are zero; at least one must be positive");
@@ -341,9 +341,8 @@ class Builder {
            "population.network.degree must be even for small_world (a ring links degree/2 neighbours on each side), got " +
                std::to_string(pop.degree));
     if (pop.network != NetworkKind::well_mixed && pop.adopters <= pop.degree)
-      fail(mark_of({"adopters"}), "population.adopters (" + std::to_string(pop.adopters) + given_at({"adopters"}) +
-                                      ") must exceed population.network.degree (" + std::to_string(pop.degree) + given_at({"network", "degree"}) +
-                                      ")");
+      fail(mark_of({"adopters"}), "population.adopters (" + std::to_string(pop.adopters) + ") must exceed population.network.degree (" +
+                                      std::to_string(pop.degree) + given_at({"network", "degree"}) + ")");
     if (def_.nations.size() > 250) fail(root.mark, "at most 250 nations are supported, got " + std::to_string(def_.nations.size()));
     if (def_.labs.size() > 1000) fail(root.mark, "at most 1000 labs are supported, got " + std::to_string(def_.labs.size()));
   }
