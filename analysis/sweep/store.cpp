@@ -77,10 +77,13 @@ class Stmt {
 /// A quoted SQL identifier: column names are key paths and record names, with dots in them. Every
 /// connection turns off SQLite's reading of an unknown "name" as a string (SQLITE_DBCONFIG_DQS_DML),
 /// so that a column missing from a damaged store is an error, not a column of that text.
+std::string quoted_sql(const std::string& text, char quote) {
+  std::string q(1, quote);
+  for (char c : text) q += c == quote ? std::string(2, quote) : std::string(1, c);
+  return q + quote;
+}
 std::string ident(const std::string& name) {
-  std::string q = "\"";
-  for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
+  return quoted_sql(name, '"');
 }
 
 
@@ -450,13 +453,6 @@ std::string Store::dump() const {
 
 namespace {
 
-/// A SQL string literal.
-std::string literal(const std::string& text) {
-  std::string q = "'";
-  for (char c : text) q += c == '\'' ? std::string("''") : std::string(1, c);
-  return q + "'";
-}
-
 /// Removes a file SQLite wrote and the journals beside it (a merge's temporary store).
 void remove_store_files(const std::string& path) {
   std::error_code ignored;
@@ -488,7 +484,7 @@ std::int64_t Store::merge(const std::string& out, const std::vector<std::string>
   const std::string tmp = out + ".merging";
   remove_store_files(tmp);
   try {
-    exec((existing ? existing->db_ : shards[0].db_), "VACUUM INTO " + literal(tmp));
+    exec((existing ? existing->db_ : shards[0].db_), "VACUUM INTO " + quoted_sql(tmp, '\''));
     if (existing) existing.reset();
     Store target(open_db(tmp, Access::read_write), tmp);
     exec(target.db_, "UPDATE meta SET value = '' WHERE key = 'shard'");

@@ -28,17 +28,6 @@ int shell(const fs::path& dir, const std::string& line, std::string& err) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/// A store of a 30-run sweep in `dir`.
-fs::path small_store(const fs::path& dir) {
-  std::ofstream(dir / "sweep.yaml") << "name: refusals\nbase: " << baseline << "\nset: {population.adopters: 600}\nmonths: 24\n"
-                                    << "design: {method: lhs, samples: 10, seed: 3}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.6]}\n"
-                                       "replicates: 3\nrecord:\n  - {metric: usage_share.china_open, name: china_open_end}\n"
-                                       "series:\n  - {metric: usage_share.china_open}\n";
-  const auto r = cli::geosim("sweep " + (dir / "sweep.yaml").string() + " --store " + (dir / "s.db").string() + " --threads 1 --quiet");
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return dir / "s.db";
-}
-
 }  // namespace
 
 TEST_CASE("every YAML reader refuses a self-referencing alias with exit 2 instead of crashing") {
@@ -47,7 +36,7 @@ TEST_CASE("every YAML reader refuses a self-referencing alias with exit 2 instea
   std::ofstream(dir / "scenario.yaml") << "start: 2023-01\nmonths: 12\ndescription: &a [*a]\n";
   std::ofstream(dir / "alias-sweep.yaml") << "name: &a [*a]\nbase: " << baseline << "\n";
   std::ofstream(dir / "targets.yaml") << "targets: &a [*a]\n";
-  const std::string store = small_store(dir).string();
+  const std::string store = cli::small_store(dir).string();
   const std::string commands[] = {
       "validate " + (dir / "scenario.yaml").string(),
       "run " + baseline + " --set 'name=&a [*a]' --out " + (dir / "out").string(),
@@ -67,7 +56,7 @@ TEST_CASE("every YAML reader refuses a self-referencing alias with exit 2 instea
 TEST_CASE("inputs that are not files, or far too large, are refused by kind and size at once") {
   const fs::path dir = cli::fresh_dir("refuse-kind");
   fs::create_directories(dir);
-  const std::string store = small_store(dir).string();
+  const std::string store = cli::small_store(dir).string();
   std::ofstream(dir / "y.csv") << "1\n";
   const std::pair<std::string, std::string> cases[] = {
       {"validate /dev/zero", "scenario file /dev/zero is a character device, not a file"},
@@ -123,7 +112,7 @@ TEST_CASE("exit codes: a bad --out is bad input (2); output that cannot be writt
   CHECK(contains(full.err, "series.csv failed: No space left on device"));
   CHECK(contains(slurp(dir / "full" / "INCOMPLETE"), "geosim run failed: writing"));
   // Standard output on a full disk.
-  const fs::path store = small_store(dir);
+  const fs::path store = cli::small_store(dir);
   CHECK(shell(dir, std::string(GEOSIM_BIN) + " analyze " + store.string() + " > /dev/full", err) == 1);
   CHECK(contains(err, "cannot write the standard output: No space left on device"));
   // A report whose file cannot be written: exit 1, and none of the report's files are left.
@@ -142,7 +131,7 @@ TEST_CASE("exit codes: a bad --out is bad input (2); output that cannot be writt
   CHECK(contains(fig.err, "the figure was cut short"));
   CHECK_FALSE(fs::exists(dir / "rep2" / "report.md"));
   // A record named like a parameter: both would be columns; refused before a store exists.
-  std::string sweep = slurp(dir / "sweep.yaml");
+  std::string sweep = slurp(dir / "small.yaml");
   sweep.replace(sweep.find("name: china_open_end"), 20, "name: behaviour.bass_q");
   std::ofstream(dir / "clash.yaml") << sweep;
   const auto clash = cli::geosim("sweep " + (dir / "clash.yaml").string() + " --store " + (dir / "c.db").string());
@@ -162,7 +151,7 @@ TEST_CASE("garbage is refused: tagged numbers, fractional or empty seeds, negati
   CHECK(seed.code == 2);
   CHECK(contains(seed.err, "--seed '': error: 'seed': expected a whole number"));
   CHECK_FALSE(fs::exists(dir / "o"));
-  const fs::path store = small_store(dir);
+  const fs::path store = cli::small_store(dir);
   std::ofstream(dir / "t.yaml") << "targets:\n  - {id: T, claim: c, source: s, value: china_open_end, max: 1}\n";
   const auto point = cli::geosim("targets " + store.string() + " --targets " + (dir / "t.yaml").string() + " --point -5");
   CHECK(point.code == 2);

@@ -16,17 +16,6 @@ using cli::slurp;
 
 namespace {
 
-/// A sweep of 10 points x 3 replicates of a 600-adopter world over two years, under a second.
-fs::path small_sweep(const fs::path& dir) {
-  const fs::path file = dir / "small.yaml";
-  std::ofstream(file) << "name: store-test\nbase: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\n"
-                      << "set: {population.adopters: 600}\nmonths: 24\ndesign: {method: lhs, samples: 10, seed: 3}\n"
-                         "parameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.6]}\n  - {path: behaviour.utility.price, range: [0.2, 2.0]}\n"
-                         "replicates: 3\nrecord:\n  - {metric: usage_share.china_open, name: china_open_end}\n"
-                         "  - {metric: adoption, mean: [2024-01, 2024-12], name: adoption_2024}\nseries:\n  - {metric: usage_share.china_open}\n";
-  return file;
-}
-
 void sql(const fs::path& db, const std::string& statement) {
   sqlite3* h = nullptr;
   REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
@@ -38,21 +27,12 @@ void sql(const fs::path& db, const std::string& statement) {
   REQUIRE(rc == SQLITE_OK);
 }
 
-/// A finished store of the small sweep (or of one of its shards), in `dir`.
-fs::path swept(const fs::path& dir, const std::string& name, const std::string& shard = "") {
-  const fs::path store = dir / name;
-  const auto r = cli::geosim("sweep " + small_sweep(dir).string() + " --store " + store.string() + " --threads 1 --quiet" +
-                             (shard.empty() ? "" : " --shard " + shard));
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return store;
-}
-
 }  // namespace
 
 TEST_CASE("a damaged store is refused, saying what is damaged, never read out of bounds or as zeros") {
   const fs::path dir = cli::fresh_dir("store-damaged");
   fs::create_directories(dir);
-  const fs::path good = swept(dir, "s.db");
+  const fs::path good = cli::small_store(dir, "s.db");
   const std::pair<const char*, const char*> damages[] = {
       {"UPDATE points SET param = 100000000 WHERE point = 3 AND param = 1", "its points table has a row for point 3, parameter 100000000"},
       {"DELETE FROM points WHERE point = 9 AND param = 1", "its points table has 19 rows, not the 20 of 10 points of 2 parameters"},
@@ -81,7 +61,7 @@ TEST_CASE("a damaged store is refused, saying what is damaged, never read out of
 TEST_CASE("a store SQLite would not keep ('' or :memory:) is refused before anything runs") {
   const fs::path dir = cli::fresh_dir("store-path");
   fs::create_directories(dir);
-  const std::string sweep = small_sweep(dir).string();
+  const std::string sweep = cli::small_sweep(dir).string();
   for (const char* path : {"''", "':memory:'"}) {
     const auto r = cli::geosim("sweep " + sweep + " --store " + path + " --threads 1");
     CHECK(r.code == 2);
@@ -91,13 +71,13 @@ TEST_CASE("a store SQLite would not keep ('' or :memory:) is refused before anyt
   const auto folder = cli::geosim("sweep " + sweep + " --store " + dir.string());
   CHECK(folder.code == 2);
   CHECK(contains(folder.err, "is not a regular file"));
-  CHECK(cli::geosim("merge --out '' " + swept(dir, "s.db").string()).code == 2);
+  CHECK(cli::geosim("merge --out '' " + cli::small_store(dir, "s.db").string()).code == 2);
 }
 
 TEST_CASE("another program's SQLite file is refused and left byte for byte as it was") {
   const fs::path dir = cli::fresh_dir("store-foreign");
   fs::create_directories(dir);
-  const std::string sweep = small_sweep(dir).string();
+  const std::string sweep = cli::small_sweep(dir).string();
   const std::pair<const char*, const char*> foreign[] = {
       {"CREATE TABLE foo(a); INSERT INTO foo VALUES (42);", "(its tables are foo)"},
       {"CREATE TABLE runs(x TEXT);", "(its tables are runs)"},  // a name geosim uses: once switched to WAL all the same
@@ -114,7 +94,7 @@ TEST_CASE("another program's SQLite file is refused and left byte for byte as it
     CHECK_MESSAGE(contains(r.err, db.string() + " is not a geosim sweep store " + why), r.err);
     CHECK(slurp(db) == before);
     CHECK_FALSE(fs::exists(db.string() + "-wal"));
-    for (const std::string& other : {"analyze " + db.string(), "merge --out " + db.string() + " " + swept(dir, "s.db").string()}) {
+    for (const std::string& other : {"analyze " + db.string(), "merge --out " + db.string() + " " + cli::small_store(dir, "s.db").string()}) {
       CHECK(cli::geosim(other).code == 2);
       CHECK(slurp(db) == before);
     }
@@ -129,7 +109,7 @@ TEST_CASE("merge compares series too, and a refused or killed merge leaves --out
   const fs::path dir = cli::fresh_dir("store-merge");
   fs::create_directories(dir);
   std::string shards;
-  for (int i = 0; i < 3; ++i) shards += " " + swept(dir, "s" + std::to_string(i) + ".db", std::to_string(i) + "/3").string();
+  for (int i = 0; i < 3; ++i) shards += " " + cli::small_store(dir, "s" + std::to_string(i) + ".db", std::to_string(i) + "/3").string();
   const fs::path s0 = dir / "s0.db";
   // The same run with another series value.
   fs::copy_file(s0, dir / "b.db");
