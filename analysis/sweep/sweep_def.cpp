@@ -5,15 +5,14 @@
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "analysis/sensitivity/sobol_sequence.h"
 #include "analysis/sweep/evaluate.h"
 #include "core/bytes.h"
 #include "core/errors.h"
+#include "core/input_file.h"
 #include "core/memory.h"
 #include "model/series.h"
 #include "scenario/schema.h"
@@ -325,7 +324,9 @@ ScenarioDef build_run_scenario(const SweepDef& sweep, const Node& tree) {
 }
 
 SweepDef load_sweep(const std::string& path) {
-  const Node root = parse_yaml_file(path, path, "sweep file");
+  // Read once: the text is hashed into the identity too, and a pipe cannot be read twice.
+  const std::string text = read_yaml_input(path, "sweep file");
+  const Node root = parse_yaml(text, path);
   Problems p;
   const Mark top{path, 1, 1};
   if (!root.is_map()) throw DiagnosticError(Diagnostic{top, "expected a map of sweep keys at the top of the file, got " + root.describe()});
@@ -335,7 +336,7 @@ SweepDef load_sweep(const std::string& path) {
   s.name = root.find("name") ? text_at(*root.find("name"), "name", p) : fs::path(path).stem().string();
   const Node* base = root.find("base");
   if (!base) throw DiagnosticError(Diagnostic{top, "missing required key 'base' (the scenario the sweep varies, relative to this file)"});
-  s.base = (fs::path(path).parent_path() / text_at(*base, "base", p)).lexically_normal().string();
+  s.base = resolve_beside(path, text_at(*base, "base", p));
   if (!fs::exists(s.base)) p.add(base->mark, "the base scenario '" + s.base + "' does not exist");
   if (const Node* set = root.find("set")) {
     if (!set->is_map()) p.add(set->mark, "set: expected a map of scenario key paths to values");
@@ -481,13 +482,10 @@ SweepDef load_sweep(const std::string& path) {
   if (!p.list.empty()) throw DiagnosticError(p.list);
 
   // Identity: the sweep file and the resolved base scenario (a changed base file changes the results).
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
   s.start = base_def.start;
   s.run_months = base_def.months;
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(text.str() + "\n--\n" + resolved_yaml(base_def))));
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(text + "\n--\n" + resolved_yaml(base_def))));
   s.identity = hex;
   check_against_model(s, base_tree);
   return s;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "core/errors.h"
 #include "core/memory.h"
@@ -75,6 +76,12 @@ std::string read_pipe(int fd, const std::string& path, const std::string& what, 
 }
 
 }  // namespace
+
+std::string resolve_beside(const std::string& input, const std::string& relative) {
+  std::error_code ec;
+  const std::filesystem::path folder = std::filesystem::is_fifo(input, ec) ? std::filesystem::path(".") : std::filesystem::path(input).parent_path();
+  return (folder / relative).lexically_normal().string();
+}
 
 std::string read_input(const std::string& path, const std::string& what, std::size_t max_bytes, std::chrono::milliseconds first_byte_timeout) {
   struct stat st {};

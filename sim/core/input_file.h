@@ -18,6 +18,10 @@ inline constexpr std::size_t max_checkpoint_input = std::size_t{8} << 30;
 /// <(...)) is waited for however long its writer takes.
 inline constexpr std::chrono::seconds pipe_first_byte_timeout{5};
 
+/// A path written inside the input `input` (an `extends`, a sweep's `base`), resolved: relative to
+/// the input's folder, or to the working folder when the input is a pipe (`<(...)` has no folder).
+std::string resolve_beside(const std::string& input, const std::string& relative);
+
 /// The whole content of `path`. `what` names the input in messages ("scenario file", "checkpoint").
 /// Throws BadInput (core/errors.h) naming the path and the reason: missing, unreadable, not a regular
 /// file or pipe, larger than `max_bytes`, or a FIFO that no writer opens within `first_byte_timeout`.

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <map>
 
-#include "core/errors.h"
 #include "core/input_file.h"
 #include "scenario/schema.h"
 
@@ -74,10 +73,7 @@ Node resolve_extends(Node tree, const fs::path& file, std::vector<fs::path>& cha
   if (!ext->is_scalar() || ext->scalar.empty())
     throw DiagnosticError(Diagnostic{ext->mark, "extends: expected the path of a scenario file, got " + ext->describe()});
   std::error_code ec;
-  // A scenario read from a pipe (`geosim validate <(...)`, /dev/fd/63) has no folder of its own: its
-  // `extends` is relative to the working folder.
-  const fs::path folder = fs::is_fifo(file, ec) ? fs::path(".") : file.parent_path();
-  fs::path parent_file = (folder / ext->scalar).lexically_normal();
+  const fs::path parent_file = resolve_beside(file.string(), ext->scalar);
   if (!fs::exists(parent_file, ec))
     throw DiagnosticError(Diagnostic{
         ext->mark, "extends: file '" + ext->scalar + "' not found (looked for " + parent_file.string() + ", relative to this file)"});
@@ -100,13 +96,7 @@ Node load_file_tree(const fs::path& file, const std::string& display, std::vecto
       throw DiagnosticError(Diagnostic{via, "circular extends: " + cycle + "; a scenario cannot extend itself"});
     }
   }
-  std::string text;
-  try {
-    text = read_input(file.string(), "scenario file");
-  } catch (const BadInput& e) {
-    throw DiagnosticError(Diagnostic{via, e.what()});  // at the `extends` that named it, or nowhere for the file given
-  }
-  return resolve_extends(parse_yaml(text, display), file, chain);
+  return resolve_extends(parse_yaml(read_yaml_input(file.string(), "scenario file", via), display), file, chain);
 }
 
 /// Applies one override: the value replaces (or, for an agent addressed whole, merges into) the tree's.

@@ -288,14 +288,16 @@ void relocate(Node& n, const Mark& at) {
   for (auto& item : n.seq) relocate(item, at);
 }
 
-Node parse_yaml_file(const std::string& path, const std::string& display_name, const std::string& what) {
-  std::string text;
+std::string read_yaml_input(const std::string& path, const std::string& what, const Mark& via) {
   try {
-    text = read_input(path, what);
+    return read_input(path, what);
   } catch (const BadInput& e) {
-    throw DiagnosticError(Diagnostic{Mark{}, e.what()});  // the message names the file
+    throw DiagnosticError(Diagnostic{via, e.what()});  // the message names the file
   }
-  return parse_yaml(text, display_name);
+}
+
+Node parse_yaml_file(const std::string& path, const std::string& display_name, const std::string& what) {
+  return parse_yaml(read_yaml_input(path, what), display_name);
 }
 
 }  // namespace geosim

@@ -64,8 +64,12 @@ std::optional<double> parse_whole_number(const Node& n);
 /// Parses YAML text into a tree; throws DiagnosticError on malformed YAML or duplicate keys.
 Node parse_yaml(const std::string& text, const std::string& file);
 
-/// Reads (core/input_file.h: a regular file or a pipe, at most 16 MiB) and parses a YAML file; throws
-/// DiagnosticError when it cannot be read or parsed. `what` names it in messages ("scenario file").
+/// Reads a YAML file's text (core/input_file.h: a regular file or a pipe, at most 16 MiB); throws
+/// DiagnosticError at `via` (the `extends` that named it, or no place) when it cannot be read. `what`
+/// names it in messages ("scenario file").
+std::string read_yaml_input(const std::string& path, const std::string& what, const Mark& via = Mark{});
+
+/// read_yaml_input and parse_yaml.
 Node parse_yaml_file(const std::string& path, const std::string& display_name, const std::string& what = "YAML file");
 
 /// Gives every node of `n` the mark `at`: a value parsed from text that stands at `at` in a file.
