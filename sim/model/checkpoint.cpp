@@ -126,6 +126,10 @@ constexpr void nation_fields(S& s, F&& f) {
   f("rival_dependency", s.rival_dependency, unit);
 }
 
+constexpr auto lab_visit = [](auto& s, auto&& f) { lab_fields(s, f); };
+constexpr auto chip_visit = [](auto& s, auto&& f) { chip_fields(s, f); };
+constexpr auto nation_visit = [](auto& s, auto&& f) { nation_fields(s, f); };
+
 /// The number of members of an aggregate, by the largest brace initializer it accepts.
 struct AnyField {
   template <class T>
@@ -145,11 +149,11 @@ constexpr std::size_t visited_count(Visit visit) {
   visit(s, [&](const char*, auto&, Range) { ++n; });
   return n;
 }
-static_assert(visited_count<LabState>([](auto& s, auto f) { lab_fields(s, f); }) == member_count<LabState>(),
+static_assert(visited_count<LabState>(lab_visit) == member_count<LabState>(),
               "LabState has a field the checkpoint does not save: add it to lab_fields");
-static_assert(visited_count<ChipState>([](auto& s, auto f) { chip_fields(s, f); }) == member_count<ChipState>(),
+static_assert(visited_count<ChipState>(chip_visit) == member_count<ChipState>(),
               "ChipState has a field the checkpoint does not save: add it to chip_fields");
-static_assert(visited_count<NationState>([](auto& s, auto f) { nation_fields(s, f); }) == member_count<NationState>(),
+static_assert(visited_count<NationState>(nation_visit) == member_count<NationState>(),
               "NationState has a field the checkpoint does not save: add it to nation_fields");
 
 // Fields are stored with fixed widths whatever the platform's int or bool.
@@ -201,9 +205,6 @@ void for_each_parameter(const ScenarioDef& def, F&& f) {
   }
 }
 
-const auto lab_visit = [](auto& s, auto&& f) { lab_fields(s, f); };
-const auto chip_visit = [](auto& s, auto&& f) { chip_fields(s, f); };
-const auto nation_visit = [](auto& s, auto&& f) { nation_fields(s, f); };
 
 /// Reads the saved parameters over `saved`, each checked as the loader checks a value (its kind and
 /// range, the agents it names) before it is stored: a number cast to a whole-number field must be one.

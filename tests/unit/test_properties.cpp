@@ -134,6 +134,12 @@ TEST_CASE("invariants hold for hundreds of random parameter sets") {
       ++months;
     }
     if (geosim::find_output(w.outputs(), "world", "adoption") > 0.5) ++wide_adoption;
+    // Every state a real run reaches passes the checks a restored checkpoint is held to.
+    geosim::ByteWriter saved;
+    w.save_state(saved);
+    geosim::World restored(def);
+    geosim::ByteReader in(saved.data());
+    REQUIRE_NOTHROW(restored.load_state(in));
   }
   CHECK(months == sets * 24);
   CHECK(kinds.size() == 3);
