@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "scenario/value_check.h"
+
 namespace geosim {
 namespace {
 
@@ -482,7 +484,7 @@ std::string describe_expected(const KeySpec& k) {
     case KeyType::ref_map:
       return std::string("a map from ") + agent_noun(k.ref) + " ids to numbers in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
     case KeyType::id:
-      return "an id of at most 64 letters, digits, '_' and '-'";
+      return "an id of at most " + std::to_string(max_id_length) + " letters, digits, '_' and '-'";
     case KeyType::changes:
       return "a map from key paths to values";
   }
