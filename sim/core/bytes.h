@@ -13,9 +13,10 @@ namespace geosim {
 /// Appends values to a byte string.
 class ByteWriter {
  public:
+  /// A plain number. Not a struct: its padding bytes are undefined (write structs field by field).
   template <class T>
   void put(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_arithmetic_v<T>);
     data_.append(reinterpret_cast<const char*>(&v), sizeof v);
   }
   void put_string(const std::string& s) {
@@ -42,7 +43,7 @@ class ByteReader {
   explicit ByteReader(const std::string& data) : data_(data) {}
   template <class T>
   T get() {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_arithmetic_v<T>);
     T v;
     std::memcpy(&v, take(sizeof v), sizeof v);
     return v;
