@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli/exit_codes.h"
 #include "model/series.h"
 #include "viz/chart.h"
 #include "viz/dependency_view.h"
@@ -183,7 +184,7 @@ class App {
   int wait_frames_ = 0;
   int lever_mark_ = -1;  // levers_processed() before the script's pending `set`
   std::string screenshot_now_;  // written after this frame renders
-  int exit_code_ = 0;
+  int exit_code_ = exit_code::ok;
   GLFWwindow* window_ = nullptr;
 };
 
@@ -427,7 +428,7 @@ bool App::advance_script(const Snapshot& snap) {
         if (!snap.building && !(a.month >= snap.start && a.month < snap.start + snap.total_months)) {
           std::fprintf(stderr, "geosim view: %s'run-to %s': expected a month from %s to %s\n", where().c_str(), a.month.str().c_str(),
                        snap.start.str().c_str(), (snap.start + (snap.total_months - 1)).str().c_str());
-          exit_code_ = 2;
+          exit_code_ = exit_code::bad_input;
           return false;
         }
         if (snap.months_done() == 0 || snap.start + (snap.months_done() - 1) < a.month) {
@@ -440,7 +441,7 @@ bool App::advance_script(const Snapshot& snap) {
         if (!snap.finished()) {
           if (!snap.error.empty()) {
             std::fprintf(stderr, "geosim view: %s%s\n", where().c_str(), snap.error.c_str());
-            exit_code_ = 1;
+            exit_code_ = exit_code::internal_failure;
             return false;
           }
           return true;
@@ -460,7 +461,7 @@ bool App::advance_script(const Snapshot& snap) {
         lever_mark_ = -1;
         if (runner_->levers_refused() > 0) {
           std::fprintf(stderr, "geosim view: %s%s\n", where().c_str(), runner_->last_message().c_str());
-          exit_code_ = 2;
+          exit_code_ = exit_code::bad_input;
           return false;
         }
         std::printf("geosim view: %s\n", runner_->last_message().c_str());
@@ -474,7 +475,7 @@ bool App::advance_script(const Snapshot& snap) {
         }
         if (!compare_) {
           std::fprintf(stderr, "geosim view: %s%s\n", where().c_str(), ui_.status.c_str());
-          exit_code_ = 2;
+          exit_code_ = exit_code::bad_input;
           return false;
         }
         break;
@@ -498,7 +499,7 @@ bool App::advance_script(const Snapshot& snap) {
           std::printf("geosim view: wrote %s\n", a.arg.c_str());
         } catch (const std::exception& e) {
           std::fprintf(stderr, "geosim view: %s%s\n", where().c_str(), e.what());
-          exit_code_ = 1;
+          exit_code_ = exit_code::internal_failure;
           return false;
         }
         break;
@@ -524,14 +525,14 @@ int App::run() {
       script_ = load_script(opt_.script);
     } catch (const std::invalid_argument& e) {
       std::fprintf(stderr, "geosim view: %s\n", e.what());
-      return 2;
+      return exit_code::bad_input;
     }
   }
   try {
     open_session(opt_.scenario);
   } catch (const DiagnosticError& e) {
     print_refusal(e);
-    return 2;
+    return exit_code::bad_input;
   }
   runner_->set_speed(opt_.speed);
   ui_.speed = IM_ARRAYSIZE(kSpeeds) - 1;
@@ -543,7 +544,7 @@ int App::run() {
     else ui_.scenario_files.push_back(opt_.compare), start_compare(static_cast<int>(ui_.scenario_files.size()) + 1);
     if (!compare_) {
       std::fprintf(stderr, "geosim view: --compare %s: %s\n", opt_.compare.c_str(), ui_.status.c_str());
-      return 2;
+      return exit_code::bad_input;
     }
   }
   if (opt_.ensemble > 1) ensemble_ = std::make_unique<EnsembleRunner>(session_->def(), opt_.ensemble);
@@ -551,7 +552,7 @@ int App::run() {
   glfwSetErrorCallback(glfw_error);
   if (!glfwInit()) {
     std::fprintf(stderr, "geosim view: cannot open a window (no display?); on a machine without one, run it under xvfb-run\n");
-    return 1;
+    return exit_code::internal_failure;
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
@@ -559,7 +560,7 @@ int App::run() {
   if (!window_) {
     std::fprintf(stderr, "geosim view: cannot create an OpenGL 3.0 window; check the graphics driver (or run under xvfb-run)\n");
     glfwTerminate();
-    return 1;
+    return exit_code::internal_failure;
   }
   glfwMakeContextCurrent(window_);
   const bool headless = opt_.frames > 0 || !script_.empty();
@@ -602,7 +603,7 @@ int App::run() {
       } catch (const std::exception& e) {
         std::fprintf(stderr, "geosim view: %s\n", e.what());
         ui_.status = e.what();
-        if (headless) exit_code_ = 1;
+        if (headless) exit_code_ = exit_code::internal_failure;
       }
       screenshot_now_.clear();
     }
@@ -624,7 +625,7 @@ int App::run() {
   if (script_pos_ < script_.size() && exit_code_ == 0 && opt_.frames > 0) {
     std::fprintf(stderr, "geosim view: %s:%d: the script had not finished after %d frames\n", opt_.script.c_str(), script_[script_pos_].line,
                  opt_.frames);
-    exit_code_ = 1;
+    exit_code_ = exit_code::internal_failure;
   }
   // Stop the simulations before the window goes: their threads may be mid-month.
   ensemble_.reset();

@@ -6,41 +6,14 @@
 #include <cmath>
 
 #include "model/series.h"
+#include "model/key_path.h"
+#include "scenario/tree.h"
+#include "scenario/yaml_text.h"
 #include "model/parameters.h"
 
 namespace geosim::viz {
 
-std::string value_yaml(const Value& value) {
-  if (const auto* d = std::get_if<double>(&value)) return format_value(*d);
-  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
-  if (const auto* s = std::get_if<std::string>(&value)) return *s;
-  if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < list->size(); ++i) out += (i ? ", " : "") + (*list)[i];
-    return out + "]";
-  }
-  const auto& map = std::get<std::map<std::string, double>>(value);
-  std::string out = "{";
-  bool first = true;
-  for (const auto& [k, v] : map) out += (first ? "" : ", ") + k + ": " + format_value(v), first = false;
-  return out + "}";
-}
-
 namespace {
-
-/// One lever on one key; `lo`/`hi` are the slider's range (narrower than the schema's, to be usable).
-struct LeverDef {
-  const char* key;    // schema path, e.g. "nations[].deny_frontier_access"
-  const char* label;
-  double lo = 0, hi = 1;
-  bool log = false;
-};
-
-/// Event path of a schema key for agent `id`: "labs[].open" -> "labs.<id>.open".
-std::string event_path(const std::string& key, const std::string& id) {
-  const auto bracket = key.find("[]");
-  return bracket == std::string::npos ? key : key.substr(0, bracket) + "." + id + key.substr(bracket + 2);
-}
 
 class Panel {
  public:
@@ -49,8 +22,8 @@ class Panel {
   void lever(const LeverDef& def, std::size_t agent, const std::string& id) {
     const KeySpec* spec = find_key(def.key);
     if (!spec || !spec->get) return;
-    const std::string path = event_path(def.key, id);
-    const std::string current = value_yaml(spec->get(params_, agent));
+    const std::string path = key_path_of(*spec, id);
+    const std::string current = value_yaml(spec->get(params_, agent), spec->type == KeyType::integer);
     const std::string shown = pending_or(path, current);
     ImGui::PushID(path.c_str());
     const bool is_pending = shown != current;
@@ -120,18 +93,10 @@ class Panel {
       if (it->first == path) return it->second;
     return current;
   }
+  /// The ids of a list value as value_yaml wrote it (a pending pull): its inverse is the YAML reader.
   static std::vector<std::string> parse_list(const std::string& yaml) {
     std::vector<std::string> out;
-    std::string item;
-    for (char c : yaml) {
-      if (c == '[' || c == ' ') continue;
-      if (c == ',' || c == ']') {
-        if (!item.empty()) out.push_back(item);
-        item.clear();
-      } else {
-        item += c;
-      }
-    }
+    for (const auto& item : parse_yaml(yaml, "lever").seq) out.push_back(item.scalar);
     return out;
   }
   void set(const std::string& path, const std::string& value) {
@@ -158,69 +123,70 @@ void agent_combo(const char* label, int& selected, const List& agents) {
 
 }  // namespace
 
+const std::vector<LeverDef>& lever_defs() {
+  using G = LeverGroup;
+  static const std::vector<LeverDef> defs = {
+      {G::nation, "nations[].deny_frontier_access", "its closed labs refuse to serve:"},
+      {G::nation, "nations[].ban_rival_models_in", "bans rival-origin models in:"},
+      {G::nation, "nations[].materials_export_ban", "embargoes critical materials to:"},
+      {G::nation, "nations[].chip_buy_ban", "tells its labs and hosts not to buy:"},
+      {G::nation, "nations[].distillation_guard", "lets only leaks reach distillers of:"},
+      {G::nation, "nations[].open_release_penalty", "open-release penalty", 0, 1e10, true},
+      {G::nation, "nations[].rule_ban_threshold", "ban-rule threshold", 0, 1},
+      {G::chipmaker, "chipmakers[].export_banned_to", "may not sell to labs of:"},
+      {G::chipmaker, "chipmakers[].perf_per_dollar", "performance per dollar", 0.01, 3},
+      {G::chipmaker, "chipmakers[].capacity", "capacity, USD/mo", 1e6, 1e12, true},
+      {G::lab, "labs[].open", "releases open weights"},
+      {G::lab, "labs[].distill", "distils from better models"},
+      {G::lab, "labs[].distillable", "share others may distil from it", 0, 1},
+      {G::lab, "labs[].distill_leak", "share of that leaking past guards", 0, 1},
+      {G::lab, "labs[].subsidy", "subsidy, share of price", 0, 1},
+      {G::lab, "labs[].funding", "funding, USD/mo", 1e5, 1e11, true},
+      {G::line, "lines[].active", "on offer"},
+      {G::line, "lines[].open", "released as open weights"},
+      {G::line, "lines[].capability", "capability (a release jump)", 50, 400},
+      {G::behaviour, "behaviour.bass_q", "Bass imitation q", 0, 3},
+      {G::behaviour, "behaviour.revisit_rate", "revisit rate, per year", 0, 4},
+      {G::behaviour, "behaviour.utility.price", "price weight", 0, 3},
+      {G::behaviour, "behaviour.utility.origin_risk", "origin-risk weight", 0, 10},
+      {G::behaviour, "behaviour.utility.switching_cost", "switching cost", 0, 6},
+      {G::behaviour, "behaviour.distillation_rate", "distillation rate", 0, 0.3},
+      {G::behaviour, "behaviour.hostility.us_china", "US-China hostility", 0, 1},
+      {G::behaviour, "behaviour.demand_price_elasticity", "demand's price elasticity", 0, 3},
+  };
+  return defs;
+}
+
 void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_done, const PullLever& pull) {
   // Pending values are in force once a month has been simulated after they were pulled.
   if (!state.pending.empty() && months_done > state.pending_since) state.pending.clear();
   if (state.pending.empty()) state.pending_since = months_done;
   Panel panel(state, params, pull);
+  auto levers = [&](LeverGroup group, std::size_t agent, const std::string& id) {
+    for (const auto& def : lever_defs())
+      if (def.group == group) panel.lever(def, agent, id);
+  };
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("Levers: a change takes effect next month and is recorded as a timed event.");
   ImGui::PopStyleColor();
   if (ImGui::CollapsingHeader("Nation policies", ImGuiTreeNodeFlags_DefaultOpen)) {
     agent_combo("nation", state.nation, params.nations);
-    if (!params.nations.empty()) {
-      const auto n = static_cast<std::size_t>(state.nation);
-      const std::string& id = params.nations[n].id;
-      panel.lever({"nations[].deny_frontier_access", "its closed labs refuse to serve:"}, n, id);
-      panel.lever({"nations[].ban_rival_models_in", "bans rival-origin models in:"}, n, id);
-      panel.lever({"nations[].materials_export_ban", "embargoes critical materials to:"}, n, id);
-      panel.lever({"nations[].chip_buy_ban", "tells its labs and hosts not to buy:"}, n, id);
-      panel.lever({"nations[].distillation_guard", "lets only leaks reach distillers of:"}, n, id);
-      panel.lever({"nations[].open_release_penalty", "open-release penalty", 0, 1e10, true}, n, id);
-      panel.lever({"nations[].rule_ban_threshold", "ban-rule threshold", 0, 1}, n, id);
-    }
+    if (!params.nations.empty()) levers(LeverGroup::nation, static_cast<std::size_t>(state.nation), params.nations[static_cast<std::size_t>(state.nation)].id);
   }
   if (ImGui::CollapsingHeader("Chip export controls", ImGuiTreeNodeFlags_DefaultOpen)) {
     agent_combo("chipmaker", state.chip, params.chipmakers);
-    if (!params.chipmakers.empty()) {
-      const auto c = static_cast<std::size_t>(state.chip);
-      const std::string& id = params.chipmakers[c].id;
-      panel.lever({"chipmakers[].export_banned_to", "may not sell to labs of:"}, c, id);
-      panel.lever({"chipmakers[].perf_per_dollar", "performance per dollar", 0.01, 3}, c, id);
-      panel.lever({"chipmakers[].capacity", "capacity, USD/mo", 1e6, 1e12, true}, c, id);
-    }
+    if (!params.chipmakers.empty())
+      levers(LeverGroup::chipmaker, static_cast<std::size_t>(state.chip), params.chipmakers[static_cast<std::size_t>(state.chip)].id);
   }
   if (ImGui::CollapsingHeader("Labs and subsidies", ImGuiTreeNodeFlags_DefaultOpen)) {
     agent_combo("lab", state.lab, params.labs);
-    if (!params.labs.empty()) {
-      const auto j = static_cast<std::size_t>(state.lab);
-      const std::string& id = params.labs[j].id;
-      panel.lever({"labs[].open", "releases open weights"}, j, id);
-      panel.lever({"labs[].distill", "distils from better models"}, j, id);
-      panel.lever({"labs[].distillable", "share others may distil from it", 0, 1}, j, id);
-      panel.lever({"labs[].distill_leak", "share of that leaking past guards", 0, 1}, j, id);
-      panel.lever({"labs[].subsidy", "subsidy, share of price", 0, 1}, j, id);
-      panel.lever({"labs[].funding", "funding, USD/mo", 1e5, 1e11, true}, j, id);
-    }
+    if (!params.labs.empty()) levers(LeverGroup::lab, static_cast<std::size_t>(state.lab), params.labs[static_cast<std::size_t>(state.lab)].id);
   }
   if (!params.lines.empty() && ImGui::CollapsingHeader("Model lines")) {
     agent_combo("line", state.line, params.lines);
-    const auto l = static_cast<std::size_t>(state.line);
-    const std::string& id = params.lines[l].id;
-    panel.lever({"lines[].active", "on offer"}, l, id);
-    panel.lever({"lines[].open", "released as open weights"}, l, id);
-    panel.lever({"lines[].capability", "capability (a release jump)", 50, 400}, l, id);
+    levers(LeverGroup::line, static_cast<std::size_t>(state.line), params.lines[static_cast<std::size_t>(state.line)].id);
   }
-  if (ImGui::CollapsingHeader("Behaviour")) {
-    panel.lever({"behaviour.bass_q", "Bass imitation q", 0, 3}, 0, "");
-    panel.lever({"behaviour.revisit_rate", "revisit rate, per year", 0, 4}, 0, "");
-    panel.lever({"behaviour.utility.price", "price weight", 0, 3}, 0, "");
-    panel.lever({"behaviour.utility.origin_risk", "origin-risk weight", 0, 10}, 0, "");
-    panel.lever({"behaviour.utility.switching_cost", "switching cost", 0, 6}, 0, "");
-    panel.lever({"behaviour.distillation_rate", "distillation rate", 0, 0.3}, 0, "");
-    panel.lever({"behaviour.hostility.us_china", "US-China hostility", 0, 1}, 0, "");
-    panel.lever({"behaviour.demand_price_elasticity", "demand's price elasticity", 0, 3}, 0, "");
-  }
+  if (ImGui::CollapsingHeader("Behaviour")) levers(LeverGroup::behaviour, 0, "");
 }
 
 }  // namespace geosim::viz

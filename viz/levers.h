@@ -21,10 +21,22 @@ struct LeverPanelState {
   int pending_since = -1;  // months done when the first pending value was pulled
 };
 
+/// Which agents a lever acts on: the panel's sections.
+enum class LeverGroup { nation, chipmaker, lab, line, behaviour };
+
+/// One lever on one key; `lo`/`hi` are the slider's range (narrower than the schema's, to be usable).
+struct LeverDef {
+  LeverGroup group = LeverGroup::behaviour;
+  const char* key = "";  // schema path, e.g. "nations[].deny_frontier_access"
+  const char* label = "";
+  double lo = 0, hi = 1;
+  bool log = false;
+};
+
+/// Every lever the panel draws, in order (tests check that each names a key an event may set).
+const std::vector<LeverDef>& lever_defs();
+
 /// Draws the lever panel for the parameters in force; calls `pull` for each change.
 void draw_levers(LeverPanelState& state, const ScenarioDef& params, int months_done, const PullLever& pull);
-
-/// A Value as YAML text: "[CN, RU]", "0.35", "true".
-std::string value_yaml(const Value& value);
 
 }  // namespace geosim::viz

@@ -1,8 +1,10 @@
 #include "viz/script.h"
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "core/errors.h"
+#include "core/input_file.h"
 
 namespace geosim::viz {
 namespace {
@@ -84,11 +86,11 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
 }
 
 std::vector<ScriptAction> load_script(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::invalid_argument("cannot read script " + file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_script(ss.str(), file);
+  try {
+    return parse_script(read_input(file, "viewer script"), file);
+  } catch (const BadInput& e) {
+    throw std::invalid_argument(e.what());
+  }
 }
 
 }  // namespace geosim::viz

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "model/parameters.h"
+#include "core/output_file.h"
 
 namespace fs = std::filesystem;
 
@@ -18,7 +19,6 @@ namespace {
 /// Lists whose entries `--set` and `extends` both address by id.
 bool is_id_list(const std::string& name) {
   return agent_list_named(name) != AgentList::none;
-
 }
 
 /// Sets `value` at the nested map position `parts[from..]` of `node`.
@@ -41,7 +41,7 @@ YAML::Node overrides_tree(const std::vector<Override>& overrides) {
     // `--set` replaces a map given as a value, `extends` would merge it: the session file could not
     // say what `geosim run --set` means, so such an override is refused.
     if (!entry && value.IsMap())
-      throw DiagnosticError(Diagnostic{Mark{o.origin.empty() ? "--set " + o.path + "=" + o.value : o.origin, 1, 1},
+      throw DiagnosticError(Diagnostic{o.origin.file.empty() ? Mark{"--set " + o.path + "=" + o.value, 0, 0} : o.origin,
                                        "geosim view takes overrides of single keys; set the keys of '" + o.path + "' one by one"});
     if (entry) {
       auto& list = agents[parts[0]];
@@ -151,11 +151,9 @@ EventDef Session::pull(Month at, const std::string& path, const std::string& val
   }
   auto pulls = pulls_;
   LeverPull p{at, path, value, "geosim-view-lever-" + std::to_string(next_id_)};
-  try {
-    YAML::Load(value);
-  } catch (const YAML::Exception& e) {
-    throw std::invalid_argument("lever " + path + ": '" + value + "' is not a YAML value");
-  }
+  // geosim's parser, not yaml-cpp's alone: it refuses what yaml-cpp accepts but cannot emit again (an
+  // alias that contains itself would send the session's writer into endless recursion).
+  parse_yaml(value, "lever " + path + "=" + value);
   pulls.push_back(p);
   ScenarioDef def = load_locked(pulls);  // the schema checks key, value and month
   for (auto& ev : def.events)
@@ -179,10 +177,7 @@ void Session::clear_pulls() {
 
 void Session::save(const std::string& file) const {
   const fs::path dir = fs::absolute(file).parent_path();
-  const std::string text = yaml(dir.string());
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + file + " (check that its folder exists and is writable)");
+  write_file_atomically(file, yaml(dir.string()));
 }
 
 }  // namespace geosim::viz

@@ -45,7 +45,7 @@ class Session {
   std::vector<LeverPull> pulls() const;
   void clear_pulls();
 
-  /// Writes the session as a scenario file; throws std::runtime_error when it cannot.
+  /// Writes the session as a scenario file (complete or not at all); throws WriteFailure when it cannot.
   void save(const std::string& file) const;
 
  private:

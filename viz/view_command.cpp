@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/command_registry.h"
+#include "cli/exit_codes.h"
 #include "viz/app.h"
 
 namespace geosim::viz {
@@ -18,7 +19,7 @@ const geosim::cli::Registration view_registration{[](CLI::App& app) -> std::func
   auto* cmd = app.add_subcommand("view", "Open the live viewer: charts and dependency view as the world runs, levers to pull mid-run");
   cmd->add_option("scenario", o->view.scenario, "Scenario file (YAML)")->required();
   cmd->add_option("--set", o->sets, "Override a scenario key, as for run (e.g. --set population.adopters=20000)");
-  cmd->add_option("--seed", o->seed, "Seed of every random draw (overrides the scenario's seed)");
+  auto* seed_opt = cmd->add_option("--seed", o->seed, "Seed of every random draw (overrides the scenario's seed)");
   cmd->add_flag("--play", o->view.play, "Start playing at once");
   cmd->add_option("--speed", o->view.speed, "Months per second while playing; 0 (default): as fast as possible")->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--frames", o->view.frames, "Quit after this many frames (headless use; implies --play unless a script drives it)")
@@ -31,11 +32,11 @@ const geosim::cli::Registration view_registration{[](CLI::App& app) -> std::func
   cmd->add_option("--size", o->size, "Window size WIDTHxHEIGHT");
   cmd->add_option("--threads", o->view.threads, "Simulation threads (default: all cores)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--frame-stats", o->view.frame_stats, "Print the frame time's median and 95th percentile at the end");
-  return [cmd, o]() -> int {
+  return [cmd, o, seed_opt]() -> int {
     if (!*cmd) return -1;
     if (!o->view.screenshot.empty() && o->view.frames == 0) {
       std::fprintf(stderr, "geosim view: --screenshot needs --frames N (the frame to capture); a script can use its screenshot action\n");
-      return 2;
+      return exit_code::bad_input;
     }
     if (auto x = o->size.find('x'); x != std::string::npos) {
       try {
@@ -47,10 +48,10 @@ const geosim::cli::Registration view_registration{[](CLI::App& app) -> std::func
     }
     if (o->size.find('x') == std::string::npos || o->view.width < 640 || o->view.height < 480 || o->view.width > 8192 || o->view.height > 8192) {
       std::fprintf(stderr, "geosim view: --size %s: expected WIDTHxHEIGHT from 640x480 to 8192x8192, e.g. 1600x900\n", o->size.c_str());
-      return 2;
+      return exit_code::bad_input;
     }
     for (const auto& s : o->sets) o->view.overrides.push_back(parse_override(s));
-    if (!o->seed.empty()) o->view.overrides.push_back({"seed", o->seed, "--seed " + o->seed});
+    if (seed_opt->count() > 0) o->view.overrides.push_back(seed_override(o->seed));
     return run_viewer(o->view);
   };
 }};

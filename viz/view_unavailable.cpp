@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/command_registry.h"
+#include "cli/exit_codes.h"
 
 namespace geosim::viz {
 namespace {
@@ -18,7 +19,7 @@ const geosim::cli::Registration view_unavailable{[](CLI::App& app) -> std::funct
     std::fprintf(stderr,
                  "geosim view: this geosim was built without the viewer (-DGEOSIM_VIEWER=OFF). Install libimgui-dev, libglfw3-dev, libgl-dev "
                  "and libpng-dev, configure with -DGEOSIM_VIEWER=ON and rebuild; geosim run and sweep work without it.\n");
-    return 2;
+    return exit_code::bad_input;
   };
 }};
 

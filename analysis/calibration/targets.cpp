@@ -109,7 +109,7 @@ double Condition::margin(double v) const {
 }
 
 std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo& store) {
-  const Node root = parse_yaml_file(path, path);
+  const Node root = parse_yaml_file(path, path, "targets file");
   std::vector<Diagnostic> problems;
   const Node* list = root.is_map() ? root.find("targets") : nullptr;
   if (!list || !list->is_seq() || list->seq.empty())
@@ -126,6 +126,9 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
         else (std::string(bound) == "min" ? c.min : c.max) = *x;
       }
     if (!c.min && !c.max) problems.push_back(Diagnostic{item.mark, what + " needs min, max or both"});
+    if (c.min && c.max && *c.min > *c.max)
+      problems.push_back(Diagnostic{item.find("max")->mark, what + ": min " + num(*c.min) + " is above max " + num(*c.max) +
+                                                              "; no value could meet it (swapped?)"});
   };
   for (const auto& item : list->seq) {
     Target t;
@@ -158,6 +161,9 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
           t.also.push_back(std::move(cond));
         }
     }
+    for (const auto& before : out)
+      if (!t.id.empty() && before.id == t.id)
+        problems.push_back(Diagnostic{item.find("id")->mark, "target id '" + t.id + "' is used twice; give each target its own id"});
     out.push_back(std::move(t));
   }
   if (!problems.empty()) throw DiagnosticError(problems);

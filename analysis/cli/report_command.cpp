@@ -4,6 +4,7 @@
 
 #include "analysis/report/report.h"
 #include "cli/command_registry.h"
+#include "cli/exit_codes.h"
 
 namespace geosim::report {
 namespace {
@@ -19,14 +20,9 @@ const geosim::cli::Registration report_registration{[](CLI::App& app) -> std::fu
   cmd->add_option("--against", o->against, "Another store (e.g. the baseline's ensemble) to draw and compare against");
   return [cmd, o]() -> int {
     if (!*cmd) return -1;
-    try {
-      const auto files = write_report(o->store, o->out, o->against);
-      std::printf("geosim report: wrote %s and %zu figures\n", files.front().c_str(), files.size() - 1);
-      return 0;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "geosim report: %s\n", e.what());
-      return 2;
-    }
+    const auto files = write_report(o->store, o->out, o->against);
+    std::printf("geosim report: wrote %s and %zu figures\n", files.front().c_str(), files.size() - 1);
+    return exit_code::ok;
   };
 }};
 

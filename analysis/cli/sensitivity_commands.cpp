@@ -5,6 +5,8 @@
 //   # ranges: x1=-3.14:3.14,x2=-3.14:3.14
 //   x1,x2
 //   ...
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +20,9 @@
 #include "analysis/sensitivity/indices.h"
 #include "analysis/sweep/summary.h"
 #include "cli/command_registry.h"
+#include "cli/exit_codes.h"
+#include "core/input_file.h"
+#include "core/output_file.h"
 #include "model/series.h"
 
 namespace geosim::analysis {
@@ -47,9 +52,26 @@ Parameter parse_parameter(const std::string& text) {
   Parameter p{text.substr(0, c1), 0, 0};
   p.low = strict_number(text.substr(c1 + 1, c2 - c1 - 1), "--param '" + text + "': LOW");
   p.high = strict_number(text.substr(c2 + 1), "--param '" + text + "': HIGH");
-  if (p.name.empty() || p.name.find(',') != std::string::npos || !(p.low < p.high))
-    throw std::invalid_argument("--param '" + text + "': expected a name without commas and LOW < HIGH");
+  // The name is a CSV column and a key of the design's "# ranges:" line: no separators, no spaces or
+  // control characters (a newline wrote a design that analyze could not read back).
+  const bool bad_name = p.name.empty() || std::any_of(p.name.begin(), p.name.end(), [](char c) {
+    return c == ',' || c == '=' || std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c));
+  });
+  if (bad_name) throw std::invalid_argument("--param '" + text + "': the name must be non-empty, without commas, '=', spaces or control characters");
+  if (!(p.low < p.high)) throw std::invalid_argument("--param '" + text + "': expected LOW < HIGH");
   return p;
+}
+
+/// The parameters of a design, each named once.
+std::vector<Parameter> parse_parameters(const std::vector<std::string>& texts) {
+  std::vector<Parameter> out;
+  for (const auto& t : texts) {
+    out.push_back(parse_parameter(t));
+    for (std::size_t i = 0; i + 1 < out.size(); ++i)
+      if (out[i].name == out.back().name)
+        throw std::invalid_argument("--param '" + t + "': the name '" + out.back().name + "' is given twice; each parameter needs its own name");
+  }
+  return out;
 }
 
 
@@ -63,7 +85,7 @@ struct DesignFile {
 };
 
 void write_design(const std::string& path, const DesignFile& f) {
-  std::ofstream out(path, std::ios::binary);
+  std::ostringstream out;
   out << "# geosim design: method=" << f.method << " base=" << f.base << " trajectories=" << f.trajectories << " levels=" << f.levels
       << " seed=" << f.seed << " sequence=" << sequence_name(f.sequence) << "\n# ranges: ";
   for (std::size_t i = 0; i < f.params.size(); ++i)
@@ -78,12 +100,11 @@ void write_design(const std::string& path, const DesignFile& f) {
     }
     out << "\n";
   }
-  if (!out) throw std::runtime_error("cannot write " + path);
+  write_file_atomically(path, out.str());
 }
 
 DesignFile read_design(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::invalid_argument(path + ": cannot read the design file");
+  std::istringstream in(read_input(path, "design file"));
   DesignFile f;
   std::string line;
   auto bad = [&](const std::string& why) { return std::invalid_argument(path + ": " + why + " (write designs with geosim design)"); };
@@ -119,6 +140,9 @@ DesignFile read_design(const std::string& path) {
       f.params.push_back(parse_parameter(item.substr(0, eq) + ":" + item.substr(eq + 1)));
     }
   }
+  for (std::size_t i = 0; i < f.params.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (f.params[i].name == f.params[j].name) throw bad("the parameter '" + f.params[i].name + "' is named twice");
   if (f.method != "saltelli" && f.method != "morris") throw bad("unknown method '" + f.method + "'");
   std::getline(in, line);  // column names
   f.unit.dims = f.params.size();
@@ -142,8 +166,7 @@ DesignFile read_design(const std::string& path) {
 }
 
 std::vector<double> read_outputs(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::invalid_argument(path + ": cannot read the outputs file");
+  std::istringstream in(read_input(path, "outputs file"));
   std::vector<double> y;
   std::string line;
   bool first = true;
@@ -185,23 +208,18 @@ const geosim::cli::Registration design_registration{[](CLI::App& app) -> std::fu
   auto* cmd = design_command(app, o->method, o->params, o->base, o->trajectories, o->levels, o->seed, o->sequence, o->out);
   return [cmd, o]() -> int {
     if (!*cmd) return -1;
-    try {
-      DesignFile f;
-      f.method = o->method;
-      f.seed = o->seed;
-      for (const auto& p : o->params) f.params.push_back(parse_parameter(p));
-      if (f.method == "saltelli") {
-        f.base = o->base, f.sequence = parse_sequence(o->sequence);
-        f.unit = saltelli(o->base, f.params.size(), o->seed, f.sequence);
-      }
-      else f.trajectories = o->trajectories, f.levels = o->levels, f.unit = morris(o->trajectories, f.params.size(), o->levels, o->seed);
-      write_design(o->out, f);
-      std::printf("wrote %zu rows of %zu parameters to %s\n", f.unit.rows, f.params.size(), o->out.c_str());
-      return 0;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "geosim design: %s\n", e.what());
-      return 2;
+    DesignFile f;
+    f.method = o->method;
+    f.seed = o->seed;
+    f.params = parse_parameters(o->params);
+    if (f.method == "saltelli") {
+      f.base = o->base, f.sequence = parse_sequence(o->sequence);
+      f.unit = saltelli(o->base, f.params.size(), o->seed, f.sequence);
     }
+    else f.trajectories = o->trajectories, f.levels = o->levels, f.unit = morris(o->trajectories, f.params.size(), o->levels, o->seed);
+    write_design(o->out, f);
+    std::printf("wrote %zu rows of %zu parameters to %s\n", f.unit.rows, f.params.size(), o->out.c_str());
+    return exit_code::ok;
   };
 }};
 
@@ -211,17 +229,14 @@ int analyze_store(const std::string& path, const std::string& out_dir, std::size
   if (out_dir.empty()) {
     std::printf("# points: ensemble statistics per design point\n%s\n# sensitivity\n%s", points.c_str(), sensitivity.c_str());
   } else {
-    std::filesystem::create_directories(out_dir);
-    for (const auto& [name, text] : {std::pair{"points.csv", &points}, std::pair{"sensitivity.csv", &sensitivity}}) {
-      std::ofstream f(std::filesystem::path(out_dir) / name, std::ios::binary);
-      f << *text;
-      if (!f) throw std::runtime_error("cannot write " + (std::filesystem::path(out_dir) / name).string());
-    }
+    make_output_dir(out_dir, "--out");
+    for (const auto& [name, text] : {std::pair{"points.csv", &points}, std::pair{"sensitivity.csv", &sensitivity}})
+      write_file_atomically((std::filesystem::path(out_dir) / name).string(), *text);
     std::printf("geosim analyze: %s: %lld runs ok, %lld failed, %zu points; wrote points.csv and sensitivity.csv to %s\n", path.c_str(),
                 static_cast<long long>(summary.runs_ok), static_cast<long long>(summary.runs_failed), summary.points.size(), out_dir.c_str());
   }
   if (!summary.note.empty()) std::fprintf(stderr, "geosim analyze: %s\n", summary.note.c_str());
-  return 0;
+  return exit_code::ok;
 }
 
 const geosim::cli::Registration analyze_registration{[](CLI::App& app) -> std::function<int()> {
@@ -232,38 +247,34 @@ const geosim::cli::Registration analyze_registration{[](CLI::App& app) -> std::f
   cmd->add_option("--out", o->out, "With a store: folder for points.csv and sensitivity.csv (default: print them)");
   cmd->add_option("--design", o->design, "Design CSV written by geosim design (with --outputs, instead of a store)");
   cmd->add_option("--outputs", o->outputs, "Outputs, one number per line in design row order (a header line is allowed)");
-  cmd->add_option("--resamples", o->resamples, "Bootstrap resamples for Sobol intervals");
+  cmd->add_option("--resamples", o->resamples, "Bootstrap resamples for Sobol intervals (2 to 100000; fewer than 2 give no interval)")
+      ->check(CLI::Range(std::size_t{0}, analysis::max_resamples));
   cmd->add_option("--seed", o->seed, "Seed of the bootstrap");
   return [cmd, o]() -> int {
     if (!*cmd) return -1;
-    try {
-      if (!o->store.empty()) {
-        if (!o->design.empty() || !o->outputs.empty()) throw std::invalid_argument("give a store, or --design with --outputs, not both");
-        return analyze_store(o->store, o->out, o->resamples, o->seed);
-      }
-      if (o->design.empty() || o->outputs.empty()) throw std::invalid_argument("give a sweep store, or --design D.csv with --outputs Y.csv");
-      const DesignFile f = read_design(o->design);
-      const std::vector<double> y = read_outputs(o->outputs);
-      if (y.size() != f.unit.rows)
-        throw std::invalid_argument(o->outputs + ": " + std::to_string(y.size()) + " outputs for " + std::to_string(f.unit.rows) + " design rows");
-      if (f.method == "saltelli") {
-        const auto s = sobol_indices(f.unit, y, o->resamples, o->seed);
-        std::printf("parameter,S1,S1_low,S1_high,ST,ST_low,ST_high\n");
-        for (std::size_t i = 0; i < f.params.size(); ++i)
-          std::printf("%s,%s,%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), format_value(s.first[i].value).c_str(), format_value(s.first[i].low).c_str(),
-                      format_value(s.first[i].high).c_str(), format_value(s.total[i].value).c_str(), format_value(s.total[i].low).c_str(), format_value(s.total[i].high).c_str());
-      } else {
-        const auto m = morris_indices(f.unit, y);
-        std::printf("parameter,mu,mu_star,mu_star_half_width,sigma\n");
-        for (std::size_t i = 0; i < f.params.size(); ++i)
-          std::printf("%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), format_value(m.mu[i]).c_str(), format_value(m.mu_star[i]).c_str(),
-                      format_value(m.mu_star_half_width[i]).c_str(), format_value(m.sigma[i]).c_str());
-      }
-      return 0;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "geosim analyze: %s\n", e.what());
-      return 2;
+    if (!o->store.empty()) {
+      if (!o->design.empty() || !o->outputs.empty()) throw std::invalid_argument("give a store, or --design with --outputs, not both");
+      return analyze_store(o->store, o->out, o->resamples, o->seed);
     }
+    if (o->design.empty() || o->outputs.empty()) throw std::invalid_argument("give a sweep store, or --design D.csv with --outputs Y.csv");
+    const DesignFile f = read_design(o->design);
+    const std::vector<double> y = read_outputs(o->outputs);
+    if (y.size() != f.unit.rows)
+      throw std::invalid_argument(o->outputs + ": " + std::to_string(y.size()) + " outputs for " + std::to_string(f.unit.rows) + " design rows");
+    if (f.method == "saltelli") {
+      const auto s = sobol_indices(f.unit, y, o->resamples, o->seed);
+      std::printf("parameter,S1,S1_low,S1_high,ST,ST_low,ST_high\n");
+      for (std::size_t i = 0; i < f.params.size(); ++i)
+        std::printf("%s,%s,%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), format_or_na(s.first[i].value).c_str(), format_or_na(s.first[i].low).c_str(),
+                    format_or_na(s.first[i].high).c_str(), format_or_na(s.total[i].value).c_str(), format_or_na(s.total[i].low).c_str(), format_or_na(s.total[i].high).c_str());
+    } else {
+      const auto m = morris_indices(f.unit, y);
+      std::printf("parameter,mu,mu_star,mu_star_half_width,sigma\n");
+      for (std::size_t i = 0; i < f.params.size(); ++i)
+        std::printf("%s,%s,%s,%s,%s\n", f.params[i].name.c_str(), format_or_na(m.mu[i]).c_str(), format_or_na(m.mu_star[i]).c_str(),
+                    format_or_na(m.mu_star_half_width[i]).c_str(), format_or_na(m.sigma[i]).c_str());
+    }
+    return exit_code::ok;
   };
 }};
 // clang-format on

@@ -11,6 +11,7 @@
 
 #include "analysis/sweep/runner.h"
 #include "cli/command_registry.h"
+#include "cli/exit_codes.h"
 #include "cli/progress.h"
 
 namespace geosim::sweep {
@@ -23,7 +24,7 @@ extern "C" void on_stop(int) {
 
 int refused(const DiagnosticError& e) {
   print_refusal(e, "geosim sweep: sweep", "nothing was run");
-  return 2;
+  return exit_code::bad_input;
 }
 
 struct SweepOptions {
@@ -41,8 +42,10 @@ int sweep_command(SweepOptions o) {
   } catch (const DiagnosticError& e) {
     return refused(e);
   }
-  const Plan plan = make_plan(sweep);
   const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
+  // Each thread holds one world (an MPI rank one); checked before the plan is made, like geosim run.
+  check_sweep_memory(sweep, launched_by_mpi() ? 1 : static_cast<std::size_t>(threads));
+  const Plan plan = make_plan(sweep);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   stop_requested = false;
   std::signal(SIGINT, on_stop);
@@ -74,10 +77,10 @@ int sweep_command(SweepOptions o) {
                 static_cast<long long>(out.failed), out.seconds, out.seconds > 0 ? static_cast<double>(out.ran) / out.seconds : 0.0, threads, o.store.c_str());
   if (out.interrupted) {
     std::fprintf(stderr, "geosim sweep: interrupted; the store holds every run finished so far. Run the same command again to finish the rest.\n");
-    return 130;
+    return exit_code::interrupted;
   }
   if (out.failed > 0) std::fprintf(stderr, "geosim sweep: %lld runs failed; their errors are in the store's runs table (status 'failed')\n", static_cast<long long>(out.failed));
-  return 0;
+  return exit_code::ok;
 }
 
 // clang-format off
@@ -96,13 +99,7 @@ const geosim::cli::Registration sweep_registration{[](CLI::App& app) -> std::fun
       return sweep_command(*o);
     } catch (const DiagnosticError& e) {
       return refused(e);
-    } catch (const std::invalid_argument& e) {
-      std::fprintf(stderr, "geosim sweep: %s\n", e.what());
-      return 2;  // a bad command line, like a refused file
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "geosim sweep: %s\n", e.what());
-      return 1;
-    }
+    }  // anything else: main() maps it to its exit code (cli/exit_codes.h)
   };
 }};
 
@@ -114,15 +111,10 @@ const geosim::cli::Registration merge_registration{[](CLI::App& app) -> std::fun
   cmd->add_option("stores", o->inputs, "Shard stores of the same sweep")->required();
   return [cmd, o]() -> int {
     if (!*cmd) return -1;
-    try {
-      const auto runs = Store::merge(o->out, o->inputs);
-      const auto info = Store::open(o->out).info();
-      std::printf("geosim merge: %s holds %lld of the sweep's %lld runs\n", o->out.c_str(), static_cast<long long>(runs), static_cast<long long>(info.planned_runs));
-      return 0;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "geosim merge: %s\n", e.what());
-      return 2;
-    }
+    const auto runs = Store::merge(o->out, o->inputs);
+    const auto info = Store::open(o->out).info();
+    std::printf("geosim merge: %s holds %lld of the sweep's %lld runs\n", o->out.c_str(), static_cast<long long>(runs), static_cast<long long>(info.planned_runs));
+    return exit_code::ok;
   };
 }};
 // clang-format on

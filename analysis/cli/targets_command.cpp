@@ -9,6 +9,8 @@
 
 #include "analysis/calibration/targets.h"
 #include "cli/command_registry.h"
+#include "cli/exit_codes.h"
+#include "core/errors.h"
 
 namespace geosim::calibration {
 namespace {
@@ -23,7 +25,8 @@ std::string fmt(double v) {
 struct Options {
   std::string store, targets, format = "markdown";
   std::size_t top = 10;
-  long point = -1;
+  long point = -1;  // -1: not given
+  bool point_given = false;
 };
 
 /// A target's band, with those of its further conditions ("between 1e+09 and 4e+09; revenue_2024 ...").
@@ -64,16 +67,18 @@ void print_point(const std::vector<Target>& targets, const std::vector<TargetRes
 }
 
 int targets_command(const Options& o) {
+  if (o.point_given && o.point < 0)
+    throw std::invalid_argument("--point " + std::to_string(o.point) + ": expected the number of a design point, 0 or more");
   const sweep::Store store = sweep::Store::open(o.store);
   const auto& info = store.info();
   const std::vector<Target> targets = load_targets(o.targets, info);
   const auto results = evaluate_targets(targets, store);
-  if (results.empty()) throw std::runtime_error(o.store + " has no design points");
+  if (results.empty()) throw BadInput(o.store + " has no design points");
   if (results.size() == 1 || o.point >= 0) {
     const auto p = static_cast<std::size_t>(std::max(0L, o.point));
     if (p >= results.size()) throw std::invalid_argument("--point " + std::to_string(p) + ": the store has " + std::to_string(results.size()) + " points");
     print_point(targets, results[p], o.format);
-    return 0;
+    return exit_code::ok;
   }
   // Rank points: most targets met first, then the smallest total miss of the others, then (among
   // points that miss nothing) the largest smallest margin: the point whose every value lies furthest
@@ -114,7 +119,7 @@ int targets_command(const Options& o) {
     }
     std::printf("\n");
   }
-  return 0;
+  return exit_code::ok;
 }
 
 // clang-format off
@@ -125,18 +130,16 @@ const geosim::cli::Registration targets_registration{[](CLI::App& app) -> std::f
   cmd->add_option("--targets", o->targets, "Targets file (see docs/validation.md)")->required();
   cmd->add_option("--format", o->format, "markdown (default) or csv, for the table of one point")->check(CLI::IsMember({"markdown", "csv"}));
   cmd->add_option("--top", o->top, "Many points: how many of the best to list");
-  cmd->add_option("--point", o->point, "Many points: show the table of this design point");
-  return [cmd, o]() -> int {
+  auto* point_opt = cmd->add_option("--point", o->point, "Many points: show the table of this design point (0, 1, ...)");
+  return [cmd, o, point_opt]() -> int {
     if (!*cmd) return -1;
+    o->point_given = point_opt->count() > 0;
     try {
       return targets_command(*o);
     } catch (const DiagnosticError& e) {
       print_refusal(e, "geosim targets: targets file", "nothing was checked");
-      return 2;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "geosim targets: %s\n", e.what());
-      return 2;
-    }
+      return exit_code::bad_input;
+    }  // anything else: main() maps it to its exit code (cli/exit_codes.h)
   };
 }};
 // clang-format on

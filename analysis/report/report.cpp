@@ -1,5 +1,6 @@
 #include "analysis/report/report.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -9,10 +10,56 @@
 
 #include "analysis/report/figures.h"
 #include "analysis/sweep/summary.h"
+#include "core/errors.h"
+#include "core/output_file.h"
 
 namespace geosim::report {
 namespace {
 namespace fs = std::filesystem;
+
+/// The files one report writes, each complete or absent. PLplot does not say when a write fails (a
+/// full disk): a figure is drawn into NAME.partial and renamed only if it is a regular file that ends
+/// with its closing </svg> tag. When anything fails, every file this report wrote goes too, so a
+/// report.md (written last) never stands beside figures of another report.
+class Outputs {
+ public:
+  template <class Draw>
+  void figure(const fs::path& path, Draw draw) {
+    const std::string tmp = partial_path(path.string());
+    draw(tmp);
+    if (!ends_with_closing_tag(tmp)) {
+      std::error_code ignored;
+      fs::remove(tmp, ignored);
+      throw WriteFailure("cannot write " + path.string() + ": the figure was cut short (is the disk full?)");
+    }
+    fs::rename(tmp, path);
+    written_.push_back(path.string());
+  }
+  void text(const fs::path& path, const std::string& text) {
+    write_file_atomically(path.string(), text);
+    written_.push_back(path.string());
+  }
+  void discard() {
+    std::error_code ignored;
+    for (const auto& f : written_) fs::remove(f, ignored);
+    written_.clear();
+  }
+  const std::vector<std::string>& written() const { return written_; }
+
+ private:
+  static bool ends_with_closing_tag(const std::string& file) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) return false;
+    const auto size = fs::file_size(file, ec);
+    const std::string tag = "</svg>\n";
+    if (ec || size < tag.size()) return false;
+    std::ifstream in(file, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(size - tag.size()));
+    std::string tail(tag.size(), '\0');
+    return in.read(tail.data(), static_cast<std::streamsize>(tail.size())) && tail == tag;
+  }
+  std::vector<std::string> written_;
+};
 
 std::string num(double v, int digits = 4) {
   if (std::isnan(v)) return "–";
@@ -28,7 +75,7 @@ std::string file_safe(const std::string& name) {
   return out;
 }
 
-void sensitivity_section(const sweep::Summary& s, std::size_t r, const fs::path& figures, std::string& md, std::vector<std::string>& written) {
+void sensitivity_section(const sweep::Summary& s, std::size_t r, const fs::path& figures, std::string& md, Outputs& written) {
   const auto& info = s.info;
   const std::string& rec = info.records[r];
   md += "| parameter | SRC |";
@@ -74,8 +121,7 @@ void sensitivity_section(const sweep::Summary& s, std::size_t r, const fs::path&
     what = "standardized regression coefficients";
   }
   const std::string name = "sensitivity-" + file_safe(rec) + ".svg";
-  bar_figure((figures / name).string(), rec + ": " + what, "index", info.parameters, bars);
-  written.push_back((figures / name).string());
+  written.figure(figures / name, [&](const std::string& file) { bar_figure(file, rec + ": " + what, "index", info.parameters, bars); });
   md += "![" + rec + ": " + what + "](figures/" + name + ")\n\n";
 }
 
@@ -97,18 +143,11 @@ Band series_band(const sweep::Store& store, std::size_t q, const std::string& na
   return band;
 }
 
-}  // namespace
-
-std::vector<std::string> write_report(const std::string& store_path, const std::string& out_dir, const std::string& against_path) {
-  const sweep::Store store = sweep::Store::open(store_path);
-  std::optional<sweep::Store> against;
-  if (!against_path.empty()) against.emplace(sweep::Store::open(against_path));
-  const sweep::Summary s = sweep::summarize(store);
+/// Draws every figure and writes report.md (last) into `dir`.
+void compose(const sweep::Store& store, const std::optional<sweep::Store>& against, const sweep::Summary& s, const std::string& store_path,
+             const fs::path& dir, Outputs& written) {
   const auto& info = s.info;
-  const fs::path dir(out_dir), figures = dir / "figures";
-  fs::create_directories(figures);
-  std::vector<std::string> written;
-
+  const fs::path figures = dir / "figures";
   std::string md = "# Sweep report: " + info.name + "\n\n";
   md += "Written by `geosim report " + store_path + "`. Design: **" + info.method + "**";
   if (info.method == "saltelli" || info.method == "sobol") md += " (" + info.sequence + " sequence)";
@@ -141,8 +180,7 @@ std::vector<std::string> write_report(const std::string& store_path, const std::
     }
     if (!panels.empty()) {
       const std::string name = "outcome-" + file_safe(rec) + ".svg";
-      scatter_figure((figures / name).string(), rec + " against each parameter", rec, panels);
-      written.push_back((figures / name).string());
+      written.figure(figures / name, [&](const std::string& file) { scatter_figure(file, rec + " against each parameter", rec, panels); });
       md += "![" + rec + " against each parameter](figures/" + name + ")\n\n";
     }
     if (!info.parameters.empty()) sensitivity_section(s, r, figures, md, written);
@@ -178,9 +216,9 @@ std::vector<std::string> write_report(const std::string& store_path, const std::
       for (std::size_t b = 0; b < against->info().series.size(); ++b)
         if (against->info().series[b] == info.series[q]) bands.push_back(series_band(*against, b, against->info().name));
     const std::string name = "series-" + file_safe(info.series[q]) + ".svg";
-    band_figure((figures / name).string(), info.series[q] + ": mean and 5-95% band over " + std::to_string(runs) + " runs", info.series[q],
-                info.start.index, bands);
-    written.push_back((figures / name).string());
+    written.figure(figures / name, [&](const std::string& file) {
+      band_figure(file, info.series[q] + ": mean and 5-95% band over " + std::to_string(runs) + " runs", info.series[q], info.start.index, bands);
+    });
     const Band& b = bands[0];
     md += "## Series " + info.series[q] + "\n\nMean over all " + std::to_string(runs) + " successful runs, with the band from the 5th to the 95th percentile: last month " +
           num(b.mean.back()) + " (" + num(b.low.back()) + " to " + num(b.high.back()) + ")" +
@@ -188,12 +226,32 @@ std::vector<std::string> write_report(const std::string& store_path, const std::
           ".\n\n![" + info.series[q] + "](figures/" + name + ")\n\n";
   }
 
-  const fs::path md_path = dir / "report.md";
-  std::ofstream out(md_path, std::ios::binary);
-  out << md;
-  if (!out) throw std::runtime_error("cannot write " + md_path.string());
-  written.insert(written.begin(), md_path.string());
-  return written;
+  written.text(dir / "report.md", md);
+}
+
+}  // namespace
+
+std::vector<std::string> write_report(const std::string& store_path, const std::string& out_dir, const std::string& against_path) {
+  const sweep::Store store = sweep::Store::open(store_path);
+  std::optional<sweep::Store> against;
+  if (!against_path.empty()) against.emplace(sweep::Store::open(against_path));
+  const sweep::Summary s = sweep::summarize(store);
+  const fs::path dir(out_dir), figures = dir / "figures";
+  std::error_code ec;
+  const bool had_dir = fs::exists(dir, ec), had_figures = fs::exists(figures, ec);
+  make_output_dir(figures.string(), "--out");
+  Outputs written;
+  try {
+    compose(store, against, s, store_path, dir, written);
+  } catch (...) {
+    written.discard();
+    if (!had_figures) fs::remove(figures, ec);  // only when empty: a folder of the user's stays
+    if (!had_dir) fs::remove(dir, ec);
+    throw;
+  }
+  std::vector<std::string> files = written.written();
+  std::rotate(files.begin(), files.end() - 1, files.end());  // report.md first
+  return files;
 }
 
 }  // namespace geosim::report

@@ -1,11 +1,13 @@
 #include "analysis/sensitivity/designs.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <numeric>
 #include <stdexcept>
 #include <string>
 
 #include "analysis/sensitivity/sobol_sequence.h"
+#include "core/memory.h"
 #include "core/random.h"
 
 namespace geosim::analysis {
@@ -16,7 +18,35 @@ double uniform(std::uint64_t seed, std::uint32_t stream, std::size_t index, std:
   return unit_open(philox_words(seed, stream, index, Purpose::design, static_cast<std::uint32_t>(column))[0]);
 }
 
+std::string thousands(double rows) {
+  if (rows >= 1e15) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", rows);
+    return buf;
+  }
+  std::string digits = std::to_string(static_cast<unsigned long long>(rows)), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace
+
+std::optional<std::size_t> design_rows(std::size_t units, std::size_t per_unit) {
+  if (per_unit != 0 && units > max_design_rows / per_unit) return std::nullopt;
+  return units * per_unit;
+}
+
+void check_design_size(const std::string& what, double rows, std::size_t dims) {
+  if (!(rows <= static_cast<double>(max_design_rows)))
+    throw std::invalid_argument(what + " has " + thousands(rows) + " rows; geosim makes designs of at most " + thousands(max_design_rows) +
+                                " rows (each row is a model run)");
+  const auto bytes = static_cast<std::size_t>(rows) * std::max<std::size_t>(1, dims) * sizeof(double);
+  if (auto shortfall = memory_shortfall(bytes))
+    throw std::invalid_argument(what + " (" + thousands(rows) + " rows of " + std::to_string(dims) + " values) would " + *shortfall);
+}
 
 const char* sequence_name(Sequence s) {
   switch (s) {
@@ -35,6 +65,7 @@ Sequence parse_sequence(const std::string& name) {
 
 Design sequence_points(std::size_t rows, std::size_t dims, std::uint64_t seed, Sequence sequence) {
   if (rows == 0 || dims == 0) throw std::invalid_argument("a design needs at least one point and one parameter");
+  check_design_size("a design of " + std::to_string(rows) + " points", static_cast<double>(rows), dims);
   Design d;
   d.dims = dims;
   d.rows = rows;
@@ -53,6 +84,8 @@ Design sequence_points(std::size_t rows, std::size_t dims, std::uint64_t seed, S
 
 Design saltelli(std::size_t base, std::size_t dims, std::uint64_t seed, Sequence sequence) {
   if (base == 0 || dims == 0) throw std::invalid_argument("a Saltelli design needs at least one base point and one parameter");
+  check_design_size("a Saltelli design of " + std::to_string(base) + " base points and " + std::to_string(dims) + " parameter" + (dims == 1 ? "" : "s"),
+                    static_cast<double>(base) * static_cast<double>(dims + 2), dims);
   if (sequence != Sequence::random && 2 * dims > SobolSequence::max_dims)
     throw std::invalid_argument("a Saltelli design on the Sobol sequence takes at most " + std::to_string(SobolSequence::max_dims / 2) +
                                 " parameters (it needs two coordinates per parameter); use the random sequence for more");
@@ -80,6 +113,7 @@ Design saltelli(std::size_t base, std::size_t dims, std::uint64_t seed, Sequence
 
 Design latin_hypercube(std::size_t rows, std::size_t dims, std::uint64_t seed) {
   if (rows == 0 || dims == 0) throw std::invalid_argument("a Latin hypercube needs at least one point and one parameter");
+  check_design_size("a Latin hypercube of " + std::to_string(rows) + " points", static_cast<double>(rows), dims);
   Design d;
   d.dims = dims;
   d.rows = rows;
@@ -100,6 +134,8 @@ Design latin_hypercube(std::size_t rows, std::size_t dims, std::uint64_t seed) {
 Design morris(std::size_t trajectories, std::size_t dims, std::size_t levels, std::uint64_t seed) {
   if (trajectories == 0 || dims == 0) throw std::invalid_argument("a Morris design needs at least one trajectory and one parameter");
   if (levels < 2 || levels % 2 != 0) throw std::invalid_argument("Morris levels must be an even number of at least 2");
+  check_design_size("a Morris design of " + std::to_string(trajectories) + " trajectories and " + std::to_string(dims) + " parameter" + (dims == 1 ? "" : "s"),
+                    static_cast<double>(trajectories) * static_cast<double>(dims + 1), dims);
   const double step = static_cast<double>(levels) / (2.0 * static_cast<double>(levels - 1));
   Design d;
   d.dims = dims;

@@ -3,6 +3,7 @@
 // Morris's trajectories. Rows are samples; columns are parameters in [0, 1], to be scaled to ranges.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,19 @@ struct Design {
   std::vector<double> values;
   double at(std::size_t r, std::size_t d) const { return values[r * dims + d]; }
 };
+
+/// The most rows a design may have: each is a run of the model, and the design is held in memory
+/// (a sweep's plan keeps several copies of it). Larger requests are refused before anything is allocated.
+inline constexpr std::size_t max_design_rows = 10'000'000;
+
+/// `per_unit` x `units` rows (a Saltelli design: base points x (dims + 2); Morris: trajectories x
+/// (dims + 1)), or nothing when that passes max_design_rows (computed without overflow).
+std::optional<std::size_t> design_rows(std::size_t units, std::size_t per_unit);
+
+/// Throws std::invalid_argument when a design of `rows` rows (counted in floating point, so that no
+/// product overflows) of `dims` values exceeds max_design_rows or the memory limit (core/memory.h);
+/// `what` describes it ("a Saltelli design of 4000000000 base points").
+void check_design_size(const std::string& what, double rows, std::size_t dims);
 
 /// Where the points of a design come from.
 enum class Sequence {

@@ -32,12 +32,16 @@ void estimate(const Design& d, const std::vector<double>& y, const std::vector<s
       st += (ya - yab) * (ya - yab);
     }
     const double m = static_cast<double>(points.size());
-    first[i] = var > 0 ? s1 / m / var : 0.0;
-    total[i] = var > 0 ? 0.5 * st / m / var : 0.0;
+    // An output that does not vary has no variance to apportion: the indices are undefined, not 0.
+    first[i] = var > 0 ? s1 / m / var : std::nan("");
+    total[i] = var > 0 ? 0.5 * st / m / var : std::nan("");
   }
 }
 
+/// The q-quantile of the finite values, NaN when there are none (resamples of a constant output).
 double percentile(std::vector<double> v, double q) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return std::nan("");
   std::sort(v.begin(), v.end());
   const double at = q * static_cast<double>(v.size() - 1);
   const auto lo = static_cast<std::size_t>(std::floor(at));
@@ -50,6 +54,8 @@ double percentile(std::vector<double> v, double q) {
 SobolIndices sobol_indices(const Design& d, const std::vector<double>& y, std::size_t resamples, std::uint64_t seed) {
   if (d.dims == 0 || d.rows % (d.dims + 2) != 0 || y.size() != d.rows)
     throw std::invalid_argument("Sobol indices need one output per row of a Saltelli design (rows a multiple of parameters + 2)");
+  if (resamples > max_resamples)
+    throw std::invalid_argument(std::to_string(resamples) + " bootstrap resamples: at most " + std::to_string(max_resamples) + " are drawn");
   const std::size_t base = d.rows / (d.dims + 2);
   std::vector<std::size_t> all(base);
   for (std::size_t b = 0; b < base; ++b) all[b] = b;
@@ -69,8 +75,9 @@ SobolIndices sobol_indices(const Design& d, const std::vector<double>& y, std::s
   }
   SobolIndices out;
   for (std::size_t i = 0; i < d.dims; ++i) {
-    Estimate e1{first[i], first[i], first[i]}, et{total[i], total[i], total[i]};
-    if (resamples > 1) {
+    // Without two resamples there is no interval; a zero-width one would claim certainty.
+    Estimate e1{first[i], std::nan(""), std::nan("")}, et{total[i], std::nan(""), std::nan("")};
+    if (resamples > 1 && std::isfinite(first[i])) {
       e1.low = percentile(boot_first[i], 0.025), e1.high = percentile(boot_first[i], 0.975);
       et.low = percentile(boot_total[i], 0.025), et.high = percentile(boot_total[i], 0.975);
     }

@@ -8,10 +8,14 @@
 
 namespace geosim::analysis {
 
-/// An estimate with its 95% bootstrap interval.
+/// An estimate with its 95% bootstrap interval. NaN (written NA) where there is none: every index of an
+/// output that does not vary (nothing to apportion), and the interval with fewer than 2 resamples.
 struct Estimate {
   double value = 0, low = 0, high = 0;
 };
+
+/// The most bootstrap resamples: each re-estimates every index over all base points.
+inline constexpr std::size_t max_resamples = 100'000;
 
 /// Sobol indices of each parameter.
 struct SobolIndices {
@@ -19,7 +23,7 @@ struct SobolIndices {
 };
 
 /// Estimates Sobol indices from outputs y of a saltelli() design (one output per row, same order);
-/// `resamples` bootstrap resamples of the base points, keyed by `seed`.
+/// `resamples` (at most max_resamples) bootstrap resamples of the base points, keyed by `seed`.
 SobolIndices sobol_indices(const Design& design, const std::vector<double>& y, std::size_t resamples, std::uint64_t seed);
 
 /// Morris statistics of each parameter.

@@ -31,8 +31,9 @@ class Evaluator {
 };
 
 /// Checks a loaded sweep against the model: every level and range end gives a scenario the loader
-/// accepts, and every recorded metric and scope exists. Throws DiagnosticError listing problems.
+/// accepts whose period holds every recorded month, and every recorded metric and scope exists.
+/// Throws DiagnosticError listing problems. Sets the sweep's largest world (for the memory check).
 /// `base` is the merged base scenario with the sweep's `set`.
-void check_against_model(const SweepDef& sweep, const Node& base);
+void check_against_model(SweepDef& sweep, const Node& base);
 
 }  // namespace geosim::sweep

@@ -9,6 +9,7 @@
 #include "analysis/sweep/result_sink.h"
 #include "analysis/sweep/runner.h"
 #include "core/bytes.h"
+#include "core/errors.h"
 
 #ifdef GEOSIM_MPI
 #include <mpi.h>
@@ -72,16 +73,22 @@ SweepOutcome coordinate(const SweepDef& sweep, const Plan& plan, const std::stri
   Store* store = nullptr;
   std::optional<Store> opened;
   std::vector<std::int64_t> todo;
+  bool refused = false;  // the store is the user's mistake (exit 2), not a failure
   try {
     opened.emplace(Store::for_sweep(store_path, sweep, plan, shard));
     store = &*opened;
     todo = pending_runs(plan, *store, shard);
+  } catch (const BadInput& e) {
+    error = e.what(), refused = true;
   } catch (const std::exception& e) {
     error = e.what();
   }
   int ok = error.empty() ? 1 : 0;
   MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (!ok) throw std::runtime_error(error);
+  if (!ok) {
+    if (refused) throw BadInput(error);
+    throw std::runtime_error(error);
+  }
   out.planned = plan.runs();
   out.already_done = static_cast<std::int64_t>(plan.runs()) - static_cast<std::int64_t>(todo.size());
   ResultSink sink(*store, plan, sweep, static_cast<std::int64_t>(todo.size()), progress, batch_size);

@@ -31,9 +31,10 @@ Shard parse_shard(const std::string& text) {
 std::vector<std::int64_t> pending_runs(const Plan& plan, const Store& store, const std::string& shard) {
   const Shard s = parse_shard(shard);
   const auto done = store.finished_runs();
+  if (done.size() != static_cast<std::size_t>(plan.runs())) throw std::logic_error("the store was opened for another plan");
   std::vector<std::int64_t> todo;
   for (std::int64_t r = s.index; r < plan.runs(); r += s.count)
-    if (!done.count(r)) todo.push_back(r);
+    if (!done[static_cast<std::size_t>(r)]) todo.push_back(r);
   return todo;
 }
 

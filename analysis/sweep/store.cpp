@@ -2,16 +2,23 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
+#include "core/errors.h"
 #include "model/series.h"
 
 namespace geosim::sweep {
 namespace {
 
 constexpr const char* kFormat = "geosim-sweep-store 1";
+/// PRAGMA application_id of every store ("GEOS"): how geosim knows its own files from other SQLite
+/// databases before it writes anything. Stores written before it was set are known by their meta table.
+constexpr std::int64_t kApplicationId = 0x47454F53;
 
 /// A failed SQLite call as an exception that names the store and what was being done.
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
@@ -67,28 +74,18 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
-/// A quoted SQL identifier: column names are key paths and record names, with dots in them.
+/// A quoted SQL identifier: column names are key paths and record names, with dots in them. Every
+/// connection turns off SQLite's reading of an unknown "name" as a string (SQLITE_DBCONFIG_DQS_DML),
+/// so that a column missing from a damaged store is an error, not a column of that text.
+std::string quoted_sql(const std::string& text, char quote) {
+  std::string q(1, quote);
+  for (char c : text) q += c == quote ? std::string(2, quote) : std::string(1, c);
+  return q + quote;
+}
 std::string ident(const std::string& name) {
-  std::string q = "\"";
-  for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
+  return quoted_sql(name, '"');
 }
 
-std::string shortest(double v) {
-  return std::isnan(v) ? "NA" : format_value(v);
-}
-
-sqlite3* open_db(const std::string& path, bool create) {
-  sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    throw std::runtime_error("cannot open the sweep store " + path + ": " + msg);
-  }
-  sqlite3_busy_timeout(db, 10000);
-  return db;
-}
 
 std::string meta(sqlite3* db, const std::string& key) {
   Stmt s(db, "SELECT value FROM meta WHERE key = ?");
@@ -96,12 +93,110 @@ std::string meta(sqlite3* db, const std::string& key) {
   return s.step() ? s.text(0) : std::string();
 }
 
+enum class Access { read_only, read_write, create };
+
+sqlite3* open_db(const std::string& path, Access access) {
+  sqlite3* db = nullptr;
+  const int flags = (access == Access::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                    (access == Access::create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw BadInput("cannot open the sweep store " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
+  return db;
+}
+
+/// Closes a connection on scope exit.
+struct Closer {
+  sqlite3* db;
+  ~Closer() { sqlite3_close(db); }
+};
+
+/// Refuses a store path SQLite would not keep: "" is a private temporary file and ":memory:" lives in
+/// memory, so a sweep would run and lose everything; and anything that is not a regular file.
+void check_store_path(const std::string& path, const std::string& option) {
+  if (path.empty() || path == ":memory:")
+    throw BadInput(option + " '" + path + "': SQLite would keep this store in " + (path.empty() ? "a temporary file" : "memory") +
+                   " and lose it when geosim exits; give the store a file name");
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw BadInput(option + " " + path + " is not a regular file (a folder or a device?); give the store a file name");
+}
+
+/// What a file given as a store holds, found without writing to it.
+struct Found {
+  enum Kind { absent, empty, geosim, foreign } kind = absent;
+  std::string why;  // for foreign: what it holds instead
+};
+
+std::vector<std::string> table_names(sqlite3* db) {
+  std::vector<std::string> names;
+  for (Stmt s(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"); s.step();) names.push_back(s.text(0));
+  return names;
+}
+
+Found inspect(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return {Found::absent, ""};
+  if (std::filesystem::file_size(path, ec) == 0 && !ec) return {Found::empty, ""};
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return {Found::foreign, "SQLite cannot open it"};
+  }
+  Closer closer{db};
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  try {
+    std::int64_t app = 0;
+    {
+      Stmt s(db, "PRAGMA application_id");
+      if (s.step()) app = s.integer(0);
+    }
+    const auto tables = table_names(db);
+    if (app == kApplicationId) return {Found::geosim, ""};
+    const bool has_meta = std::find(tables.begin(), tables.end(), "meta") != tables.end();
+    if (app == 0 && has_meta && meta(db, "format") == kFormat) return {Found::geosim, ""};
+    if (app == 0 && tables.empty()) return {Found::empty, ""};
+    std::string why = app != 0 ? "its application_id is " + std::to_string(app) : "its tables are";
+    if (app == 0)
+      for (std::size_t i = 0; i < tables.size() && i < 6; ++i) why += (i ? ", " : " ") + tables[i];
+    return {Found::foreign, why};
+  } catch (const std::exception&) {
+    return {Found::foreign, "it is not an SQLite database"};
+  }
+}
+
+/// Refuses a file that is not a geosim store, before anything is written to it.
+void require_geosim_store(const std::string& path, const Found& found) {
+  if (found.kind == Found::absent) throw BadInput("no sweep store at " + path);
+  if (found.kind != Found::geosim)
+    throw BadInput(path + " is not a geosim sweep store (" + (found.kind == Found::empty ? std::string("it is empty") : found.why) +
+                   "); nothing was written to it");
+}
+
+/// A whole number stored as text in the meta table, checked.
+std::uint64_t meta_whole(sqlite3* db, const std::string& path, const char* key) {
+  const std::string text = meta(db, key);
+  std::uint64_t v = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size())
+    throw BadInput(path + " is a damaged sweep store: its meta value '" + key + "' is '" + text + "', not a whole number");
+  return v;
+}
+
+
 }  // namespace
 
-Store::Store(sqlite3* db) : db_(db) {}
-Store::Store(Store&& o) noexcept : db_(o.db_), info_(std::move(o.info_)) { o.db_ = nullptr; }
+Store::Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+Store::Store(Store&& o) noexcept : db_(o.db_), path_(std::move(o.path_)), info_(std::move(o.info_)) { o.db_ = nullptr; }
 Store& Store::operator=(Store&& o) noexcept {
   std::swap(db_, o.db_);
+  std::swap(path_, o.path_);
   std::swap(info_, o.info_);
   return *this;
 }
@@ -110,31 +205,27 @@ Store::~Store() {
 }
 
 Store Store::for_sweep(const std::string& path, const SweepDef& sweep, const Plan& plan, const std::string& shard) {
-  const bool existed = std::filesystem::exists(path);
-  Store store(open_db(path, true));
+  check_store_path(path, "--store");
+  const Found found = inspect(path);
+  if (found.kind == Found::foreign)
+    throw BadInput(path + " is not a geosim sweep store (" + found.why + "); give a new file to --store. Nothing was written to it");
+  Store store(open_db(path, Access::create), path);
   sqlite3* db = store.db_;
-  // WAL: readers never block the writer, and a killed process leaves a consistent file. With
-  // synchronous=NORMAL a committed batch survives the process being killed (not a power cut).
-  exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-  bool has_meta = false;
-  {
-    Stmt s(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
-    has_meta = s.step() && s.integer(0) > 0;
-  }
-  if (existed && has_meta) {
-    if (meta(db, "format") != kFormat) throw std::runtime_error(path + " is not a geosim sweep store (format '" + meta(db, "format") + "')");
+  if (found.kind == Found::geosim) {
+    if (meta(db, "format") != kFormat) throw BadInput(path + " is not a geosim sweep store (format '" + meta(db, "format") + "')");
     if (meta(db, "identity") != sweep.identity)
-      throw std::runtime_error(path + " holds results of another sweep, or of this sweep file or its base scenario before they changed (identity " +
-                               meta(db, "identity") + ", now " + sweep.identity + "); give a new --store, or restore the files");
+      throw BadInput(path + " holds results of another sweep, or of this sweep file or its base scenario before they changed (identity " +
+                     meta(db, "identity") + ", now " + sweep.identity + "); give a new --store, or restore the files");
     if (meta(db, "shard") != shard)
-      throw std::runtime_error(path + " holds shard '" + meta(db, "shard") + "' of this sweep, not '" + shard + "'" +
-                               " (give each shard its own store and join them with geosim merge)");
+      throw BadInput(path + " holds shard '" + meta(db, "shard") + "' of this sweep, not '" + shard + "'" +
+                     " (give each shard its own store and join them with geosim merge)");
+    exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     store.load_info();
     return store;
   }
-  for (const auto& r : sweep.records)
-    for (const auto& p : sweep.parameters)
-      if (r.name == p.path) throw std::runtime_error("record name '" + r.name + "' is also a parameter's path; rename the record");
+  // WAL: readers never block the writer, and a killed process leaves a consistent file. With
+  // synchronous=NORMAL a committed batch survives the process being killed (not a power cut).
+  exec(db, "PRAGMA application_id = " + std::to_string(kApplicationId) + "; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
   exec(db, "BEGIN");
   exec(db, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   exec(db, "CREATE TABLE parameters(idx INTEGER PRIMARY KEY, path TEXT NOT NULL)");
@@ -194,49 +285,83 @@ Store Store::for_sweep(const std::string& path, const SweepDef& sweep, const Pla
 }
 
 Store Store::open(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw std::runtime_error("no sweep store at " + path);
-  Store store(open_db(path, false));
-  {
-    Stmt s(store.db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
-    if (!(s.step() && s.integer(0) > 0) || meta(store.db_, "format") != kFormat) throw std::runtime_error(path + " is not a geosim sweep store");
-  }
+  check_store_path(path, "store");
+  require_geosim_store(path, inspect(path));
+  Store store(open_db(path, Access::read_write), path);
+  if (meta(store.db_, "format") != kFormat) throw BadInput(path + " is not a geosim sweep store (format '" + meta(store.db_, "format") + "')");
   store.load_info();
   return store;
 }
 
 void Store::load_info() {
   StoreInfo& i = info_;
-  auto whole = [&](const char* k) { return static_cast<std::size_t>(std::stoull(meta(db_, k))); };
+  auto damaged = [&](const std::string& why) { return BadInput(path_ + " is a damaged sweep store: " + why); };
+  auto whole = [&](const char* k) { return static_cast<std::size_t>(meta_whole(db_, path_, k)); };
   i.name = meta(db_, "name"), i.method = meta(db_, "method"), i.sequence = meta(db_, "sequence");
   i.identity = meta(db_, "identity"), i.shard = meta(db_, "shard");
   i.replicates = whole("replicates"), i.samples = whole("samples"), i.trajectories = whole("trajectories");
   i.morris_levels = whole("morris_levels"), i.design_seed = whole("design_seed");
   i.planned_runs = static_cast<std::int64_t>(whole("planned_runs"));
-  i.start = parse_month(meta(db_, "start")).value_or(Month{});
+  const auto start = parse_month(meta(db_, "start"));
+  if (!start) throw damaged("its start month is '" + meta(db_, "start") + "'");
+  i.start = *start;
   i.months = static_cast<int>(whole("months"));
+  if (i.replicates == 0 || i.months == 0 || i.planned_runs % static_cast<std::int64_t>(i.replicates) != 0)
+    throw damaged("its replicates, months and planned runs do not agree");
+  // Each table lists its entries 0, 1, 2, ... in order: anything else is not a store geosim wrote.
+  auto numbered = [&](const std::string& sql, const char* table, auto add) {
+    std::int64_t expect = 0;
+    for (Stmt s(db_, sql); s.step(); ++expect) {
+      if (s.integer(0) != expect) throw damaged(std::string("its ") + table + " table skips entry " + std::to_string(expect));
+      add(s);
+    }
+  };
   i.parameters.clear(), i.records.clear(), i.series.clear();
-  for (Stmt s(db_, "SELECT path FROM parameters ORDER BY idx"); s.step();) i.parameters.push_back(s.text(0));
-  for (Stmt s(db_, "SELECT name FROM records ORDER BY idx"); s.step();) i.records.push_back(s.text(0));
-  for (Stmt s(db_, "SELECT metric, scope FROM series_requests ORDER BY idx"); s.step();) i.series.push_back(s.text(0) + "@" + s.text(1));
+  numbered("SELECT idx, path FROM parameters ORDER BY idx", "parameters", [&](Stmt& s) { i.parameters.push_back(s.text(1)); });
+  numbered("SELECT idx, name FROM records ORDER BY idx", "records", [&](Stmt& s) { i.records.push_back(s.text(1)); });
+  numbered("SELECT idx, metric, scope FROM series_requests ORDER BY idx", "series_requests",
+           [&](Stmt& s) { i.series.push_back(s.text(1) + "@" + s.text(2)); });
   const std::size_t k = i.parameters.size();
+  const auto points = static_cast<std::size_t>(i.planned_runs) / i.replicates;
   i.unit = analysis::Design{};
   i.unit.dims = k;
-  i.numbers.clear();
-  for (Stmt s(db_, "SELECT point, param, unit, number FROM points ORDER BY point, param"); s.step();) {
-    const auto point = static_cast<std::size_t>(s.integer(0));
-    if (point >= i.numbers.size()) i.numbers.resize(point + 1), i.unit.values.resize((point + 1) * k), i.unit.rows = point + 1;
-    i.unit.values[point * k + static_cast<std::size_t>(s.integer(1))] = s.real(2);
-    i.numbers[point].push_back(s.real(3));
+  i.unit.rows = points;
+  i.numbers.assign(points, std::vector<double>(k, std::nan("")));
+  if (k > 0) {
+    i.unit.values.assign(points * k, std::nan(""));
+    std::size_t rows = 0;
+    for (Stmt s(db_, "SELECT point, param, unit, number FROM points ORDER BY point, param"); s.step(); ++rows) {
+      const std::int64_t point = s.integer(0), param = s.integer(1);
+      if (point < 0 || static_cast<std::size_t>(point) >= points || param < 0 || static_cast<std::size_t>(param) >= k)
+        throw damaged("its points table has a row for point " + std::to_string(point) + ", parameter " + std::to_string(param) + ", outside the sweep's " +
+                      std::to_string(points) + " points of " + std::to_string(k) + " parameters");
+      i.unit.values[static_cast<std::size_t>(point) * k + static_cast<std::size_t>(param)] = s.real(2);
+      i.numbers[static_cast<std::size_t>(point)][static_cast<std::size_t>(param)] = s.real(3);
+    }
+    if (rows != points * k)
+      throw damaged("its points table has " + std::to_string(rows) + " rows, not the " + std::to_string(points * k) + " of " + std::to_string(points) +
+                    " points of " + std::to_string(k) + " parameters");
+    for (double u : i.unit.values)
+      if (!(u >= 0 && u <= 1)) throw damaged("its points table holds a design coordinate outside [0, 1]");
   }
-  if (k == 0) {  // an ensemble: one point, no coordinates
-    i.unit.rows = static_cast<std::size_t>(i.planned_runs) / std::max<std::size_t>(1, i.replicates);
-    i.numbers.assign(i.unit.rows, {});
-  }
+  // The runs table must have every column a run row is read with.
+  std::vector<std::string> columns;
+  for (Stmt s(db_, "SELECT name FROM pragma_table_info('runs')"); s.step();) columns.push_back(s.text(0));
+  std::vector<std::string> expected = {"run", "point", "replicate", "seed", "status", "error"};
+  expected.insert(expected.end(), i.parameters.begin(), i.parameters.end());
+  expected.insert(expected.end(), i.records.begin(), i.records.end());
+  for (const auto& c : expected)
+    if (std::find(columns.begin(), columns.end(), c) == columns.end()) throw damaged("its runs table has no column '" + c + "'");
 }
 
-std::set<std::int64_t> Store::finished_runs() const {
-  std::set<std::int64_t> done;
-  for (Stmt s(db_, "SELECT run FROM runs"); s.step();) done.insert(s.integer(0));
+std::vector<bool> Store::finished_runs() const {
+  std::vector<bool> done(static_cast<std::size_t>(info_.planned_runs), false);
+  for (Stmt s(db_, "SELECT run FROM runs"); s.step();) {
+    const std::int64_t run = s.integer(0);
+    if (run < 0 || run >= info_.planned_runs)
+      throw BadInput(path_ + " is a damaged sweep store: it holds run " + std::to_string(run) + " of a sweep of " + std::to_string(info_.planned_runs) + " runs");
+    done[static_cast<std::size_t>(run)] = true;
+  }
   return done;
 }
 
@@ -277,9 +402,16 @@ std::vector<StoredRun> Store::runs() const {
   std::vector<StoredRun> out;
   std::string sql = "SELECT run, point, replicate, seed, status, error";
   for (const auto& r : info_.records) sql += ", " + ident(r);
+  const auto replicates = static_cast<std::int64_t>(info_.replicates);
   for (Stmt s(db_, sql + " FROM runs ORDER BY run"); s.step();) {
     StoredRun r;
-    r.run = s.integer(0), r.point = static_cast<std::size_t>(s.integer(1)), r.replicate = static_cast<std::size_t>(s.integer(2));
+    r.run = s.integer(0);
+    // Runs are numbered point * replicates + replicate: a row that says otherwise was not written by geosim.
+    if (r.run < 0 || r.run >= info_.planned_runs || s.integer(1) != r.run / replicates || s.integer(2) != r.run % replicates ||
+        (s.text(4) != "ok" && s.text(4) != "failed"))
+      throw BadInput(path_ + " is a damaged sweep store: its run " + std::to_string(r.run) + " has point " + std::to_string(s.integer(1)) + ", replicate " +
+                     std::to_string(s.integer(2)) + " and status '" + s.text(4) + "', which no run of this sweep has");
+    r.point = static_cast<std::size_t>(s.integer(1)), r.replicate = static_cast<std::size_t>(s.integer(2));
     r.seed = static_cast<std::uint64_t>(s.integer(3)), r.ok = s.text(4) == "ok", r.error = s.text(5);
     for (std::size_t i = 0; i < info_.records.size(); ++i) r.records.push_back(s.real(6 + static_cast<int>(i)));
     out.push_back(std::move(r));
@@ -307,58 +439,98 @@ std::string Store::dump() const {
   for (const auto& r : runs()) {
     out += std::to_string(r.run) + " " + std::to_string(r.point) + " " + std::to_string(r.replicate) + " " + std::to_string(r.seed) + " " +
            (r.ok ? "ok" : "failed:" + r.error);
-    for (double v : r.records) out.append(" ").append(shortest(v));
+    for (double v : r.records) out.append(" ").append(format_or_na(v));
     out += "\n";
   }
   for (std::size_t q = 0; q < info_.series.size(); ++q)
     for (const auto& [run, values] : series(q)) {
       out += "series " + info_.series[q] + " " + std::to_string(run);
-      for (double v : values) out.append(" ").append(shortest(v));
+      for (double v : values) out.append(" ").append(format_or_na(v));
       out += "\n";
     }
   return out;
 }
 
+namespace {
+
+/// Removes a file SQLite wrote and the journals beside it (a merge's temporary store).
+void remove_store_files(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
+}
+
+}  // namespace
+
 std::int64_t Store::merge(const std::string& out, const std::vector<std::string>& inputs) {
   if (inputs.empty()) throw std::invalid_argument("geosim merge needs at least one store to join");
+  check_store_path(out, "--out");
   std::vector<Store> shards;
   for (const auto& in : inputs) shards.push_back(Store::open(in));
   for (std::size_t i = 1; i < shards.size(); ++i)
     if (shards[i].info().identity != shards[0].info().identity)
-      throw std::runtime_error(inputs[i] + " holds results of another sweep than " + inputs[0] + " (identity " + shards[i].info().identity + " vs " +
-                               shards[0].info().identity + ")");
-  if (!std::filesystem::exists(out)) {
-    exec(shards[0].db_, "VACUUM INTO " + [&] {
-      std::string q = "'";
-      for (char c : out) q += c == '\'' ? std::string("''") : std::string(1, c);
-      return q + "'";
-    }());
+      throw BadInput(inputs[i] + " holds results of another sweep than " + inputs[0] + " (identity " + shards[i].info().identity + " vs " +
+                     shards[0].info().identity + ")");
+  // An existing --out joins the merge like the inputs; it must hold the same sweep.
+  std::optional<Store> existing;
+  const Found found = inspect(out);
+  if (found.kind != Found::absent) {
+    if (found.kind != Found::geosim) require_geosim_store(out, found);
+    existing.emplace(Store::open(out));
+    if (existing->info().identity != shards[0].info().identity)
+      throw BadInput(out + " exists and holds results of another sweep; give a new file to merge into");
   }
-  Store target(open_db(out, false));
-  exec(target.db_, "PRAGMA journal_mode=WAL;");
-  if (meta(target.db_, "format") != kFormat || meta(target.db_, "identity") != shards[0].info().identity)
-    throw std::runtime_error(out + " exists and holds results of another sweep; give a new file to merge into");
-  exec(target.db_, "UPDATE meta SET value = '' WHERE key = 'shard'");
-  target.load_info();
-  std::string differs = "s.point IS NOT m.point OR s.seed IS NOT m.seed OR s.status IS NOT m.status";
-  for (const auto& r : target.info().records) differs += " OR s." + ident(r) + " IS NOT m." + ident(r);
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    Stmt attach(target.db_, "ATTACH DATABASE ? AS src");
-    attach.bind(1, inputs[i]).run();
-    try {
-      Stmt clash(target.db_, "SELECT count(*) FROM src.runs s JOIN main.runs m ON s.run = m.run WHERE " + differs);
-      if (clash.step() && clash.integer(0) > 0)
-        throw std::runtime_error(inputs[i] + ": " + std::to_string(clash.integer(0)) + " runs are also in " + out + " with different results");
-      exec(target.db_, "BEGIN; INSERT OR IGNORE INTO main.runs SELECT * FROM src.runs; INSERT OR IGNORE INTO main.series SELECT * FROM src.series; COMMIT;");
-    } catch (...) {
-      sqlite3_exec(target.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  // The merge is made in a file of its own and renamed over --out once complete: a refused or killed
+  // merge leaves --out as it was. A temporary file left by a killed merge is stale: it goes first.
+  const std::string tmp = out + ".merging";
+  remove_store_files(tmp);
+  try {
+    exec((existing ? existing->db_ : shards[0].db_), "VACUUM INTO " + quoted_sql(tmp, '\''));
+    if (existing) existing.reset();
+    Store target(open_db(tmp, Access::read_write), tmp);
+    exec(target.db_, "UPDATE meta SET value = '' WHERE key = 'shard'");
+    target.load_info();
+    std::string differs = "s.point IS NOT m.point OR s.seed IS NOT m.seed OR s.status IS NOT m.status";
+    for (const auto& r : target.info().records) differs += " OR s." + ident(r) + " IS NOT m." + ident(r);
+    // Runs in both stores: their series must be the same rows with the same values, both ways.
+    const std::string both = "(SELECT run FROM src.runs INTERSECT SELECT run FROM main.runs)";
+    const std::string series_differ =
+        "SELECT run, request, month FROM (SELECT * FROM src.series WHERE run IN " + both + " EXCEPT SELECT * FROM main.series WHERE run IN " + both +
+        ") UNION SELECT run, request, month FROM (SELECT * FROM main.series WHERE run IN " + both + " EXCEPT SELECT * FROM src.series WHERE run IN " +
+        both + ") ORDER BY run, request, month";
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      Stmt attach(target.db_, "ATTACH DATABASE ? AS src");
+      attach.bind(1, inputs[i]).run();
+      try {
+        Stmt clash(target.db_, "SELECT count(*), min(s.run) FROM src.runs s JOIN main.runs m ON s.run = m.run WHERE " + differs);
+        if (clash.step() && clash.integer(0) > 0)
+          throw BadInput(inputs[i] + ": " + std::to_string(clash.integer(0)) + " run(s) (the first, run " + std::to_string(clash.integer(1)) +
+                         ") are also in an earlier store of this merge with different results; nothing was merged");
+        Stmt series_clash(target.db_, series_differ);
+        if (series_clash.step())
+          throw BadInput(inputs[i] + ": run " + std::to_string(series_clash.integer(0)) + " is also in an earlier store of this merge with a different series (request " +
+                         std::to_string(series_clash.integer(1)) + ", month " + std::to_string(series_clash.integer(2)) + "); nothing was merged");
+        exec(target.db_, "BEGIN; INSERT OR IGNORE INTO main.runs SELECT * FROM src.runs; INSERT OR IGNORE INTO main.series SELECT * FROM src.series; COMMIT;");
+      } catch (...) {
+        sqlite3_exec(target.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_exec(target.db_, "DETACH DATABASE src", nullptr, nullptr, nullptr);
+        throw;
+      }
       exec(target.db_, "DETACH DATABASE src");
-      throw;
     }
-    exec(target.db_, "DETACH DATABASE src");
+    std::int64_t runs = 0;
+    {
+      Stmt count(target.db_, "SELECT count(*) FROM runs");
+      runs = count.step() ? count.integer(0) : 0;
+    }
+    target = Store(nullptr, "");  // closed: every byte is in the file before it is renamed
+    // --out's own journals belonged to the file being replaced; its content is in the merge already.
+    for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(out + suffix);
+    std::filesystem::rename(tmp, out);
+    return runs;
+  } catch (...) {
+    remove_store_files(tmp);
+    throw;
   }
-  Stmt count(target.db_, "SELECT count(*) FROM runs");
-  return count.step() ? count.integer(0) : 0;
 }
 
 }  // namespace geosim::sweep

@@ -54,8 +54,9 @@ class Store {
   ~Store();
 
   const StoreInfo& info() const { return info_; }
-  /// Run numbers that have a row (finished, successfully or not).
-  std::set<std::int64_t> finished_runs() const;
+  /// Which runs have a row (finished, successfully or not), indexed by run number: a bit per planned
+  /// run, so that resuming a sweep of 10^8 runs does not take gigabytes of set nodes.
+  std::vector<bool> finished_runs() const;
   /// Writes a batch of results in one transaction.
   void write(const std::vector<RunResult>& batch, const Plan& plan, const SweepDef& sweep);
   /// Every run row, in run order.
@@ -70,9 +71,12 @@ class Store {
   static std::int64_t merge(const std::string& out, const std::vector<std::string>& inputs);
 
  private:
-  explicit Store(sqlite3* db);
+  Store(sqlite3* db, std::string path);
+  /// Reads the store's description, checking that it is whole: every meta value, every design point
+  /// of every parameter, every column of the runs table (throws BadInput naming what is damaged).
   void load_info();
   sqlite3* db_ = nullptr;
+  std::string path_;
   StoreInfo info_;
 };
 

@@ -11,10 +11,6 @@
 namespace geosim::sweep {
 namespace {
 
-std::string num(double v) {
-  return std::isnan(v) ? "NA" : format_value(v);
-}
-
 /// Appends ",text" (GCC 12 warns falsely about `"," + std::string` temporaries: its bug 105651).
 void cell(std::string& out, const std::string& text) {
   out += ',';
@@ -129,10 +125,10 @@ std::string points_csv(const Summary& s) {
   out += "\n";
   for (std::size_t p = 0; p < s.points.size(); ++p) {
     out += std::to_string(p);
-    for (double v : s.info.numbers[p]) cell(out, num(v));
+    for (double v : s.info.numbers[p]) cell(out, format_or_na(v));
     for (const Ensemble& e : s.points[p]) {
       cell(out, std::to_string(e.n));
-      for (double v : {e.mean, e.sd, e.p05, e.p95}) cell(out, num(v));
+      for (double v : {e.mean, e.sd, e.p05, e.p95}) cell(out, format_or_na(v));
     }
     out += "\n";
   }
@@ -148,16 +144,16 @@ std::string sensitivity_csv(const Summary& s) {
     for (std::size_t i = 0; i < s.info.parameters.size(); ++i) {
       out += s.info.records[r];
       cell(out, s.info.parameters[i]);
-      cell(out, num(s.regression[r].src[i]));
-      cell(out, num(s.regression[r].r_squared));
+      cell(out, format_or_na(s.regression[r].src[i]));
+      cell(out, format_or_na(s.regression[r].r_squared));
       if (!s.sobol.empty()) {
         const auto& f = s.sobol[r].first[i];
         const auto& t = s.sobol[r].total[i];
-        for (double v : {f.value, f.low, f.high, t.value, t.low, t.high}) cell(out, num(v));
+        for (double v : {f.value, f.low, f.high, t.value, t.low, t.high}) cell(out, format_or_na(v));
       }
       if (!s.morris.empty()) {
         const auto& m = s.morris[r];
-        for (double v : {m.mu[i], m.mu_star[i], m.mu_star_half_width[i], m.sigma[i]}) cell(out, num(v));
+        for (double v : {m.mu[i], m.mu_star[i], m.mu_star_half_width[i], m.sigma[i]}) cell(out, format_or_na(v));
       }
       out += "\n";
     }

@@ -5,15 +5,18 @@
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <set>
-#include <sstream>
 
 #include "analysis/sensitivity/sobol_sequence.h"
 #include "analysis/sweep/evaluate.h"
 #include "core/bytes.h"
+#include "core/errors.h"
+#include "core/input_file.h"
+#include "core/memory.h"
 #include "model/series.h"
 #include "model/parameters.h"
+#include "scenario/yaml_text.h"
 
 namespace geosim::sweep {
 namespace fs = std::filesystem;
@@ -88,8 +91,8 @@ double number_at(const Node& n, const std::string& what, Problems& p) {
 }
 
 std::uint64_t whole_at(const Node& n, const std::string& what, std::uint64_t min, std::uint64_t max, Problems& p) {
-  const auto v = parse_number(n);
-  if (!v || *v != std::floor(*v) || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
+  const auto v = parse_whole_number(n);
+  if (!v || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
     p.add(n.mark, what + ": expected a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " + n.describe());
     return min;
   }
@@ -99,30 +102,6 @@ std::uint64_t whole_at(const Node& n, const std::string& what, std::uint64_t min
 std::string text_at(const Node& n, const std::string& what, Problems& p) {
   if (!n.is_scalar()) p.add(n.mark, what + ": expected a text, got " + n.describe());
   return n.scalar;
-}
-
-/// YAML text of a scalar or a flow of scalars, for an override (lists and maps as flow YAML).
-std::string yaml_text(const Node& n) {
-  switch (n.kind) {
-    case Node::Kind::null: return "null";
-    case Node::Kind::scalar: {
-      if (!n.quoted) return n.scalar;
-      std::string q = "\"";
-      for (char ch : n.scalar) q += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
-      return q + "\"";
-    }
-    case Node::Kind::seq: {
-      std::string s = "[";
-      for (std::size_t i = 0; i < n.seq.size(); ++i) s += (i ? ", " : "") + yaml_text(n.seq[i]);
-      return s + "]";
-    }
-    case Node::Kind::map: {
-      std::string s = "{";
-      for (std::size_t i = 0; i < n.map.size(); ++i) s += (i ? ", " : "") + n.map[i].key + ": " + yaml_text(n.map[i].value);
-      return s + "}";
-    }
-  }
-  return "null";
 }
 
 Month month_at(const Node& n, const std::string& what, Problems& p) {
@@ -135,19 +114,8 @@ Month month_at(const Node& n, const std::string& what, Problems& p) {
 /// The schema key a --set path addresses: agents are addressed by id ("labs.deepseek.open" is
 /// "labs[].open"); a map keyed by agent ids ("labs.deepseek.affinity.huawei") is its map key.
 const KeySpec* schema_key_for(const std::string& path) {
-  const std::vector<std::string> parts = split_key_path(path);
-  std::string key;
-  std::size_t i = 0;
-  if (const AgentList list = agent_list_named(parts[0]); list != AgentList::none && list != AgentList::events) {
-
-    if (parts.size() < 3) return nullptr;
-    key = parts[0] + "[]";
-    i = 2;
-  } else {
-    key = parts[0];
-    i = 1;
-  }
-  for (; i < parts.size(); ++i) key += "." + parts[i];
+  const std::string key = address_of(path).schema_path;
+  if (key.empty()) return nullptr;
   if (const KeySpec* k = find_key(key)) return k;
   const auto dot = key.rfind('.');
   if (dot == std::string::npos) return nullptr;
@@ -194,7 +162,7 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
     if (method != "grid") p.add(levels->mark, "parameter '" + par.path + "': levels are for the grid design; " + method + " needs a range or a distribution");
     if (!levels->is_seq() || levels->seq.empty()) p.add(levels->mark, "parameter '" + par.path + "': levels must be a non-empty list");
     for (const auto& v : levels->seq) {
-      par.levels.push_back(yaml_text(v));
+      par.levels.push_back(node_yaml(v));
       if (!parse_number(v)) par.numeric = false;
     }
   } else if (const Node* range = item.find("range")) {
@@ -221,6 +189,7 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
           par.levels.push_back(par.value_text(u));
         }
         par.distribution = Distribution::levels;
+        par.from_range = true;
       }
     }
   } else if (const Node* normal = item.find("normal")) {
@@ -331,6 +300,23 @@ std::string Parameter::value_text(double u) const {
   return format_value(value(u));
 }
 
+std::size_t plan_memory(const SweepDef& s) {
+  // Per value: its coordinate and number (8 bytes each) and its text (a std::string, 32 bytes, with
+  // the text on the heap past 15 characters); per run a pending entry and a bit of the finished list.
+  const std::size_t values = s.points * s.parameters.size();
+  const std::size_t runs = s.points * s.replicates;
+  return values * (8 + 8 + 32 + 32) + s.points * 3 * 24 + runs * 8 + runs / 8;
+}
+
+void check_sweep_memory(const SweepDef& s, std::size_t concurrent) {
+  const std::size_t worlds = std::max<std::size_t>(1, std::min<std::size_t>(concurrent, s.points * s.replicates));
+  const std::size_t need = plan_memory(s) + worlds * s.largest_world;
+  if (auto shortfall = memory_shortfall(need))
+    throw BadInput("sweep refused: " + std::to_string(worlds) + " run" + (worlds == 1 ? "" : "s") + " at once of up to " +
+                   std::to_string(s.largest_adopters) + " adopters, and the plan of " + std::to_string(s.points) + " point" + (s.points == 1 ? "" : "s") + ", " + *shortfall +
+                   "; lower population.adopters, the threads (--threads) or the design's size; nothing was run");
+}
+
 ScenarioDef build_run_scenario(const SweepDef& sweep, const Node& tree) {
   ScenarioDef def = build_scenario(tree, fs::path(sweep.base).stem().string());
   if (sweep.months > 0) set_horizon(def, sweep.months);
@@ -338,7 +324,9 @@ ScenarioDef build_run_scenario(const SweepDef& sweep, const Node& tree) {
 }
 
 SweepDef load_sweep(const std::string& path) {
-  const Node root = parse_yaml_file(path, path);
+  // Read once: the text is hashed into the identity too, and a pipe cannot be read twice.
+  const std::string text = read_yaml_input(path, "sweep file");
+  const Node root = parse_yaml(text, path);
   Problems p;
   const Mark top{path, 1, 1};
   if (!root.is_map()) throw DiagnosticError(Diagnostic{top, "expected a map of sweep keys at the top of the file, got " + root.describe()});
@@ -348,11 +336,11 @@ SweepDef load_sweep(const std::string& path) {
   s.name = root.find("name") ? text_at(*root.find("name"), "name", p) : fs::path(path).stem().string();
   const Node* base = root.find("base");
   if (!base) throw DiagnosticError(Diagnostic{top, "missing required key 'base' (the scenario the sweep varies, relative to this file)"});
-  s.base = (fs::path(path).parent_path() / text_at(*base, "base", p)).lexically_normal().string();
+  s.base = resolve_beside(path, text_at(*base, "base", p));
   if (!fs::exists(s.base)) p.add(base->mark, "the base scenario '" + s.base + "' does not exist");
   if (const Node* set = root.find("set")) {
     if (!set->is_map()) p.add(set->mark, "set: expected a map of scenario key paths to values");
-    for (const auto& e : set->map) s.fixed.push_back(Override{e.key, yaml_text(e.value), e.key_mark.str()});
+    for (const auto& e : set->map) s.fixed.push_back(Override{e.key, node_yaml(e.value), e.key_mark, e.value});
   }
   if (const Node* m = root.find("months")) s.months = static_cast<int>(whole_at(*m, "months", 1, 1200, p));
   if (const Node* design = root.find("design")) {
@@ -396,6 +384,44 @@ SweepDef load_sweep(const std::string& path) {
     p.add(top, "a Saltelli design on the Sobol sequence takes at most " + std::to_string(analysis::SobolSequence::max_dims / 2) +
                    " parameters; use design.sequence: random for more");
   if (const Node* n = root.find("replicates")) s.replicates = whole_at(*n, "replicates", 1, 100000, p);
+  // Sizes are counted here, before any design point, plan or list of runs is made (or checked against
+  // the model, which takes a millisecond per level): a grid of 10^15 points is refused at once.
+  if (p.list.empty()) {
+    // The count in floating point for the message (10^15 overflows nothing there), in whole numbers for the check.
+    double count = 1;
+    std::optional<std::size_t> points;
+    if (s.method == "grid") {
+      points = 1;
+      for (const auto& par : s.parameters) {
+        const std::size_t n = std::max<std::size_t>(1, par.levels.size());
+        count *= static_cast<double>(n);
+        points = points ? analysis::design_rows(*points, n) : points;
+      }
+    } else if (s.method == "lhs" || s.method == "sobol") {
+      points = s.samples, count = static_cast<double>(s.samples);
+    } else {
+      const std::size_t units = s.method == "saltelli" ? s.samples : s.trajectories;
+      const std::size_t per = s.parameters.size() + (s.method == "saltelli" ? 2 : 1);
+      points = analysis::design_rows(units, per), count = static_cast<double>(units) * static_cast<double>(per);
+    }
+    const Node* design = root.find("design");
+    const Mark at = design ? design->mark : top;
+    char shown[32];
+    std::snprintf(shown, sizeof shown, count < 1e12 ? "%.0f" : "%.3g", count);
+    if (!points || *points > analysis::max_design_rows)
+      p.add(at, "the " + s.method + " design has " + shown + " points; a sweep has at most " + std::to_string(analysis::max_design_rows) +
+                    " design points (fewer samples, levels or parameters)");
+    else if (static_cast<std::int64_t>(*points) > max_sweep_runs / static_cast<std::int64_t>(s.replicates))
+      p.add(at, std::to_string(*points) + " points x " + std::to_string(s.replicates) + " replicates are more than the " + std::to_string(max_sweep_runs) +
+                    " runs a sweep may plan; fewer points or replicates (or shards of separate sweeps)");
+    else
+      s.points = *points;
+  }
+  // A swept horizon must not be overridden: `months` would replace each run's own months silently.
+  for (const auto& par : s.parameters)
+    if (par.path == "months" && s.months > 0)
+      p.add(par.mark, "parameter 'months' is varied, but the sweep's 'months: " + std::to_string(s.months) +
+                          "' sets every run's months; remove one of them");
   if (const Node* seeds = root.find("seeds")) {
     if (!seeds->is_map()) p.add(seeds->mark, "seeds: expected a map with rule and base");
     check_keys(*seeds, "seeds.", p);
@@ -426,8 +452,12 @@ SweepDef load_sweep(const std::string& path) {
   else if (base_ok)
     for (const auto& item : record->seq) s.records.push_back(parse_record(item, base_def.start, base_def.start + base_def.months, p));
   std::set<std::string> names;
-  for (const auto& r : s.records)
+  for (const auto& r : s.records) {
     if (!names.insert(r.name).second) p.add(r.mark, "record name '" + r.name + "' is used twice; give each a distinct name");
+    // Both are columns of the store's runs table.
+    for (const auto& par : s.parameters)
+      if (r.name == par.path) p.add(r.mark, "record name '" + r.name + "' is also a parameter's path (both are columns of the store); rename the record");
+  }
   if (const Node* series = root.find("series")) {
     if (!series->is_seq()) p.add(series->mark, "series: expected a list of {metric, scope}");
     else
@@ -437,6 +467,10 @@ SweepDef load_sweep(const std::string& path) {
           continue;
         }
         check_keys(item, "series[].", p);
+        for (const auto& par : s.parameters)
+          if (par.path == "start")
+            p.add(item.mark, "series are stored by month from each run's start, and 'start' is varied: their months would not line up; "
+                             "record numbers at calendar months instead");
         SeriesRequest q;
         q.mark = item.mark;
         if (const Node* m = item.find("metric")) q.metric = text_at(*m, "series[].metric", p);
@@ -448,13 +482,10 @@ SweepDef load_sweep(const std::string& path) {
   if (!p.list.empty()) throw DiagnosticError(p.list);
 
   // Identity: the sweep file and the resolved base scenario (a changed base file changes the results).
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
   s.start = base_def.start;
   s.run_months = base_def.months;
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(text.str() + "\n--\n" + resolved_yaml(base_def))));
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(text + "\n--\n" + resolved_yaml(base_def))));
   s.identity = hex;
   check_against_model(s, base_tree);
   return s;

@@ -24,6 +24,7 @@ struct Parameter {
   double key_min = 0, key_max = 0;  // the scenario key's declared range (normal draws are clipped to it)
   bool integer = false;             // the key holds whole numbers: values are rounded
   bool numeric = true;              // values are numbers (false for levels such as true/false)
+  bool from_range = false;          // levels spaced over a range (grid with count): ordered, so their ends bound them
 
   /// The value for a coordinate u in [0, 1] (levels: the level u selects), as YAML text.
   std::string value_text(double u) const;
@@ -68,7 +69,21 @@ struct SweepDef {
   std::vector<Record> records;
   std::vector<SeriesRequest> series;
   std::string identity;  // hash of everything that decides the results: the store checks it on resume
+  std::size_t points = 0;             // design points, counted before any is made
+  std::size_t largest_world = 0;      // bytes of the largest world a run allocates (estimate_memory)
+  std::int64_t largest_adopters = 0;  // that world's population
 };
+
+/// The most runs a sweep may plan: its plan and bookkeeping (a bit and, while pending, 8 bytes a run)
+/// are held in memory, and 10^8 runs of even a small world take days on a cluster.
+inline constexpr std::int64_t max_sweep_runs = 100'000'000;
+
+/// Bytes a sweep needs beyond its worlds: the plan (values as text and numbers) and the lists of runs.
+std::size_t plan_memory(const SweepDef& sweep);
+
+/// Refuses, naming the limit, a sweep whose plan and `concurrent` worlds at once would not fit in
+/// memory (core/memory.h), exactly as `geosim run` refuses a population; throws BadInput.
+void check_sweep_memory(const SweepDef& sweep, std::size_t concurrent);
 
 /// The scenario of one run: the merged base tree (with its overrides applied) built and cut to the
 /// sweep's `months`. Throws DiagnosticError when the scenario is refused.

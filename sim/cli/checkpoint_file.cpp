@@ -1,17 +1,16 @@
 #include "cli/checkpoint_file.h"
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "core/bytes.h"
+#include "core/errors.h"
+#include "core/input_file.h"
+#include "core/output_file.h"
 
 namespace geosim {
 namespace {
 
-constexpr char magic[8] = {'G', 'E', 'O', 'S', 'I', 'M', 'C', 'P'};
+constexpr const char (&magic)[8] = checkpoint_magic;
 constexpr std::uint32_t file_format = 1;
 constexpr std::size_t header_size = sizeof magic + sizeof(std::uint32_t) + 2 * sizeof(std::uint64_t);
 
@@ -31,23 +30,12 @@ void write_checkpoint(const std::string& path, const CheckpointFile& c) {
   header.put<std::uint64_t>(payload.data().size());
   header.put<std::uint64_t>(fnv1a(payload.data()));
 
-  const std::string tmp = path + ".partial";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << header.data() << payload.data();
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write checkpoint " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
+  write_file_atomically(path, header.data() + payload.data());
 }
 
 CheckpointFile read_checkpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot read the checkpoint (does it exist?)");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string data = ss.str();
-  auto fail = [&](const std::string& why) { return std::runtime_error(path + ": " + why); };
+  const std::string data = read_input(path, "checkpoint", max_checkpoint_input);
+  auto fail = [&](const std::string& why) { return BadInput(path + ": " + why); };
   if (data.size() < sizeof magic || data.compare(0, sizeof magic, magic, sizeof magic) != 0)
     throw fail("not a geosim checkpoint (it does not start with GEOSIMCP)");
   if (data.size() < header_size) throw fail("the checkpoint is truncated (its header is incomplete)");

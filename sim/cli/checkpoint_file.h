@@ -7,6 +7,9 @@
 
 namespace geosim {
 
+/// The first bytes of every checkpoint file.
+inline constexpr char checkpoint_magic[8] = {'G', 'E', 'O', 'S', 'I', 'M', 'C', 'P'};
+
 /// What a checkpoint file holds.
 struct CheckpointFile {
   std::string scenario_name;
@@ -16,11 +19,11 @@ struct CheckpointFile {
   std::string state;          // World::save_state
 };
 
-/// Writes a checkpoint atomically (to a temporary file, then renamed); throws std::runtime_error.
+/// Writes a checkpoint atomically (core/output_file.h); throws WriteFailure.
 void write_checkpoint(const std::string& path, const CheckpointFile& checkpoint);
 
-/// Reads a checkpoint; throws std::runtime_error with a message naming the file and the problem
-/// (missing, not a checkpoint, other format version, truncated, corrupted).
+/// Reads a checkpoint; throws BadInput with a message naming the file and the problem (missing, not a
+/// regular file, not a checkpoint, other format version, truncated, corrupted).
 CheckpointFile read_checkpoint(const std::string& path);
 
 }  // namespace geosim

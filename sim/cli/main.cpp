@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/command_registry.h"
+#include "cli/exit_codes.h"
 #include "cli/run_command.h"
 #include "model/output_catalog.h"
 #include "scenario/schema_doc.h"
@@ -10,11 +11,11 @@
 namespace {
 
 /// Turns --set texts into overrides; --seed becomes an override too, so that the schema checks it like
-/// any other value.
-std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& sets, const std::string& seed) {
+/// any other value (an empty --seed '' included: it is refused, not ignored).
+std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& sets, const CLI::Option* seed_opt, const std::string& seed) {
   std::vector<geosim::Override> out;
   for (const auto& s : sets) out.push_back(geosim::parse_override(s));
-  if (!seed.empty()) out.push_back({"seed", seed, "--seed " + seed});
+  if (seed_opt && seed_opt->count() > 0) out.push_back(geosim::seed_override(seed));
   return out;
 }
 
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run one scenario headless; write series.csv and scenario.resolved.yaml");
   auto* scenario_opt = run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML); not with --resume");
   run_cmd->add_option("--out", run.out, "Output directory (default runs/<scenario>-<timestamp>)");
-  run_cmd->add_option("--seed", seed, "Seed of every random draw (overrides the scenario's seed)");
+  auto* seed_opt = run_cmd->add_option("--seed", seed, "Seed of every random draw (overrides the scenario's seed)");
   run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
   run_cmd->add_option("--months", run.months, "Simulate only this many months (or more than the scenario's); later events are dropped")
       ->check(CLI::Range(1, 1200));
@@ -63,30 +64,24 @@ int main(int argc, char** argv) {
   std::vector<std::function<int()>> extra;
   for (const auto& setup : geosim::cli::registered_commands()) extra.push_back(setup(app));
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;  // a command line that cannot be parsed is bad input
-  }
-
-  try {
+  // Runs the chosen subcommand; failures go to report_failure, the one place that picks their exit code.
+  auto run_chosen = [&]() -> int {
     if (*run_cmd) {
       if (run.scenario.empty() && run.resume.empty()) {
         std::cerr << "geosim run: give a scenario file, or --resume CHECKPOINT\n";
-        return 2;
+        return geosim::exit_code::bad_input;
       }
-      if (!run.resume.empty() && (!sets.empty() || !seed.empty() || run.months > 0)) {
+      if (!run.resume.empty() && (!sets.empty() || seed_opt->count() > 0 || run.months > 0)) {
         std::cerr << "geosim run: --resume continues a run as it was; --set, --seed and --months do not apply\n";
-        return 2;
+        return geosim::exit_code::bad_input;
       }
-      run.overrides = collect_overrides(sets, seed);
+      run.overrides = collect_overrides(sets, seed_opt, seed);
       return geosim::run_command(run);
     }
-    if (*validate_cmd) return geosim::validate_command(validate_file, collect_overrides(validate_sets, ""));
+    if (*validate_cmd) return geosim::validate_command(validate_file, collect_overrides(validate_sets, nullptr, ""));
     if (*schema_cmd) {
       std::cout << (format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
-      return 0;
+      return geosim::exit_code::ok;
     }
     if (*metrics_cmd) {
       std::cout << (metrics_format == "markdown" ? geosim::metrics_markdown() : geosim::metrics_text());
@@ -95,12 +90,19 @@ int main(int argc, char** argv) {
 
     for (const auto& run_extra : extra)
       if (int code = run_extra(); code >= 0) return code;
-  } catch (const geosim::DiagnosticError& e) {
-    geosim::print_refusal(e);
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "geosim: internal failure: " << e.what() << "\n";
-    return 1;
+    return geosim::exit_code::internal_failure;  // CLI11 required one subcommand, and every one answers
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // --help and --version are "errors" that exit 0
+    return geosim::check_stdout(code == 0 ? geosim::exit_code::ok : geosim::exit_code::bad_input);
   }
-  return 1;
+  const std::string command = "geosim " + app.get_subcommands().front()->get_name();
+  try {
+    return geosim::check_stdout(run_chosen());
+  } catch (...) {
+    return geosim::check_stdout(geosim::report_failure(command, std::current_exception()));
+  }
 }

@@ -17,8 +17,12 @@
 #include <sstream>
 
 #include "cli/checkpoint_file.h"
+#include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "core/errors.h"
+#include "core/input_file.h"
 #include "core/memory.h"
+#include "core/output_file.h"
 #include "model/series.h"
 #include "model/world.h"
 
@@ -94,7 +98,7 @@ int validate_command(const std::string& scenario, const std::vector<Override>& o
     return 0;
   } catch (const DiagnosticError& e) {
     print_refusal(e);
-    return 2;
+    return exit_code::bad_input;
   }
 }
 
@@ -106,47 +110,63 @@ extern "C" void on_interrupt(int) {
   interrupted = true;
 }
 
-/// A scenario name as a folder name: anything but letters, digits, '-', '_' and '.' becomes '_'.
+/// A scenario name as a folder name: anything but letters, digits, '-', '_' and '.' becomes '_', and
+/// a long name is cut, so that the folder name (with its timestamp) stays within what file systems allow.
 std::string file_safe(std::string name) {
+  constexpr std::size_t longest = 100;
+  if (name.size() > longest) name.resize(longest);
   for (char& c : name)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
   return name.empty() || name[0] == '.' ? "scenario" + name : name;
 }
 
-/// Reads a whole file; throws std::runtime_error when it cannot.
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+/// The files a run writes into its output folder; a checkpoint must be none of them.
+const char* const run_outputs[] = {"series.csv", "scenario.resolved.yaml", "history.resolved.yaml", "INCOMPLETE"};
+
+/// Refuses a --checkpoint that would destroy something: one of the run's own outputs, a folder, or a
+/// file that is not a geosim checkpoint (a scenario, say); and one that cannot be written at all.
+void check_checkpoint_path(const std::string& checkpoint, const std::string& out_dir) {
+  std::error_code ec;
+  auto same = [&](const fs::path& a, const fs::path& b) { return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec); };
+  if (same(checkpoint, out_dir)) throw BadInput("--checkpoint " + checkpoint + " is the run's output folder; name a file");
+  for (const char* name : run_outputs)
+    if (same(checkpoint, fs::path(out_dir) / name) || same(partial_path(checkpoint), fs::path(out_dir) / name))
+      throw BadInput("--checkpoint " + checkpoint + " is the run's own " + name + "; give the checkpoint a name of its own (e.g. " +
+                     (fs::path(out_dir) / "state.ckpt").string() + ")");
+  const fs::file_status st = fs::status(checkpoint, ec);
+  if (fs::is_directory(st)) throw BadInput("--checkpoint " + checkpoint + " is a folder; name the checkpoint file to write");
+  if (fs::exists(st)) {
+    std::ifstream in(checkpoint, std::ios::binary);
+    char head[sizeof checkpoint_magic] = {};
+    if (!fs::is_regular_file(st) || !in.read(head, sizeof head) || std::string(head, sizeof head) != std::string(checkpoint_magic, sizeof head))
+      throw BadInput("--checkpoint " + checkpoint + " exists and is not a geosim checkpoint; refusing to replace it");
+  }
+  // Find out now, not months into the run, that the checkpoint cannot be written.
+  const std::string probe = partial_path(checkpoint);
+  if (fs::is_directory(probe, ec) || !std::ofstream(probe, std::ios::binary))
+    throw BadInput("--checkpoint " + checkpoint + ": cannot write " + probe + " (does its folder exist?)");
+  fs::remove(probe, ec);
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + path);
+/// Refuses a population the machine cannot hold (the same check a sweep makes for each of its runs).
+void check_memory(const ScenarioDef& def) {
+  if (auto shortfall = memory_shortfall(estimate_memory(def)))
+    throw BadInput("scenario refused: " + std::to_string(def.population.adopters) + " adopters " + *shortfall +
+                   "; lower population.adopters (or the network degree)");
 }
 
-/// Refuses a population the machine cannot hold; returns an exit code, or 0 to go on.
-int check_memory(const ScenarioDef& def) {
-  std::size_t have = 0;
-  try {
-    have = available_memory();
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "geosim: %s; nothing was written\n", e.what());
-    return 2;
-  }
-  const std::size_t need = estimate_memory(def);
-  if (have > 0 && need > have) {
-    std::fprintf(stderr,
-                 "geosim: scenario refused: %lld adopters need about %.2f GiB but only %.2f GiB of memory is available; "
-                 "lower population.adopters (or the network degree); nothing was written\n",
-                 static_cast<long long>(def.population.adopters), static_cast<double>(need) / (1 << 30),
-                 static_cast<double>(have) / (1 << 30));
-    return 2;
-  }
-  return 0;
+/// A resumed checkpoint's embedded series must end the month before the one it resumes at: the run
+/// appends to it, and a forged or mixed-up series would make a series.csv that skips or repeats months.
+void check_series_so_far(const std::string& series, Month next, const std::string& file) {
+  const std::string header = "month,scope,metric,value\n";
+  if (series.rfind(header, 0) != 0) throw BadInput(file + ": the checkpoint's series does not start with the series.csv header");
+  if (series.size() == header.size()) throw BadInput(file + ": the checkpoint's series has no months");
+  if (series.back() != '\n') throw BadInput(file + ": the checkpoint's series ends in the middle of a row");
+  const std::size_t last = series.rfind('\n', series.size() - 2) + 1;
+  const auto month = parse_month(std::string_view(series).substr(last, 7));
+  if (!month || !(*month + 1 == next))
+    throw BadInput(file + ": the checkpoint's series ends in " + (month ? month->str() : std::string("an unreadable row")) +
+                   ", not the month before " + next.str());
 }
 
 /// The scenario a branch may start from a checkpoint of: same start, population, seed and agents.
@@ -182,12 +202,8 @@ int run_command(const RunOptions& options) {
   ScenarioDef history_def;  // for a branch: the scenario of the shared history
   CheckpointFile loaded;
   const bool continuing = !options.resume.empty() || !options.from.empty();
-  try {
-    if (continuing) loaded = read_checkpoint(options.resume.empty() ? options.from : options.resume);
-  } catch (const std::runtime_error& e) {
-    std::fprintf(stderr, "geosim: %s; nothing was written\n", e.what());
-    return 2;
-  }
+  const std::string checkpoint_in = options.resume.empty() ? options.from : options.resume;
+  if (continuing) loaded = read_checkpoint(checkpoint_in);
   try {
     if (!options.resume.empty()) {
       def = load_scenario_text(loaded.scenario_yaml, options.resume + " (its scenario)");
@@ -205,63 +221,54 @@ int run_command(const RunOptions& options) {
     if (!options.from.empty()) {
       ScenarioDef base = load_scenario_text(loaded.scenario_yaml, options.from + " (its scenario)");
       std::string why = branch_mismatch(base, def, loaded.month);
-      if (!why.empty()) {
-        std::fprintf(stderr, "geosim: %s cannot branch from %s: %s; nothing was written\n", options.scenario.c_str(), options.from.c_str(),
-                     why.c_str());
-        return 2;
-      }
+      if (!why.empty()) throw BadInput(options.scenario + " cannot branch from " + options.from + ": " + why + "; nothing was written");
       history = loaded.scenario_yaml;
       history_def = base;
     }
   } catch (const DiagnosticError& e) {
     print_refusal(e);
-    return 2;
+    return exit_code::bad_input;
   }
+  const std::string out_dir = options.out.empty() ? "runs/" + file_safe(def.name) + "-" + timestamp() : options.out;
+  check_output_dir(out_dir, "--out");
   std::optional<Month> checkpoint_at;
   if (!options.checkpoint_at.empty()) {
     checkpoint_at = parse_month(options.checkpoint_at);
     const Month first = continuing ? loaded.month : def.start;
-    if (!checkpoint_at || *checkpoint_at <= first || def.start + def.months < *checkpoint_at) {
-      std::fprintf(stderr, "geosim: --checkpoint-at %s: expected a month YYYY-MM after %s and at most %s; nothing was written\n",
-                   options.checkpoint_at.c_str(), first.str().c_str(), (def.start + def.months).str().c_str());
-      return 2;
-    }
-    // Find out now, not months into the run, that the checkpoint cannot be written.
-    const std::string probe = options.checkpoint + ".partial";
-    if (!std::ofstream(probe, std::ios::binary)) {
-      std::fprintf(stderr, "geosim: --checkpoint %s: cannot write there; nothing was written\n", options.checkpoint.c_str());
-      return 2;
-    }
-    fs::remove(probe);
+    if (!checkpoint_at || *checkpoint_at <= first || def.start + def.months < *checkpoint_at)
+      throw BadInput("--checkpoint-at " + options.checkpoint_at + ": expected a month YYYY-MM after " + first.str() + " and at most " +
+                     (def.start + def.months).str() + "; nothing was written");
+    check_checkpoint_path(options.checkpoint, out_dir);
   }
-  if (int code = check_memory(def)) return code;
+  check_memory(def);
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  const std::string out_dir = options.out.empty() ? "runs/" + file_safe(def.name) + "-" + timestamp() : options.out;
   const std::string marker = out_dir + "/INCOMPLETE";
   interrupted = false;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  try {
-    auto t0 = std::chrono::steady_clock::now();
-    World world(def);
-    if (continuing) {
-      ByteReader state(loaded.state);
-      try {
-        world.load_state(state, options.from.empty() ? nullptr : &history_def);
-      } catch (const std::runtime_error& e) {
-        std::fprintf(stderr, "geosim: %s: %s; nothing was written\n", (options.resume.empty() ? options.from : options.resume).c_str(),
-                     e.what());
-        return 2;
-      }
-      series_so_far = loaded.series;
+  auto t0 = std::chrono::steady_clock::now();
+  World world(def);
+  if (continuing) {
+    ByteReader state(loaded.state);
+    try {
+      world.load_state(state, options.from.empty() ? nullptr : &history_def);
+    } catch (const std::runtime_error& e) {
+      throw BadInput(checkpoint_in + ": " + e.what() + "; nothing was written");
     }
-    fs::create_directories(out_dir);
-    // The marker goes first and leaves last: a directory holding it is not a finished run.
-    write_text(marker, "geosim run started; not finished. Delete this directory or run again.\n");
-    write_text(out_dir + "/scenario.resolved.yaml", resolved);
-    if (!history.empty()) write_text(out_dir + "/history.resolved.yaml", history);
+    if (!(def.start + world.months_done() == loaded.month))
+      throw BadInput(checkpoint_in + ": the checkpoint says it resumes at " + loaded.month.str() + " but its state is at " +
+                     (def.start + world.months_done()).str() + "; nothing was written");
+    check_series_so_far(loaded.series, loaded.month, checkpoint_in);
+    series_so_far = loaded.series;
+  }
+  make_output_dir(out_dir, "--out");
+  // The marker goes first and leaves last: a directory holding it is not a finished run.
+  write_file_atomically(marker, "geosim run started; not finished. Delete this directory or run again.\n");
+  try {
+    write_file_atomically(out_dir + "/scenario.resolved.yaml", resolved);
+    if (!history.empty()) write_file_atomically(out_dir + "/history.resolved.yaml", history);
     SeriesWriter series(out_dir + "/series.csv", series_so_far);
     ProgressBar bar(def.months - world.months_done(), "months", progress_wanted(options.quiet));
     const int first = world.months_done();
@@ -270,18 +277,19 @@ int run_command(const RunOptions& options) {
       series.flush();
       ByteWriter state;
       world.save_state(state);
-      write_checkpoint(options.checkpoint, {def.name, resolved, *checkpoint_at, read_text(out_dir + "/series.csv"), state.data()});
+      write_checkpoint(options.checkpoint,
+                       {def.name, resolved, *checkpoint_at, read_input(out_dir + "/series.csv", "series", max_checkpoint_input), state.data()});
     };
     while (!world.done()) {
       if (checkpoint_due()) save_checkpoint();
       if (interrupted) {
         series.close();
         bar.finish();
-        write_text(marker,
-                   "geosim run interrupted after " + (def.start + (world.months_done() - 1)).str() + "; series.csv is incomplete.\n");
+        write_file_atomically(marker, "geosim run interrupted after " + (def.start + (world.months_done() - 1)).str() +
+                                          "; series.csv is incomplete.\n");
         std::fprintf(stderr, "geosim: interrupted after %s; %s is marked incomplete\n",
                      (def.start + (world.months_done() - 1)).str().c_str(), out_dir.c_str());
-        return 130;
+        return exit_code::interrupted;
       }
       world.step();
       series.write(world.last_month(), world.outputs());
@@ -290,14 +298,19 @@ int run_command(const RunOptions& options) {
     if (checkpoint_due()) save_checkpoint();
     series.close();
     bar.finish();
-    fs::remove(marker);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!options.quiet) print_summary(world, out_dir, seconds, threads);
-    return 0;
   } catch (const std::exception& e) {
-    std::cerr << "geosim: internal failure: " << e.what() << "\n";
-    return 1;
+    // The marker stays, saying why: a folder with a half-written series.csv never looks finished.
+    try {
+      write_file_atomically(marker, std::string("geosim run failed: ") + e.what() + "; series.csv is incomplete.\n");
+    } catch (const std::exception&) {
+      // The disk that refused the series may refuse this too; the marker written at the start remains.
+    }
+    throw;
   }
+  fs::remove(marker);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!options.quiet) print_summary(world, out_dir, seconds, threads);
+  return exit_code::ok;
 }
 
 }  // namespace geosim

@@ -13,18 +13,21 @@ namespace geosim {
 /// Appends values to a byte string.
 class ByteWriter {
  public:
+  /// A plain number. Not a struct: its padding bytes are undefined (write structs field by field).
   template <class T>
   void put(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_arithmetic_v<T>);
     data_.append(reinterpret_cast<const char*>(&v), sizeof v);
   }
   void put_string(const std::string& s) {
     put<std::uint64_t>(s.size());
     data_.append(s);
   }
+  /// A vector of plain numbers, written whole. Not of structs: their padding bytes are undefined, and
+  /// the same state would give different files (write those field by field).
   template <class T>
   void put_vector(const std::vector<T>& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_arithmetic_v<T>);
     put<std::uint64_t>(v.size());
     data_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
@@ -40,7 +43,7 @@ class ByteReader {
   explicit ByteReader(const std::string& data) : data_(data) {}
   template <class T>
   T get() {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_arithmetic_v<T>);
     T v;
     std::memcpy(&v, take(sizeof v), sizeof v);
     return v;
@@ -52,6 +55,7 @@ class ByteReader {
   }
   template <class T>
   std::vector<T> get_vector() {
+    static_assert(std::is_arithmetic_v<T>);
     auto n = get<std::uint64_t>();
     if (n > (data_.size() - at_) / sizeof(T)) throw std::runtime_error("checkpoint data ends early");
     std::vector<T> v(n);

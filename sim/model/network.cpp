@@ -1,6 +1,8 @@
 #include "model/network.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "core/huge_pages.h"
 #include "core/parallel.h"
@@ -77,6 +79,16 @@ Network scale_free(std::size_t n, int degree, std::uint64_t seed) {
 
 Network make_network(const PopulationDef& population, std::uint64_t seed) {
   const auto n = static_cast<std::size_t>(population.adopters);
+  // The loader refuses these; a builder called another way must not build a lopsided ring, or loop
+  // for ever looking for more distinct neighbours than there are adopters.
+  if (population.network != NetworkKind::well_mixed) {
+    if (population.degree < 2 || static_cast<std::size_t>(population.degree) >= n)
+      throw std::invalid_argument("a network of degree " + std::to_string(population.degree) + " needs more than that many adopters (" +
+                                  std::to_string(n) + ") and a degree of at least 2");
+    if (population.network == NetworkKind::small_world && population.degree % 2 != 0)
+      throw std::invalid_argument("a small world's degree must be even (degree/2 neighbours on each side of the ring), got " +
+                                  std::to_string(population.degree));
+  }
   switch (population.network) {
     case NetworkKind::well_mixed:
       return Network{};

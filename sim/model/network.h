@@ -26,6 +26,8 @@ struct Network {
 };
 
 /// Builds the network the population section asks for; a pure function of the scenario and seed.
+/// Throws std::invalid_argument for a degree below 2 or not below the population, or an odd degree
+/// for a small world.
 Network make_network(const PopulationDef& population, std::uint64_t seed);
 
 }  // namespace geosim

@@ -1,8 +1,11 @@
 #include "model/parameters.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+
+#include "model/value_check.h"
 
 namespace geosim {
 namespace {
@@ -71,9 +74,13 @@ void assign(Month& f, const Value& v) {
   if (!m) throw std::logic_error("month value not validated: " + std::get<std::string>(v));
   f = *m;
 }
+/// The network kinds' names, in NetworkKind's order: the one place they are spelt.
+const std::vector<std::string> network_names = {"well_mixed", "small_world", "scale_free"};
+
 void assign(NetworkKind& f, const Value& v) {
-  const auto& s = std::get<std::string>(v);
-  f = s == "well_mixed" ? NetworkKind::well_mixed : s == "scale_free" ? NetworkKind::scale_free : NetworkKind::small_world;
+  const auto at = std::find(network_names.begin(), network_names.end(), std::get<std::string>(v));
+  if (at == network_names.end()) throw std::logic_error("network kind not validated: " + std::get<std::string>(v));
+  f = static_cast<NetworkKind>(at - network_names.begin());
 }
 
 Value to_value(double f) {
@@ -104,7 +111,7 @@ Value to_value(Month f) {
   return f.str();
 }
 Value to_value(NetworkKind f) {
-  return std::string(f == NetworkKind::well_mixed ? "well_mixed" : f == NetworkKind::scale_free ? "scale_free" : "small_world");
+  return network_names.at(static_cast<std::size_t>(f));
 }
 
 // ---- declaration helpers ------------------------------------------------------------------------
@@ -155,7 +162,7 @@ void add(std::vector<KeySpec>& out, KeySpec k, Access access) {
   out.push_back(std::move(k));
 }
 
-const std::vector<std::string> sector_choices = {"enterprise", "public", "developer"};
+const std::vector<std::string> sector_choices(sector_names.begin(), sector_names.end());
 
 /// Declares the keys of a model line under `list` ("labs[]" for a lab's main line, "lines[]"), bound to
 /// the LineKeys that `keys` finds in the owner; `what` names the line in the keys' meanings.
@@ -230,7 +237,7 @@ std::vector<KeySpec> declare() {
   add<PopulationDef>(s, number("population.risk_sigma", K::real, 0, 2, "0.3", "log units", "Spread (log-normal sigma, mean 1) of adopters' sensitivity to origin risk."),
                      [](PopulationDef& p) -> auto& { return p.risk_sigma; });
   add<PopulationDef>(s, choices(spec("population.network.kind", K::choice, "small_world", "", "Social network: well_mixed (everyone sees the world's shares), small_world (Watts-Strogatz ring, rewired) or scale_free (preferential attachment)."),
-                                {"well_mixed", "small_world", "scale_free"}),
+                                network_names),
                      [](PopulationDef& p) -> auto& { return p.network; });
   add<PopulationDef>(s, number("population.network.degree", K::integer, 2, 64, "8", "neighbours", "Mean number of neighbours each adopter watches (even for small_world)."),
                      [](PopulationDef& p) -> auto& { return p.degree; });
@@ -596,7 +603,7 @@ std::string describe_expected(const KeySpec& k) {
     case KeyType::ref_map:
       return std::string("a map from ") + agent_noun(k.ref) + " ids to numbers in [" + fmt_number(k.min) + ", " + fmt_number(k.max) + "]";
     case KeyType::id:
-      return "an id made of letters, digits, '_' and '-'";
+      return "an id of at most " + std::to_string(max_id_length) + " letters, digits, '_' and '-'";
     case KeyType::changes:
       return "a map from key paths to values";
   }

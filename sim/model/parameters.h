@@ -72,7 +72,6 @@ const char* agent_list_name(AgentList list);
 /// The agent list (or events) a scenario section or key-path head names, or none: "labs" is labs.
 AgentList agent_list_named(const std::string& name);
 
-
 /// Singular noun for an agent list ("nation", ...), for messages.
 const char* agent_noun(AgentList list);
 

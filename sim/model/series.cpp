@@ -9,6 +9,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/errors.h"
+
 namespace geosim {
 
 std::string format_value(double v) {
@@ -17,15 +19,19 @@ std::string format_value(double v) {
   return std::string(buf, r.ptr);
 }
 
+std::string format_or_na(double v) {
+  return std::isnan(v) ? "NA" : format_value(v);
+}
+
 SeriesWriter::SeriesWriter(const std::string& path, const std::string& so_far) : path_(path) {
   file_ = std::fopen(path.c_str(), "wb");
-  if (!file_) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  if (!file_) throw WriteFailure("cannot write " + path + ": " + std::strerror(errno));
   const std::string start = so_far.empty() ? "month,scope,metric,value\n" : so_far;
   std::fwrite(start.data(), 1, start.size(), file_);
 }
 
 void SeriesWriter::flush() {
-  if (file_ && std::fflush(file_) != 0) throw std::runtime_error("writing " + path_ + " failed: " + std::strerror(errno));
+  if (file_ && std::fflush(file_) != 0) throw WriteFailure("writing " + path_ + " failed: " + std::strerror(errno));
 }
 
 SeriesWriter::~SeriesWriter() {
@@ -47,6 +53,8 @@ void SeriesWriter::write(Month month, const std::vector<OutputRow>& rows) {
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), file_);
   }
+  // A full disk shows as soon as the buffer is written out; stop then, not months later at close().
+  if (std::ferror(file_)) throw WriteFailure("writing " + path_ + " failed: " + std::strerror(errno));
 }
 
 void SeriesWriter::close() {
@@ -54,7 +62,7 @@ void SeriesWriter::close() {
   bool ok = std::fflush(file_) == 0 && !std::ferror(file_);
   ok = std::fclose(file_) == 0 && ok;
   file_ = nullptr;
-  if (!ok) throw std::runtime_error("writing " + path_ + " failed: " + std::strerror(errno));
+  if (!ok) throw WriteFailure("writing " + path_ + " failed: " + std::strerror(errno));
 }
 
 double find_output(const std::vector<OutputRow>& rows, const std::string& scope, const std::string& metric) {

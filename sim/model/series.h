@@ -12,11 +12,15 @@ namespace geosim {
 /// Formats a double as the shortest text that reads back to the same value ("nan" never occurs).
 std::string format_value(double v);
 
+/// format_value, or "NA" for NaN (a value that does not exist: tables of analyses and stores).
+std::string format_or_na(double v);
+
 /// Streams rows of series.csv to a file.
 class SeriesWriter {
  public:
   /// Opens `path` for writing and writes the header, or `so_far` (rows of earlier months, header
-  /// included) when continuing a run; throws std::runtime_error with the reason when it cannot.
+  /// included) when continuing a run; throws WriteFailure (core/errors.h) with the reason when it cannot,
+  /// as write(), flush() and close() do.
   explicit SeriesWriter(const std::string& path, const std::string& so_far = "");
   ~SeriesWriter();
   SeriesWriter(const SeriesWriter&) = delete;
@@ -24,7 +28,7 @@ class SeriesWriter {
   void write(Month month, const std::vector<OutputRow>& rows);
   /// Pushes what was written to the file.
   void flush();
-  /// Flushes and closes; throws when the data could not be written (disk full, ...).
+  /// Flushes and closes; throws WriteFailure when the data could not be written (disk full, ...).
   void close();
 
  private:

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/input_file.h"
 #include "model/parameters.h"
 
 namespace fs = std::filesystem;
@@ -11,9 +12,9 @@ namespace fs = std::filesystem;
 namespace geosim {
 namespace {
 
+/// Lists whose entries `extends` and `--set` address by id.
 bool is_agent_list(const std::string& path) {
   return agent_list_named(path) != AgentList::none;
-
 }
 
 std::string join_path(const std::string& prefix, const std::string& key) {
@@ -50,6 +51,14 @@ void check_duplicate_ids(const Node& root, std::vector<Diagnostic>& out) {
 
 Node load_file_tree(const fs::path& file, const std::string& display, std::vector<fs::path>& chain, const Mark& via);
 
+/// The file's path with links resolved, to recognise a file met twice in an `extends` chain; a path
+/// that cannot be resolved (a pipe's /dev/fd/N names no file) stands for itself.
+fs::path identity(const fs::path& file) {
+  std::error_code ec;
+  fs::path canon = fs::weakly_canonical(file, ec);
+  return ec ? fs::absolute(file, ec).lexically_normal() : canon;
+}
+
 /// Checks one file's tree and, if it names `extends`, merges it over the scenario it extends.
 Node resolve_extends(Node tree, const fs::path& file, std::vector<fs::path>& chain) {
   if (tree.kind == Node::Kind::null) tree.kind = Node::Kind::map;  // an empty file is an empty scenario
@@ -63,14 +72,14 @@ Node resolve_extends(Node tree, const fs::path& file, std::vector<fs::path>& cha
   if (!ext) return tree;
   if (!ext->is_scalar() || ext->scalar.empty())
     throw DiagnosticError(Diagnostic{ext->mark, "extends: expected the path of a scenario file, got " + ext->describe()});
-  fs::path parent_file = (file.parent_path() / ext->scalar).lexically_normal();
   std::error_code ec;
+  const fs::path parent_file = resolve_beside(file.string(), ext->scalar);
   if (!fs::exists(parent_file, ec))
     throw DiagnosticError(Diagnostic{
         ext->mark, "extends: file '" + ext->scalar + "' not found (looked for " + parent_file.string() + ", relative to this file)"});
   if (!fs::is_regular_file(parent_file, ec))
     throw DiagnosticError(Diagnostic{ext->mark, "extends: '" + ext->scalar + "' is not a file (" + parent_file.string() + ")"});
-  chain.push_back(fs::weakly_canonical(file, ec));
+  chain.push_back(identity(file));
   Node parent = load_file_tree(parent_file, parent_file.string(), chain, ext->mark);
   chain.pop_back();
   tree.erase("extends");
@@ -78,10 +87,7 @@ Node resolve_extends(Node tree, const fs::path& file, std::vector<fs::path>& cha
 }
 
 Node load_file_tree(const fs::path& file, const std::string& display, std::vector<fs::path>& chain, const Mark& via) {
-  std::error_code ec;
-  fs::path canon = fs::weakly_canonical(file, ec);
-  if (ec) throw DiagnosticError(Diagnostic{via, "cannot read '" + display + "': " + ec.message()});
-  if (fs::is_directory(file, ec)) throw DiagnosticError(Diagnostic{via, "'" + display + "' is a folder, not a scenario file"});
+  const fs::path canon = identity(file);
   for (std::size_t i = 0; i < chain.size(); ++i) {
     if (chain[i] == canon) {
       std::string cycle;
@@ -90,16 +96,29 @@ Node load_file_tree(const fs::path& file, const std::string& display, std::vecto
       throw DiagnosticError(Diagnostic{via, "circular extends: " + cycle + "; a scenario cannot extend itself"});
     }
   }
-  return resolve_extends(parse_yaml_file(file.string(), display), file, chain);
+  return resolve_extends(parse_yaml(read_yaml_input(file.string(), "scenario file", via), display), file, chain);
 }
 
-/// Splits "a.b.c" at dots.
+/// Applies one override: the value replaces (or, for an agent addressed whole, merges into) the tree's.
 void apply_override(Node& root, const Override& o) {
-  Mark where{o.origin.empty() ? "--set " + o.path + "=" + o.value : o.origin, 1, 1};
+  const Mark where = o.origin.file.empty() ? Mark{"--set " + o.path + "=" + o.value, 0, 0} : o.origin;
   auto parts = split_key_path(o.path);
   for (const auto& p : parts)
     if (p.empty()) throw DiagnosticError(Diagnostic{where, "expected a key path like labs.deepseek.open, got '" + o.path + "'"});
-  Node value = parse_yaml(o.value, where.file);
+  Node value;
+  if (o.tree) {
+    value = *o.tree;
+  } else {
+    // Marks inside the value's text alone would read "--set x=[1:1:4"; the value's place is where it was given.
+    try {
+      value = parse_yaml(o.value, where.file);
+    } catch (const DiagnosticError& e) {
+      std::vector<Diagnostic> placed;
+      for (const auto& d : e.diagnostics()) placed.push_back({where, d.message});
+      throw DiagnosticError(placed);
+    }
+    relocate(value, where);
+  }
   Node* cur = &root;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& key = parts[i];
@@ -145,28 +164,23 @@ void apply_override(Node& root, const Override& o) {
 
 }  // namespace
 
-std::vector<std::string> split_key_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    auto dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return parts;
-}
-
 Override parse_override(const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     throw DiagnosticError(Diagnostic{Mark{"--set " + text, 1, 1}, "expected key.path=value, e.g. --set population.adopters=10000"});
-  return Override{text.substr(0, eq), text.substr(eq + 1), ""};
+  return Override{text.substr(0, eq), text.substr(eq + 1), {}, std::nullopt};
+}
+
+Override seed_override(const std::string& text) {
+  return Override{"seed", text, Mark{"--seed '" + text + "'", 0, 0}, std::nullopt};
 }
 
 Node merge_trees(const Node& parent, const Node& child, const std::string& path) {
   if (parent.is_map() && child.is_map()) {
     Node out = parent;
+    // The map as merged stands where the extending file wrote it: a problem across its keys (a nation
+    // left without bloc weights) is then blamed on the file that changed it, not on the one extended.
+    out.mark = child.mark;
     for (const auto& e : child.map) {
       Node* existing = out.find(e.key);
       if (existing) {
@@ -218,7 +232,7 @@ void apply_overrides(Node& tree, const std::vector<Override>& overrides) {
 
 Node load_merged_tree(const std::string& path, const std::vector<Override>& overrides) {
   std::vector<fs::path> chain;
-  Node tree = load_file_tree(fs::path(path), path, chain, Mark{path, 0, 0});
+  Node tree = load_file_tree(fs::path(path), path, chain, Mark{});
   apply_overrides(tree, overrides);
   return tree;
 }

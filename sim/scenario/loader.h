@@ -1,27 +1,34 @@
 #pragma once
 // Reading a scenario: YAML files, `extends` chains, command-line overrides, validation against the
 // schema. The only module that knows YAML; it hands the core a ScenarioDef.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/scenario_def.h"
 #include "scenario/diagnostics.h"
+#include "model/key_path.h"
 #include "scenario/tree.h"
 
 namespace geosim {
 
-/// A `--set key.path=value` override from the command line.
+/// A `--set key.path=value` override from the command line, or a value a sweep sets.
 struct Override {
-  std::string path;    // e.g. "labs.deepseek.open" or "population.adopters"
-  std::string value;   // YAML text, e.g. "false", "[CN, RU]"
-  std::string origin;  // how the user wrote it, for messages; empty: "--set path=value"
+  std::string path;   // e.g. "labs.deepseek.open" or "population.adopters"
+  std::string value;  // YAML text, e.g. "false", "[CN, RU]"
+  /// Where the user wrote it, for messages: a file position (a sweep's `set`), or with line 0 a
+  /// description ("the sweep's seed rule"); empty: "--set path=value".
+  Mark origin;
+  /// The value already parsed, with the marks of the file it came from; when set, `value` is only
+  /// for messages.
+  std::optional<Node> tree;
 };
-
-/// A key path's parts: "labs.deepseek.open" is {"labs", "deepseek", "open"}.
-std::vector<std::string> split_key_path(const std::string& path);
 
 /// Parses "key.path=value"; throws DiagnosticError when there is no '='.
 Override parse_override(const std::string& text);
+
+/// The override a --seed option makes (an empty text included: the schema refuses it).
+Override seed_override(const std::string& text);
 
 /// Applies overrides to a merged tree, in order, as `--set` does.
 void apply_overrides(Node& tree, const std::vector<Override>& overrides);

@@ -1,5 +1,6 @@
 #include "scenario/tree.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -8,9 +9,10 @@
 #include <cmath>
 #include <cstdio>
 #include <string_view>
-#include <fstream>
 #include <sstream>
 
+#include "core/errors.h"
+#include "core/input_file.h"
 #include "scenario/diagnostics.h"
 
 namespace geosim {
@@ -26,6 +28,30 @@ std::optional<double> parse_number(const Node& n) {
   double v = 0;
   auto r = std::from_chars(t.data(), t.data() + t.size(), v);
   if (r.ec != std::errc{} || r.ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_whole_number(const Node& n) {
+  const auto v = parse_number(n);
+  if (!v) return std::nullopt;
+  // The digits after the point, less the exponent's shift, must all be zeros.
+  std::string_view t = n.scalar;
+  if (t.front() == '+' || t.front() == '-') t.remove_prefix(1);
+  const auto e = t.find_first_of("eE");
+  long exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view ex = t.substr(e + 1);
+    if (!ex.empty() && ex.front() == '+') ex.remove_prefix(1);
+    if (std::from_chars(ex.data(), ex.data() + ex.size(), exponent).ec != std::errc{}) return std::nullopt;
+    t = t.substr(0, e);
+  }
+  const auto point = t.find('.');
+  std::string digits(t.substr(0, point));
+  const std::size_t fraction = point == std::string_view::npos ? 0 : t.size() - point - 1;
+  if (point != std::string_view::npos) digits += t.substr(point + 1);
+  const long after = static_cast<long>(fraction) - exponent;  // how many of the digits stand after the point
+  for (long i = 0; i < after && i < static_cast<long>(digits.size()); ++i)
+    if (digits[digits.size() - 1 - static_cast<std::size_t>(i)] != '0') return std::nullopt;
   return v;
 }
 
@@ -101,59 +127,117 @@ Mark mark_of(const YAML::Mark& m, const std::string& file) {
 
 /// More nodes than any scenario needs: only aliases expanding on themselves get there.
 constexpr std::size_t max_nodes = 100'000;
+/// Deeper than any scenario nests; yaml-cpp's parser stops at 2,000 levels of brackets, and aliases
+/// (which copy a node into another) must not reach past what the conversion's stack holds.
+constexpr std::size_t max_depth = 1'000;
 
-Node convert(const YAML::Node& y, const std::string& file, std::size_t& nodes) {
-  if (++nodes > max_nodes)
-    throw DiagnosticError(Diagnostic{mark_of(y.Mark(), file),
-                                     "the document expands to more than 100,000 YAML nodes (aliases repeating "
-                                     "aliases?); a scenario is far smaller"});
-  Node n;
-  n.mark = mark_of(y.Mark(), file);
-  switch (y.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      n.kind = Node::Kind::null;
-      break;
-    case YAML::NodeType::Scalar:
-      n.kind = Node::Kind::scalar;
-      n.scalar = y.Scalar();
-      n.quoted = y.Tag() == "!";
-      break;
-    case YAML::NodeType::Sequence:
-      n.kind = Node::Kind::seq;
-      for (const auto& item : y) n.seq.push_back(convert(item, file, nodes));
-      break;
-    case YAML::NodeType::Map:
-      n.kind = Node::Kind::map;
-      for (const auto& kv : y) {
-        Mark km = mark_of(kv.first.Mark(), file);
-        if (!kv.first.IsScalar())
-          throw DiagnosticError(
-              Diagnostic{km, "expected a plain key (a name), got " + std::string(kv.first.IsMap()        ? "a map"
-                                                                                 : kv.first.IsSequence() ? "a list"
-                                                                                                         : "nothing (null)")});
-        std::string key = kv.first.Scalar();
-        if (n.find(key)) throw DiagnosticError(Diagnostic{km, "duplicate key '" + key + "' in the same map; each key may appear once"});
-        n.map.push_back(Node::Entry{key, km, convert(kv.second, file, nodes)});
-      }
-      break;
-  }
-  return n;
+[[noreturn]] void too_many_nodes(const Mark& at) {
+  throw DiagnosticError(Diagnostic{at, "the document expands to more than 100,000 YAML nodes (aliases repeating aliases?); a scenario is far smaller"});
 }
 
+/// Whether a node carries an explicit tag (`!!int 3`, `!thing x`): geosim reads plain values only,
+/// so a tag would be either ignored or obeyed differently from what its writer meant.
+std::optional<std::string> explicit_tag(const YAML::Node& y) {
+  const std::string& tag = y.Tag();
+  if (tag.empty() || tag == "?" || tag == "!") return std::nullopt;  // null, plain, quoted
+  return tag;
+}
+
+std::string shown_tag(const std::string& tag) {
+  const std::string core = "tag:yaml.org,2002:";
+  return tag.rfind(core, 0) == 0 ? "!!" + tag.substr(core.size()) : tag;
+}
+
+class Converter {
+ public:
+  explicit Converter(std::string file) : file_(std::move(file)) {}
+
+  Node convert(const YAML::Node& y) {
+    const Mark mark = mark_of(y.Mark(), file_);
+    if (++nodes_ > max_nodes) too_many_nodes(mark);
+    // An alias may name the node that contains it (`a: &x [*x]`): yaml-cpp then hands over a cycle,
+    // which would recurse until the stack ends. The path from the root is checked only when it grows
+    // deep, where a cycle is the likely cause.
+    if (path_.size() >= max_depth) {
+      // The same node twice on the way down (y itself, or a leaf below a map that contains itself).
+      const YAML::Node& parent = path_.back();
+      for (std::size_t i = 0; i < path_.size(); ++i)
+        if (path_[i].is(y) || (i + 1 < path_.size() && path_[i].is(parent)))
+          throw DiagnosticError(Diagnostic{mark, "an alias refers to a list or map that contains it (e.g. a: &x [*x]), which would repeat "
+                                                 "for ever; an alias may only repeat a complete node written before it"});
+      throw DiagnosticError(Diagnostic{mark, "lists and maps nested more than " + std::to_string(max_depth) +
+                                                 " deep (through aliases); a scenario nests a few levels"});
+    }
+    if (auto tag = explicit_tag(y); tag && *tag != "tag:yaml.org,2002:str")
+      throw DiagnosticError(Diagnostic{mark, "the YAML tag '" + shown_tag(*tag) + "' is not used by geosim; write the plain value "
+                                             "(a number, true or false, a text, a list or a map), or quote a text"});
+    Node n;
+    n.mark = mark;
+    path_.push_back(y);
+    switch (y.Type()) {
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined:
+        n.kind = Node::Kind::null;
+        break;
+      case YAML::NodeType::Scalar:
+        n.kind = Node::Kind::scalar;
+        n.scalar = y.Scalar();
+        n.quoted = y.Tag() != "?";  // quoted, or tagged !!str: text, never a number or a boolean
+        break;
+      case YAML::NodeType::Sequence:
+        n.kind = Node::Kind::seq;
+        for (const auto& item : y) n.seq.push_back(convert(item));
+        break;
+      case YAML::NodeType::Map:
+        n.kind = Node::Kind::map;
+        for (const auto& kv : y) {
+          Mark km = mark_of(kv.first.Mark(), file_);
+          if (!kv.first.IsScalar())
+            throw DiagnosticError(
+                Diagnostic{km, "expected a plain key (a name), got " + std::string(kv.first.IsMap()        ? "a map"
+                                                                                   : kv.first.IsSequence() ? "a list"
+                                                                                                           : "nothing (null)")});
+          if (auto tag = explicit_tag(kv.first))
+            throw DiagnosticError(Diagnostic{km, "the YAML tag '" + shown_tag(*tag) + "' on a key is not used by geosim; write the plain key"});
+          std::string key = kv.first.Scalar();
+          if (n.find(key)) throw DiagnosticError(Diagnostic{km, "duplicate key '" + key + "' in the same map; each key may appear once"});
+          n.map.push_back(Node::Entry{key, km, convert(kv.second)});
+        }
+        break;
+    }
+    path_.pop_back();
+    return n;
+  }
+
+ private:
+  std::string file_;
+  std::size_t nodes_ = 0;
+  std::vector<YAML::Node> path_;  // from the root to the node being converted
+};
+
 // Records where each document starts, and nothing else: enough to count documents without building them.
+// Also counts the nodes as written, before yaml-cpp builds any: a document of millions of nodes
+// (a long flow list) is refused before it takes gigabytes.
 class DocumentStarts : public YAML::EventHandler {
  public:
+  explicit DocumentStarts(const std::string& file) : file_(file) {}
   std::vector<YAML::Mark> starts;
   void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { count(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { count(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { count(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { count(m); }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { count(m); }
   void OnMapEnd() override {}
+
+ private:
+  void count(const YAML::Mark& m) {
+    if (++nodes_ > max_nodes) too_many_nodes(mark_of(m, file_));
+  }
+  const std::string& file_;
+  std::size_t nodes_ = 0;
 };
 
 // Counts the documents of a text (0 or 1) and refuses more. Debian 12's yaml-cpp 0.7 never consumes a
@@ -164,7 +248,7 @@ class DocumentStarts : public YAML::EventHandler {
 std::size_t count_documents(const std::string& text, const std::string& file) {
   std::istringstream in(text);
   YAML::Parser parser(in);
-  DocumentStarts docs;
+  DocumentStarts docs(file);
   while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
   }
   if (docs.starts.size() < 2) return docs.starts.size();
@@ -188,19 +272,32 @@ Node parse_yaml(const std::string& text, const std::string& file) {
   try {
     if (count_documents(text, file) == 0) return Node{Node::Kind::null, "", false, {}, {}, Mark{file, 1, 1}};
     doc = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth counts its own recursion (several calls per bracket), not the document's levels.
+    throw DiagnosticError(Diagnostic{mark_of(e.mark, file), "lists and maps nested hundreds of levels deep, past what the YAML reader "
+                                                                "follows; a scenario nests a few levels (a stray '[' or '{'?)"});
   } catch (const YAML::ParserException& e) {
     throw DiagnosticError(Diagnostic{mark_of(e.mark, file), "malformed YAML: " + e.msg});
   }
-  std::size_t nodes = 0;
-  return convert(doc, file, nodes);
+  return Converter(file).convert(doc);
 }
 
-Node parse_yaml_file(const std::string& path, const std::string& display_name) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DiagnosticError(Diagnostic{Mark{display_name, 0, 0}, "cannot read the file (does it exist?)"});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_yaml(ss.str(), display_name);
+void relocate(Node& n, const Mark& at) {
+  n.mark = at;
+  for (auto& e : n.map) e.key_mark = at, relocate(e.value, at);
+  for (auto& item : n.seq) relocate(item, at);
+}
+
+std::string read_yaml_input(const std::string& path, const std::string& what, const Mark& via) {
+  try {
+    return read_input(path, what);
+  } catch (const BadInput& e) {
+    throw DiagnosticError(Diagnostic{via, e.what()});  // the message names the file
+  }
+}
+
+Node parse_yaml_file(const std::string& path, const std::string& display_name, const std::string& what) {
+  return parse_yaml(read_yaml_input(path, what), display_name);
 }
 
 }  // namespace geosim

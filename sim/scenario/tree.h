@@ -12,6 +12,7 @@ namespace geosim {
 struct Mark {
   std::string file;
   int line = 0, column = 0;
+  /// "file:line:column", or the file alone (line 0), or "" for no place at all.
   std::string str() const { return line == 0 ? file : file + ":" + std::to_string(line) + ":" + std::to_string(column); }
 };
 
@@ -19,7 +20,7 @@ struct Mark {
 struct Diagnostic {
   Mark mark;
   std::string message;
-  std::string str() const { return mark.str() + ": error: " + message; }
+  std::string str() const { return (mark.file.empty() ? "" : mark.str() + ": ") + "error: " + message; }
 };
 
 /// A node of a scenario document.
@@ -56,10 +57,22 @@ struct Node::Entry {
 /// A plain (unquoted) scalar read as a finite number, as the scenario loader reads numbers; else nullopt.
 std::optional<double> parse_number(const Node& n);
 
+/// parse_number, for a text that denotes a whole number exactly ("12", "1e6", "1.5e1"); nullopt for a
+/// fraction, even one too small for a double to keep ("9007199254740991.4").
+std::optional<double> parse_whole_number(const Node& n);
+
 /// Parses YAML text into a tree; throws DiagnosticError on malformed YAML or duplicate keys.
 Node parse_yaml(const std::string& text, const std::string& file);
 
-/// Reads and parses a YAML file; throws DiagnosticError when it cannot be read or parsed.
-Node parse_yaml_file(const std::string& path, const std::string& display_name);
+/// Reads a YAML file's text (core/input_file.h: a regular file or a pipe, at most 16 MiB); throws
+/// DiagnosticError at `via` (the `extends` that named it, or no place) when it cannot be read. `what`
+/// names it in messages ("scenario file").
+std::string read_yaml_input(const std::string& path, const std::string& what, const Mark& via = Mark{});
+
+/// read_yaml_input and parse_yaml.
+Node parse_yaml_file(const std::string& path, const std::string& display_name, const std::string& what = "YAML file");
+
+/// Gives every node of `n` the mark `at`: a value parsed from text that stands at `at` in a file.
+void relocate(Node& n, const Mark& at);
 
 }  // namespace geosim

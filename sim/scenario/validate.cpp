@@ -5,16 +5,13 @@
 #include <optional>
 #include <set>
 
+#include "model/key_path.h"
 #include "scenario/loader.h"
 #include "model/parameters.h"
+#include "model/value_check.h"
 
 namespace geosim {
 namespace {
-
-bool is_id(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
-}
 
 std::optional<bool> parse_bool(const Node& n) {
   if (!n.is_scalar() || n.quoted) return std::nullopt;
@@ -145,14 +142,17 @@ class Builder {
 
   std::optional<Value> read_value(const KeySpec& k, const Node& n, const std::string& context) {
     auto wrong = [&](const Node& at) {
-      fail(at.mark, "'" + shown(k.path) + "'" + context + ": expected " + describe_expected(k) + ", got " + at.describe());
+      // An id that is only too long says so: the rest of its text would look right.
+      const bool long_id = at.is_scalar() && at.scalar.size() > max_id_length && (k.type == KeyType::id || k.type == KeyType::ref);
+      fail(at.mark, "'" + shown(k.path) + "'" + context + ": expected " + describe_expected(k) + ", got " + at.describe() +
+                        (long_id ? " (" + std::to_string(at.scalar.size()) + " characters)" : ""));
       return std::nullopt;
     };
     auto in_range = [&](double v) { return v >= k.min && v <= k.max; };
     switch (k.type) {
       case KeyType::integer: {
-        auto v = parse_number(n);
-        if (!v || *v != std::floor(*v) || !in_range(*v)) return wrong(n);
+        auto v = parse_whole_number(n);
+        if (!v || !in_range(*v)) return wrong(n);
         return Value{*v};
       }
       case KeyType::real: {
@@ -310,6 +310,12 @@ class Builder {
     }
   }
 
+  /// The node at a path of map keys below `from`, or nullptr.
+  static const Node* node_at(const Node* from, std::initializer_list<const char*> path) {
+    for (const char* key : path) from = from && from->is_map() ? from->find(key) : nullptr;
+    return from;
+  }
+
   void check_semantics(const Node& root) {
     auto mark_of_list_item = [&](const char* list, std::size_t i) {
       const Node* l = root.find(list);
@@ -317,8 +323,10 @@ class Builder {
     };
     for (std::size_t i = 0; i < def_.nations.size(); ++i) {
       const auto& n = def_.nations[i];
+      const Node* l = root.find("nations");
+      const Node* bloc = l && l->is_seq() && i < l->seq.size() ? node_at(&l->seq[i], {"bloc"}) : nullptr;
       if (n.bloc[0] + n.bloc[1] + n.bloc[2] <= 0)
-        fail(mark_of_list_item("nations", i),
+        fail(bloc ? bloc->mark : mark_of_list_item("nations", i),
              "nation '" + n.id +
                  "': bloc weights are all zero; give at least one of bloc.us, bloc.china, bloc.nonaligned a positive weight");
     }
@@ -328,15 +336,25 @@ class Builder {
       fail(mark_of_list_item("nations", 0), "every nation has adopter_weight 0; at least one nation needs adopters");
     const auto& pop = def_.population;
     const Node* pop_node = root.find("population");
-    Mark pm = pop_node ? pop_node->mark : root.mark;
+    const Mark pm = pop_node ? pop_node->mark : root.mark;
+    // Where a key was given (in whichever file of the extends chain), or the population section's place.
+    auto mark_of = [&](std::initializer_list<const char*> path) {
+      const Node* n = node_at(pop_node, path);
+      return n ? n->mark : pm;
+    };
+    auto given_at = [&](std::initializer_list<const char*> path) {
+      const Node* n = node_at(pop_node, path);
+      return n ? ", set at " + n->mark.str() : std::string(", its default");
+    };
     if (pop.sector_weights[0] + pop.sector_weights[1] + pop.sector_weights[2] <= 0)
-      fail(pm, "population.sectors: all sector weights are zero; at least one must be positive");
+      fail(mark_of({"sectors"}), "population.sectors: all sector weights are zero; at least one must be positive");
     if (pop.network == NetworkKind::small_world && pop.degree % 2 != 0)
-      fail(pm, "population.network.degree must be even for small_world (a ring links degree/2 neighbours on each side), got " +
-                   std::to_string(pop.degree));
+      fail(mark_of({"network", "degree"}),
+           "population.network.degree must be even for small_world (a ring links degree/2 neighbours on each side), got " +
+               std::to_string(pop.degree));
     if (pop.network != NetworkKind::well_mixed && pop.adopters <= pop.degree)
-      fail(pm, "population.adopters (" + std::to_string(pop.adopters) + ") must exceed population.network.degree (" +
-                   std::to_string(pop.degree) + ")");
+      fail(mark_of({"adopters"}), "population.adopters (" + std::to_string(pop.adopters) + ") must exceed population.network.degree (" +
+                                      std::to_string(pop.degree) + given_at({"network", "degree"}) + ")");
     if (def_.nations.size() > 250) fail(root.mark, "at most 250 nations are supported, got " + std::to_string(def_.nations.size()));
     if (def_.labs.size() > 1000) fail(root.mark, "at most 1000 labs are supported, got " + std::to_string(def_.labs.size()));
     if (def_.lines.size() > 1000) fail(root.mark, "at most 1000 further lines are supported, got " + std::to_string(def_.lines.size()));
@@ -412,11 +430,16 @@ class Builder {
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return def_.events[a].at < def_.events[b].at; });
     ScenarioDef state = def_;
+    auto aligned = [](const NationDef& n) { return n.bloc[0] + n.bloc[1] + n.bloc[2] > 0; };
     for (std::size_t e : order) {
+      std::vector<bool> before;
+      for (const auto& n : state.nations) before.push_back(aligned(n));
       for (const auto& c : def_.events[e].changes) apply_change(state, c);
-      for (const auto& n : state.nations)
-        if (n.bloc[0] + n.bloc[1] + n.bloc[2] <= 0)
-          fail(event_marks_[e], "this event leaves nation '" + n.id + "' with all bloc weights zero; keep at least one positive");
+      // Only the event that takes the last weight away is to blame (a nation declared without any is
+      // refused once, where it is declared).
+      for (std::size_t n = 0; n < state.nations.size(); ++n)
+        if (before[n] && !aligned(state.nations[n]))
+          fail(event_marks_[e], "this event leaves nation '" + state.nations[n].id + "' with all bloc weights zero; keep at least one positive");
     }
   }
 
@@ -427,15 +450,13 @@ class Builder {
       fail(c.key_mark, "'" + path + "'" + context + ": address agents by id, e.g. labs.deepseek.open, not with []");
       return;
     }
-    auto dot = path.find('.');
-    std::string head = path.substr(0, dot);
-    AgentList list = agent_list_named(head);
-    if (list == AgentList::events) list = AgentList::none;
-    std::string key_path = path;
+    const KeyAddress address = address_of(path);
+    const AgentList list = address.list;
+    std::string key_path = address.schema_path;
     std::size_t agent = 0;
     if (list != AgentList::none) {
-      auto dot2 = dot == std::string::npos ? std::string::npos : path.find('.', dot + 1);
-      if (dot2 == std::string::npos) {
+      const std::string head = agent_list_name(list);
+      if (key_path.empty()) {
         fail(c.key_mark, "'" + path + "'" + context + ": expected " + head + ".<id>.<key>, e.g. " + head + ".X." +
                              (list == AgentList::labs || list == AgentList::lines ? "open"
                               : list == AgentList::nations                        ? "ban_rival_models_in"
@@ -443,16 +464,14 @@ class Builder {
 
         return;
       }
-      std::string id = path.substr(dot + 1, dot2 - dot - 1);
       auto known = ids(list);
-      auto it = std::find(known.begin(), known.end(), id);
+      auto it = std::find(known.begin(), known.end(), address.id);
       if (it == known.end()) {
-        fail(c.key_mark, "'" + path + "'" + context + ": '" + id + "' is not a declared " + agent_noun(list) + did_you_mean(id, known) +
+        fail(c.key_mark, "'" + path + "'" + context + ": '" + address.id + "' is not a declared " + agent_noun(list) + did_you_mean(address.id, known) +
                              " (declared: " + list_text(known) + ")");
         return;
       }
       agent = static_cast<std::size_t>(it - known.begin());
-      key_path = head + "[]." + path.substr(dot2 + 1);
     }
     const KeySpec* k = find_key(key_path);
     if (!k || !k->settable) {

@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
   std::vector<geosim::ScenarioDef> defs;
   try {
     for (long long n : sizes) {
-      defs.push_back(geosim::load_scenario(scenario, {{"population.adopters", std::to_string(n), ""}}));
+      defs.push_back(geosim::load_scenario(scenario, {geosim::parse_override("population.adopters=" + std::to_string(n))}));
       geosim::set_horizon(defs.back(), months);
     }
   } catch (const std::exception& e) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "../scratch.h"
@@ -44,6 +45,25 @@ inline Result geosim(const std::string& args, const std::string& env = "") {
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
+}
+
+/// A sweep of 10 points x 3 replicates of a 600-adopter world over two years (under a second), written
+/// into `dir`, and a finished store of it (or of one of its shards) made by `geosim sweep`.
+inline fs::path small_sweep(const fs::path& dir) {
+  const fs::path file = dir / "small.yaml";
+  std::ofstream(file) << "name: small\nbase: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\n"
+                      << "set: {population.adopters: 600}\nmonths: 24\ndesign: {method: lhs, samples: 10, seed: 3}\n"
+                         "parameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.6]}\n  - {path: behaviour.utility.price, range: [0.2, 2.0]}\n"
+                         "replicates: 3\nrecord:\n  - {metric: usage_share.china_open, name: china_open_end}\n"
+                         "  - {metric: adoption, mean: [2024-01, 2024-12], name: adoption_2024}\nseries:\n  - {metric: usage_share.china_open}\n";
+  return file;
+}
+inline fs::path small_store(const fs::path& dir, const std::string& name = "s.db", const std::string& shard = "") {
+  const fs::path store = dir / name;
+  const Result r = geosim("sweep " + small_sweep(dir).string() + " --store " + store.string() + " --threads 1 --quiet" +
+                          (shard.empty() ? "" : " --shard " + shard));
+  if (r.code != 0) throw std::runtime_error("the small sweep failed: " + r.err);
+  return store;
 }
 
 /// A per-process scratch path for a test (tests/scratch.h), removed if it exists; not created, since

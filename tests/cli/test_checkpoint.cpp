@@ -90,7 +90,7 @@ TEST_CASE("truncated, corrupted, foreign and mismatched checkpoints are refused"
       {write("header.ckpt", good.substr(0, 12)), "the checkpoint is truncated (its header is incomplete)"},
       {write("corrupted.ckpt", corrupted), "the checkpoint is corrupted (its checksum does not match)"},
       {write("foreign.ckpt", "month,scope,metric,value\n"), "not a geosim checkpoint"},
-      {(dir / "missing.ckpt").string(), "cannot read the checkpoint"},
+      {(dir / "missing.ckpt").string(), "cannot read checkpoint " + (dir / "missing.ckpt").string() + ": no such file"},
   };
   for (const auto& [file, message] : cases) {
     INFO(file);

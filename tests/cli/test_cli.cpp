@@ -150,7 +150,7 @@ TEST_CASE("a population that would not fit in memory is refused before anything 
   fs::path out = fresh_dir("memory");
   auto r = geosim("run scenarios/baseline.yaml --set population.adopters=1000000 --out " + out.string(), "GEOSIM_MEMORY_LIMIT=20M");
   CHECK(r.code == 2);
-  CHECK_MESSAGE(contains(r.err, "1000000 adopters need about 0.05 GiB but only 0.02 GiB of memory is available"), r.err);
+  CHECK_MESSAGE(contains(r.err, "1000000 adopters need about 48 MiB, but GEOSIM_MEMORY_LIMIT=20M allows 20 MiB"), r.err);
   CHECK_FALSE(fs::exists(out));
   auto ok = geosim("run scenarios/baseline.yaml --set population.adopters=1000 --months 2 --quiet --out " + out.string(),
                    "GEOSIM_MEMORY_LIMIT=1G");
@@ -158,6 +158,13 @@ TEST_CASE("a population that would not fit in memory is refused before anything 
   auto bad = geosim("run scenarios/baseline.yaml --out " + fresh_dir("memory2").string(), "GEOSIM_MEMORY_LIMIT=lots");
   CHECK(bad.code == 2);
   CHECK(contains(bad.err, "GEOSIM_MEMORY_LIMIT='lots' is not a byte count"));
+  // Sizes small and large are written in units that show them (not "0.00 GiB"), and hexadecimal is no byte count.
+  auto tiny = geosim("run scenarios/baseline.yaml --set population.adopters=2000 --out " + out.string(), "GEOSIM_MEMORY_LIMIT=16");
+  CHECK(tiny.code == 2);
+  CHECK_MESSAGE(contains(tiny.err, "but GEOSIM_MEMORY_LIMIT=16 allows 16 bytes"), tiny.err);
+  auto hex = geosim("run scenarios/baseline.yaml --out " + out.string(), "GEOSIM_MEMORY_LIMIT=0x10");
+  CHECK(hex.code == 2);
+  CHECK(contains(hex.err, "GEOSIM_MEMORY_LIMIT='0x10' is not a byte count"));
 }
 
 TEST_CASE("every scenario in scenarios/ runs its whole horizon with a small population") {

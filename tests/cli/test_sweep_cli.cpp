@@ -88,7 +88,7 @@ TEST_CASE("shards joined by geosim merge equal the single-process store") {
   CHECK(dump(dir / "all.db") == reference_dump());
   // A shard store resumed as another shard, or merged with another sweep's store, is refused.
   const auto wrong = cli::geosim("sweep " + small + " --store " + (dir / "shard0.db").string() + " --shard 1/3");
-  CHECK(wrong.code == 1);
+  CHECK(wrong.code == 2);  // the wrong store for this command line: bad input
   CHECK(contains(wrong.err, "holds shard '0/3'"));
   for (const char* bad : {"3/3", "1/4x", "1/4/5", "-1/3", "a/b", "2"}) {
     INFO(bad);
@@ -129,7 +129,7 @@ TEST_CASE("a store of a changed sweep is refused rather than mixed") {
   std::ofstream(changed) << text;
   REQUIRE(cli::geosim("sweep " + small + " --store " + (dir / "s.db").string() + " --quiet").code == 0);
   const auto r = cli::geosim("sweep " + changed.string() + " --store " + (dir / "s.db").string());
-  CHECK(r.code == 1);
+  CHECK(r.code == 2);
   CHECK(contains(r.err, "holds results of another sweep"));
   const auto bad = cli::geosim("merge --out " + (dir / "m.db").string() + " " + (dir / "s.db").string() + " " + (dir / "nothing.db").string());
   CHECK(bad.code == 2);

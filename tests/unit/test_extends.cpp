@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
 
+#include "../scratch.h"
 #include "scenario/loader.h"
 
 namespace {
@@ -120,4 +122,28 @@ TEST_CASE("remove accepts every spelling of true, and extends must name a file")
   } catch (const geosim::DiagnosticError& e) {
     CHECK(contains(e.diagnostics().front().str(), "folder.yaml:1:10: error: extends: '../extends' is not a file"));
   }
+}
+
+TEST_CASE("a problem across keys is blamed once, on the file that set the values") {
+  const auto dir = scratch::fresh("extends-blame");
+  const std::string base = data("base.yaml");
+  auto refused = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    try {
+      geosim::load_scenario((dir / name).string());
+    } catch (const geosim::DiagnosticError& e) {
+      return e.diagnostics();
+    }
+    FAIL("accepted: " << text);
+    return std::vector<geosim::Diagnostic>{};
+  };
+  // base.yaml has two events; neither touches A's blocs, so neither is blamed.
+  const auto zero = refused("zero.yaml", "extends: " + base + "\nnations:\n  - {id: A, bloc: {us: 0}}\n");
+  REQUIRE(zero.size() == 1);
+  CHECK_MESSAGE(zero.front().str().rfind((dir / "zero.yaml").string() + ":3:19: error: nation 'A': bloc weights are all zero", 0) == 0, zero.front().str());
+  // Too few adopters for the network: blamed where adopters was set, naming where the degree came from.
+  const auto few = refused("few.yaml", "extends: " + base + "\npopulation: {adopters: 3}\n");
+  REQUIRE(few.size() == 1);
+  CHECK(few.front().str() == (dir / "few.yaml").string() + ":2:24: error: population.adopters (3) must exceed population.network.degree (6, set at " +
+                                 base + ":7:40)");
 }

@@ -195,12 +195,12 @@ TEST_CASE("not a map at the top") {
 
 TEST_CASE("all-zero bloc weights") {
   auto d = refusal(replace(tiny, "{id: A, bloc: {us: 1}}", "{id: A, bloc: {us: 0}}"));
-  expect_first(d, 6, 5, {"nation 'A'", "bloc weights are all zero"});
+  expect_first(d, 6, 19, {"nation 'A'", "bloc weights are all zero"});  // at the bloc weights themselves
 }
 
 TEST_CASE("odd degree for a small world") {
   auto d = refusal(replace(tiny, "adopters: 2000", "adopters: 2000\n  network: {degree: 5}"));
-  expect_first(d, 4, 3, {"must be even for small_world"});
+  expect_first(d, 5, 21, {"must be even for small_world"});  // at the degree
 }
 
 TEST_CASE("every problem is reported, not only the first") {

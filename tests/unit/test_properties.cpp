@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "core/random.h"
@@ -101,9 +102,13 @@ geosim::ScenarioDef draw(std::uint64_t seed) {
 
 TEST_CASE("invariants hold for hundreds of random parameter sets") {
   const int sets = 300;
-  int runs = 0;
+  // What the draws really exercised, so that the test cannot pass by checking nothing: months whose
+  // shares were summed (some adopter used a model), each network kind, worlds that adopted widely.
+  int months = 0, share_sums = 0, wide_adoption = 0;
+  std::set<geosim::NetworkKind> kinds;
   for (std::uint64_t seed = 1; seed <= sets; ++seed) {
     geosim::ScenarioDef def = draw(seed);
+    kinds.insert(def.population.network);
     INFO("parameter set " << seed << "; replay with `geosim run` on:\n" << geosim::resolved_yaml(def));
     geosim::World w(def);
     while (!w.done()) {
@@ -121,11 +126,27 @@ TEST_CASE("invariants hold for hundreds of random parameter sets") {
           REQUIRE_MESSAGE(r.value >= 0, r.scope << " " << r.metric << " = " << r.value);
         if (r.scope == "world" && r.metric.rfind("usage_share.", 0) == 0) shares += r.value;
       }
-      if (geosim::find_output(w.outputs(), "world", "adopters_using") > 0) REQUIRE(shares == doctest::Approx(1.0).epsilon(1e-9));
+      if (geosim::find_output(w.outputs(), "world", "adopters_using") > 0) {
+        REQUIRE(shares == doctest::Approx(1.0).epsilon(1e-9));
+        ++share_sums;
+      }
       REQUIRE(geosim::find_output(w.outputs(), "world", "adopters_total") == static_cast<double>(def.population.adopters));
+      ++months;
     }
-    ++runs;
+    if (geosim::find_output(w.outputs(), "world", "adoption") > 0.5) ++wide_adoption;
+    // Every state a real run reaches passes the checks a restored checkpoint is held to.
+    geosim::ByteWriter saved;
+    w.save_state(saved);
+    geosim::World restored(def);
+    geosim::ByteReader in(saved.data());
+    REQUIRE_NOTHROW(restored.load_state(in));
   }
-  CHECK(runs == sets);
-  MESSAGE(runs << " random parameter sets, 24 months each, every invariant held");
+  CHECK(months == sets * 24);
+  CHECK(kinds.size() == 3);
+  // Half the draws start with some adoption (initial_adoption up to 0.5), and the Bass hazard adds more:
+  // most months of most sets have adopters whose shares must sum to 1.
+  CHECK(share_sums > months / 2);
+  CHECK(wide_adoption > sets / 10);
+  MESSAGE(sets << " random parameter sets, " << months << " months; shares summed in " << share_sums << ", " << wide_adoption
+               << " sets ended with adoption above 0.5; every invariant held");
 }

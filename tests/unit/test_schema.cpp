@@ -7,10 +7,12 @@
 
 #include "fixtures.h"
 #include "model/world.h"
+#include "model/key_path.h"
 #include "model/output_catalog.h"
 #include "model/parameters.h"
 #include "scenario/loader.h"
 #include "scenario/schema_doc.h"
+#include "scenario/yaml_text.h"
 
 TEST_CASE("every key has a meaning, and numbers have a unit and a sane range") {
   std::set<std::string> paths;
@@ -98,4 +100,35 @@ TEST_CASE("docs/outputs.md carries the generated metric tables verbatim") {
   REQUIRE(a != std::string::npos);
   REQUIRE(b != std::string::npos);
   CHECK_MESSAGE(doc.substr(a + begin.size(), b - a - begin.size()) == geosim::metrics_markdown(), "docs/outputs.md is out of date: run docs/update-generated.sh");
+}
+
+TEST_CASE("one codec per concept: key paths, agent lists and YAML values read back what they write") {
+  // Key paths: every agent key addressed by an id comes back as its schema path.
+  // (Events are not addressed this way: no event sets another's keys.)
+  for (const auto& k : geosim::schema()) {
+    INFO(k.path);
+    if (k.owner() == geosim::AgentList::events) continue;
+    const std::string path = geosim::key_path_of(k, "some-id");
+    const geosim::KeyAddress a = geosim::address_of(path);
+    CHECK(a.schema_path == k.path);
+    if (k.owner() == geosim::AgentList::none) continue;
+    CHECK(a.list == k.owner());
+    CHECK(a.id == "some-id");
+  }
+  CHECK(geosim::address_of("labs.deepseek").schema_path.empty());
+  CHECK(geosim::split_key_path("a.b..c") == std::vector<std::string>{"a", "b", "", "c"});
+  // Agent lists: names and lists are each other's inverse.
+  for (auto list : {geosim::AgentList::nations, geosim::AgentList::labs, geosim::AgentList::chipmakers, geosim::AgentList::events})
+    CHECK(geosim::agent_list_named(geosim::agent_list_name(list)) == list);
+  CHECK(geosim::agent_list_named("behaviour") == geosim::AgentList::none);
+  // Values: text with quotes, backslashes and control characters, lists and maps load back the same.
+  const std::string awkward = "a \"quoted\"\n\tback\\slash \x01 end";
+  CHECK(geosim::parse_yaml(geosim::value_yaml(geosim::Value{awkward}), "t").scalar == awkward);
+  const geosim::Node list = geosim::parse_yaml(geosim::value_yaml(geosim::Value{std::vector<std::string>{"CN", "true", "1"}}), "t");
+  REQUIRE(list.seq.size() == 3);
+  CHECK(list.seq[1].quoted);  // stays text: never read back as a boolean
+  CHECK(geosim::value_yaml(geosim::Value{2.5}) == "2.5");
+  CHECK(geosim::value_yaml(geosim::Value{3.0}, true) == "3");
+  const geosim::Node map = geosim::parse_yaml("{a: [1, 'x'], b: null}", "t");
+  CHECK(geosim::node_yaml(map) == "{a: [1, \"x\"], b: null}");
 }

@@ -85,3 +85,38 @@ TEST_CASE("designs refuse impossible shapes") {
   auto d = geosim::analysis::saltelli(10, 2, 1);
   CHECK_THROWS_AS(geosim::analysis::sobol_indices(d, std::vector<double>(d.rows - 1), 10, 1), std::invalid_argument);
 }
+
+TEST_CASE("an output that does not vary has no Sobol indices (NA), and one resample gives no interval") {
+  const auto d = geosim::analysis::saltelli(64, 2, 3);
+  const std::vector<double> flat(d.rows, 1.0);
+  const auto s = geosim::analysis::sobol_indices(d, flat, 50, 1);
+  for (std::size_t i = 0; i < 2; ++i)
+    for (const auto& e : {s.first[i], s.total[i]}) {
+      CHECK(std::isnan(e.value));
+      CHECK(std::isnan(e.low));
+      CHECK(std::isnan(e.high));
+    }
+  const auto d3 = geosim::analysis::saltelli(256, 3, 3);
+  const auto varied = geosim::analysis::sobol_indices(d3, evaluate(d3), 1, 1);
+  for (const auto& e : varied.first) {
+    CHECK(std::isfinite(e.value));
+    CHECK(std::isnan(e.low));  // no zero-width interval claiming certainty
+    CHECK(std::isnan(e.high));
+  }
+  CHECK_THROWS_AS(geosim::analysis::sobol_indices(d3, evaluate(d3), geosim::analysis::max_resamples + 1, 1), std::invalid_argument);
+}
+
+TEST_CASE("designs larger than 10^7 rows are refused before they are allocated, naming the limit") {
+  CHECK(geosim::analysis::design_rows(1000, 12) == 12000u);
+  CHECK_FALSE(geosim::analysis::design_rows(4000000000ull, 3));
+  CHECK_FALSE(geosim::analysis::design_rows(~std::size_t{0}, 2));  // no overflow
+  try {
+    geosim::analysis::saltelli(4000000000ull, 1, 1);
+    FAIL("accepted");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()) == "a Saltelli design of 4000000000 base points and 1 parameter has 12,000,000,000 rows; geosim makes designs of at most "
+                                   "10,000,000 rows (each row is a model run)");
+  }
+  CHECK_THROWS_AS(geosim::analysis::morris(5000000, 3, 4, 1), std::invalid_argument);
+  CHECK_THROWS_AS(geosim::analysis::latin_hypercube(10000001, 1, 1), std::invalid_argument);
+}

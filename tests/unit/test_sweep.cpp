@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -14,6 +16,7 @@
 #include "analysis/sweep/plan.h"
 #include "analysis/calibration/targets.h"
 #include "analysis/sweep/summary.h"
+#include "core/errors.h"
 
 namespace fs = std::filesystem;
 using geosim::analysis::SobolSequence;
@@ -275,5 +278,114 @@ TEST_CASE("calibration targets compute their values and bands as documented") {
     CHECK(has(e.diagnostics()[0].message, "unknown operation 'ratoi'; did you mean 'ratio'"));
     CHECK(has(e.diagnostics()[1].message, "the store records no 'e'"));
     CHECK(has(e.diagnostics()[2].message, "needs min, max or both"));
+  }
+}
+
+TEST_CASE("sweep sizes are counted before anything is made, and refused naming the limit") {
+  // 10^4 points x 10^5 replicates: 10^9 runs (the list of pending runs alone took 8 GB).
+  auto d = refusal("runs-1e9", "design: {method: lhs, samples: 10000}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.6]}\n"
+                               "replicates: 100000\nrecord:\n  - metric: adoption\n");
+  CHECK(d.message == "10000 points x 100000 replicates are more than the 100000000 runs a sweep may plan; fewer points or replicates (or shards of separate sweeps)");
+  // Saltelli at the largest accepted sample count with 16 parameters: 1.8e8 points.
+  std::string params;
+  for (const char* key : {"bass_q", "bass_p", "revisit_rate", "utility.price", "utility.capability", "utility.openness", "utility.origin_risk",
+                          "utility.neighbours", "utility.switching_cost", "openness_weight.enterprise", "openness_weight.public",
+                          "openness_weight.developer", "rival_threshold", "distillation_rate", "community_rate", "compute_elasticity"})
+    params += std::string("  - {path: behaviour.") + key + ", range: [0.1, 0.5]}\n";
+  d = refusal("saltelli-1e7", "design: {method: saltelli, samples: 10000000}\nparameters:\n" + params + "record:\n  - metric: adoption\n");
+  CHECK(d.message == "the saltelli design has 180000000 points; a sweep has at most 10000000 design points (fewer samples, levels or parameters)");
+  // A grid of 10^15 points, refused at once (it took 5.5 minutes of checking every level first).
+  const auto t0 = std::chrono::steady_clock::now();
+  d = refusal("grid-1e15", "design: {method: grid}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.6], count: 100000}\n"
+                           "  - {path: behaviour.bass_p, range: [0.01, 0.1], count: 100000}\n  - {path: behaviour.revisit_rate, range: [0.1, 1], count: 100000}\n"
+                           "record:\n  - metric: adoption\n");
+  CHECK(d.message == "the grid design has 1e+15 points; a sweep has at most 10000000 design points (fewer samples, levels or parameters)");
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  // A grid over a range is checked at its ends only: 100,000 levels load in well under a second.
+  const auto t1 = std::chrono::steady_clock::now();
+  const auto wide = geosim::sweep::load_sweep(sweep_file("grid-wide", "design: {method: grid}\nparameters:\n  - {path: behaviour.bass_q, range: [0.1, 0.6], count: 100000}\n"
+                                                                        "record:\n  - metric: adoption\n"));
+  CHECK(wide.points == 100000);
+  CHECK(std::chrono::steady_clock::now() - t1 < std::chrono::seconds(2));
+}
+
+TEST_CASE("a sweep whose worlds do not fit in memory is refused as geosim run refuses the population") {
+  const fs::path file = scratch::fresh("sweep-memory") / "big-population.yaml";
+  std::ofstream(file) << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nset: {population.adopters: 50000000}\nmonths: 12\n"
+                      << "design: {method: grid}\nparameters:\n  - {path: behaviour.bass_q, levels: [0.3]}\nreplicates: 64\nrecord:\n  - metric: adoption\n";
+  const auto s = geosim::sweep::load_sweep(file.string());
+  CHECK(s.largest_adopters == 50000000);
+  ::setenv("GEOSIM_MEMORY_LIMIT", "200M", 1);
+  try {
+    geosim::sweep::check_sweep_memory(s, 1);
+    FAIL("accepted");
+  } catch (const geosim::BadInput& e) {
+    CHECK(has(e.what(), "1 run at once of up to 50000000 adopters"));
+    CHECK(has(e.what(), "need about 2.3 GiB, but GEOSIM_MEMORY_LIMIT=200M allows 200 MiB"));
+  }
+  ::setenv("GEOSIM_MEMORY_LIMIT", "64G", 1);
+  CHECK_NOTHROW(geosim::sweep::check_sweep_memory(s, 1));
+  CHECK_THROWS_AS(geosim::sweep::check_sweep_memory(s, 64), geosim::BadInput);   // 64 worlds at once do not fit
+  ::unsetenv("GEOSIM_MEMORY_LIMIT");
+}
+
+TEST_CASE("records must lie in every run's period, whatever months or start a point gives it") {
+  const std::string records = "record:\n  - {metric: adoption, name: adoption_end}\n  - {metric: adoption, mean: [2023-01, 2023-12], name: adoption_2023}\n";
+  // A swept months beside the sweep's own `months` would be overridden without a word.
+  auto d = refusal("months-override", "design: {method: grid}\nparameters:\n  - {path: months, levels: [6, 12]}\n" + records);
+  CHECK(d.message == "parameter 'months' is varied, but the sweep's 'months: 12' sets every run's months; remove one of them");
+  // Without it, the 6-month runs never reach the recorded months: refused, not stored as 0.
+  const fs::path dir = scratch::fresh("sweep-horizon");
+  auto refused = [&](const std::string& name, const std::string& body) {
+    std::ofstream(dir / (name + ".yaml")) << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nset: {population.adopters: 400, months: 12, events: []}\n" << body;
+    try {
+      geosim::sweep::load_sweep((dir / (name + ".yaml")).string());
+    } catch (const geosim::DiagnosticError& e) {
+      return e.diagnostics();
+    }
+    FAIL("accepted");
+    return std::vector<geosim::Diagnostic>{};
+  };
+  auto ds = refused("months-short", "design: {method: grid}\nparameters:\n  - {path: months, levels: [6, 12]}\n" + records);
+  REQUIRE(ds.size() == 2);
+  CHECK(ds[0].message == "record 'adoption_end': 2023-12 is outside the period 2023-01 to 2023-06 of the runs with months = 6; record months every run simulates");
+  CHECK(has(ds[1].message, "record 'adoption_2023': 2023-01 to 2023-12 is outside the period 2023-01 to 2023-06"));
+  // A swept start moves the period: the recorded calendar months must be in each.
+  ds = refused("start", "design: {method: grid}\nparameters:\n  - {path: start, levels: [2023-01, 2030-01]}\nrecord:\n  - {metric: adoption, at: 2023-06}\n");
+  REQUIRE(ds.size() == 1);
+  CHECK(ds[0].message == "record 'adoption@2023-06': 2023-06 is outside the period 2030-01 to 2030-12 of the runs with start = 2030-01; record months every run simulates");
+  ds = refused("start-series", "design: {method: grid}\nparameters:\n  - {path: start, levels: [2023-01, 2023-02]}\nrecord:\n  - {metric: adoption, at: 2023-06}\n"
+                               "series:\n  - {metric: adoption}\n");
+  CHECK(has(ds[0].message, "series are stored by month from each run's start, and 'start' is varied"));
+  // Longer runs are fine: every recorded month is simulated.
+  std::ofstream(dir / "months-long.yaml") << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nset: {population.adopters: 400, months: 12, events: []}\n"
+                                          << "design: {method: grid}\nparameters:\n  - {path: months, levels: [12, 24]}\n" << records;
+  CHECK_NOTHROW(geosim::sweep::load_sweep((dir / "months-long.yaml").string()));
+}
+
+TEST_CASE("targets whose band is empty, or whose ids repeat, are refused") {
+  const fs::path dir = scratch::fresh("calibration-bad");
+  geosim::sweep::StoreInfo info;
+  info.records = {"a"};
+  std::ofstream(dir / "t.yaml") << "targets:\n  - {id: T, value: a, min: 0.9, max: 0.1}\n  - {id: T, value: a, max: 1}\n";
+  try {
+    geosim::calibration::load_targets((dir / "t.yaml").string(), info);
+    FAIL("accepted");
+  } catch (const geosim::DiagnosticError& e) {
+    REQUIRE(e.diagnostics().size() == 2);
+    CHECK(e.diagnostics()[0].str() == (dir / "t.yaml").string() + ":2:38: error: target 'T': min 0.9 is above max 0.1; no value could meet it (swapped?)");
+    CHECK(e.diagnostics()[1].str() == (dir / "t.yaml").string() + ":3:10: error: target id 'T' is used twice; give each target its own id");
+  }
+}
+
+TEST_CASE("a problem in a sweep's set names one place: the sweep file's line and column") {
+  const fs::path file = scratch::fresh("sweep-set") / "set-unknown.yaml";
+  std::ofstream(file) << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nset: {population.adopters: 400, nosuch: 1}\nmonths: 12\n"
+                      << "record:\n  - metric: adoption\n";
+  try {
+    geosim::sweep::load_sweep(file.string());
+    FAIL("accepted");
+  } catch (const geosim::DiagnosticError& e) {
+    CHECK_MESSAGE(e.diagnostics().front().str().rfind(file.string() + ":2:33: error: unknown key 'nosuch' at the top level", 0) == 0, e.diagnostics().front().str());
   }
 }

@@ -8,8 +8,10 @@
 
 #include "../scratch.h"
 #include "model/world.h"
+#include "model/parameters.h"
 #include "viz/chart.h"
 #include "viz/ensemble.h"
+#include "viz/levers.h"
 #include "viz/script.h"
 #include "viz/session.h"
 #include "viz/sim_runner.h"
@@ -52,7 +54,7 @@ TEST_CASE("format_number is short") {
 TEST_CASE("a session writes a scenario that extends the file and loads back to the same scenario") {
   const std::string baseline = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
   Session s(baseline, {parse_override("population.adopters=1500"), parse_override("labs.meta.open=false"),
-                       parse_override("behaviour.utility.price=0.5"), {"seed", "9", "--seed 9"}});
+                       parse_override("behaviour.utility.price=0.5"), seed_override("9")});
   CHECK(s.seed() == 9);
   const ScenarioDef direct = load_scenario(baseline, {parse_override("population.adopters=1500"), parse_override("labs.meta.open=false"),
                                                       parse_override("behaviour.utility.price=0.5"), parse_override("seed=9")});
@@ -164,4 +166,51 @@ TEST_CASE("SimRunner: steps on its own thread, applies a lever at the next month
   runner.restart(session->def());
   REQUIRE(wait_for([&] { auto s = runner.snapshot(); return s->generation == 1 && !s->building; }));
   CHECK(runner.snapshot()->months_done() == 0);
+}
+
+TEST_CASE("every lever of the panel names a declared key that an event may set, with a slider inside its range") {
+  std::size_t checked = 0;
+  for (const auto& lever : lever_defs()) {
+    INFO(lever.key);
+    const KeySpec* key = find_key(lever.key);
+    REQUIRE(key);
+    CHECK(key->settable);
+    CHECK(key->get);
+    const AgentList expected = lever.group == LeverGroup::nation      ? AgentList::nations
+                               : lever.group == LeverGroup::chipmaker ? AgentList::chipmakers
+                               : lever.group == LeverGroup::lab       ? AgentList::labs
+                               : lever.group == LeverGroup::line      ? AgentList::lines
+                                                                      : AgentList::none;
+    CHECK(key->owner() == expected);
+    const bool drawn = key->type == KeyType::boolean || key->type == KeyType::real || key->type == KeyType::integer ||
+                       key->type == KeyType::ref_list || key->type == KeyType::choice_list;
+    CHECK_MESSAGE(drawn, "the panel draws no control for this key's type");
+    if (key->type == KeyType::real || key->type == KeyType::integer) {
+      CHECK(lever.lo < lever.hi);
+      CHECK(lever.lo >= key->min);
+      CHECK(lever.hi <= key->max);
+    }
+    ++checked;
+  }
+  CHECK(checked == lever_defs().size());
+  CHECK(checked >= 20);
+}
+
+TEST_CASE("a lever value that contains itself, and a script that is no file, are refused") {
+  const std::string baseline = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  Session s(baseline, {parse_override("population.adopters=800")});
+  const Month start = s.def().start;
+  try {
+    s.pull(start + 2, "behaviour.bass_q", "&a [*a]");
+    FAIL("accepted");
+  } catch (const DiagnosticError& e) {
+    CHECK(e.diagnostics().front().message.find("an alias refers to a list or map that contains it") != std::string::npos);
+  }
+  CHECK(s.pulls().empty());
+  try {
+    load_script("/dev/zero");
+    FAIL("accepted");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()) == "viewer script /dev/zero is a character device, not a file; give a regular file (or a pipe)");
+  }
 }
