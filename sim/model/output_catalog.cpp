@@ -38,7 +38,7 @@ std::vector<MetricSpec> declare() {
        "capabilities (adding c_l / Λa in line order)"},
       {"revenue_closed_labs", S::world, "USD per month", "Revenue of labs whose main line is closed.", "sum of `revenue` over labs whose main line is closed this month"},
       {"price_fixed_capability", S::world, "USD per 1M tokens", "Price of the start's frontier capability.",
-       "the lowest, over active lines that have reached the first month's frontier capability F, of price · exp(−`capability_cost` · "
+       "the lowest, over active lines that have reached the first month's frontier capability F, of the line's own price P_l (model.md 3.7) · exp(−`capability_cost` · "
        "(capability − F)); absent while none has"},
       {"closed_value_index", S::world, "ratio", "Market value of closed labs against the start.",
        "sum of valuations of labs whose main line is closed this month / the same sum in the first month; 0 throughout when that first sum is 0"},
@@ -77,7 +77,7 @@ std::vector<MetricSpec> declare() {
        "weight on options whose lab's origin nation the nation sees as a rival (origin risk at least `behaviour.rival_threshold`; never "
        "itself) / A_n; the value the nation's dependency rule reads next month"},
       {"rival_hardware_dependency", S::nation, "share of the nation's adopted weight", "Usage running on chips of rival origin.",
-       "Σ_o W_{n,o} Σ_{m rival} s_{o,n,m} / A_n, summing over chipmakers m whose origin nation the nation sees as a rival"},
+       "(Σ_o Σ_{m rival} W_{n,o} · s_{o,n,m}) / A_n over chipmakers m whose origin nation the nation sees as a rival: one running sum, options outer and rival chipmakers inner in scenario order, adding each product"},
       {"price_index", S::nation, "USD per 1M tokens", "Usage-weighted mean price the nation's adopters pay.",
        "P̄_n of model.md 3.10: Σ_o W_{n,o} P_{n,o} / A_n; while none has adopted, the plain mean of what they would pay for the current versions of the active lines"},
       {"capability_index", S::nation, "capability-months", "Usage-weighted mean capability of the models the nation uses.",
@@ -143,7 +143,7 @@ const char* scope_title(ScopeKind kind) {
     case ScopeKind::lab:
       return "`lab:<id>`";
     case ScopeKind::line:
-      return "`line:<id>`: every line of each lab that fields more than one (a main line's id is its lab's)";
+      return "`line:<id>`: every line of each lab that fields more than one declared line, active or not (a main line's id is its lab's)";
     case ScopeKind::chipmaker:
       return "`chipmaker:<id>`";
   }

@@ -298,7 +298,7 @@ std::vector<KeySpec> declare() {
       [](BehaviourDef& b) -> auto& { return b.rival_threshold; });
   beh(number("behaviour.distillation_rate", K::real, 0, 1, "0.05", "per month", "Fraction of the gap to the best model a lab can distil from that it closes each month."),
       [](BehaviourDef& b) -> auto& { return b.distillation_rate; });
-  beh(number("behaviour.community_rate", K::real, 0, 10, "0.5", "capability-months per month", "Extra capability growth of an open lab per unit of world usage share (community contributions)."),
+  beh(number("behaviour.community_rate", K::real, 0, 10, "0.5", "capability-months per month", "Extra capability growth of an open line per unit of its own world usage share (community contributions)."),
       [](BehaviourDef& b) -> auto& { return b.community_rate; });
   beh(number("behaviour.compute_elasticity", K::real, 0, 2, "0.5", "exponent", "Elasticity of capability growth to the compute a lab buys (spend times performance per dollar), before saturation."),
       [](BehaviourDef& b) -> auto& { return b.compute_elasticity; });
@@ -420,7 +420,7 @@ std::vector<KeySpec> declare() {
   add<LabDef>(s, settable(choices(spec("labs[].strategy", K::choice, "fixed", "", "fixed: keeps its release strategy unless an event changes it; adaptive: reconsiders open versus closed every strategy_interval months."),
                                   {"fixed", "adaptive"})),
               [](LabDef& l) -> auto& { return l.strategy; });
-  add<LabDef>(s, settable(number("labs[].close_at_share", K::real, 0, 1, "0", "share", "Loss leader: an open lab closes its next versions once its world usage share reaches this (0: never).")),
+  add<LabDef>(s, settable(number("labs[].close_at_share", K::real, 0, 1, "0", "share", "Loss leader: an open lab closes its next versions once the world usage share of its main line (current version) reaches this (0: never).")),
               [](LabDef& l) -> auto& { return l.close_at_share; });
   add<LabDef>(s, settable(spec("labs[].state_backed", K::boolean, "false", "", "Whether the state backs the lab; it then weighs influence more in its release decision.")),
               [](LabDef& l) -> auto& { return l.state_backed; });

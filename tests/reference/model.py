@@ -283,12 +283,6 @@ class Model:
             raise SystemExit('model.py: unknown population.network.kind %r' % kind)
 
     # 1.2 Blocs
-    def bloc_shares(self, n):
-        b = self.nations[n]['bloc']
-        v = [float(b[x]) for x in BLOCS]
-        s = sum(v)
-        return [x / s for x in v]
-
     def dominant_bloc(self, n):
         # outputs.md: ties go to us, then china, then nonaligned
         b = self.nations[n]['bloc']
@@ -305,7 +299,8 @@ class Model:
         H = [[0, h['us_china'], h['us_nonaligned']],
              [h['us_china'], 0, h['china_nonaligned']],
              [h['us_nonaligned'], h['china_nonaligned'], 0]]
-        bh = [self.bloc_shares(n) for n in range(self.N)]
+        b = [[float(self.nations[n]['bloc'][x]) for x in BLOCS] for n in range(self.N)]
+        total = [v[0] + v[1] + v[2] for v in b]
         R = [[0.0] * self.N for _ in range(self.N)]
         for n in range(self.N):
             for o in range(self.N):
@@ -313,7 +308,7 @@ class Model:
                     s = 0.0
                     for x in range(3):
                         for y in range(3):
-                            s += bh[n][x] * H[x][y] * bh[o][y]
+                            s += b[n][x] / total[n] * H[x][y] * b[o][y] / total[o]
                     R[n][o] = s
         self.R = R
         threshold = self.B['rival_threshold']
