@@ -18,6 +18,8 @@ packages=(
   libsqlite3-dev libeigen3-dev libopenmpi-dev openmpi-bin libplplot-dev
   libimgui-dev libglfw3-dev libgl-dev libpng-dev xvfb xauth  # geosim view and its tests (off: -DGEOSIM_VIEWER=OFF)
   python3 python3-yaml  # tests/reference: the model re-implemented from docs/model.md, checked against geosim
+  python3-dev python3-pybind11 python3-numpy python3-pandas  # import geosim (analysis/python; off: -DGEOSIM_PYTHON=OFF)
+  python3-matplotlib python3-nbconvert python3-ipykernel    # docs/examples/, the notebook CI executes
 )
 # The sanitizer and fuzzing stages also need clang and its runtime (libFuzzer).
 if [[ $mode == sanitize || $mode == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
@@ -41,8 +43,16 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+# `import geosim` for Debian's /usr/bin/python3: into its site folder for /usr/local as root, else into
+# the user's own site folder (both on its path), by CMake's install rules rather than pip.
+if [[ $(id -u) -eq 0 ]]; then site=$(/usr/bin/python3 -c "import sysconfig; print(sysconfig.get_path('purelib', 'posix_local'))")
+else site=$(/usr/bin/python3 -m site --user-site); fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGEOSIM_PYTHON_SITE="$site"
 cmake --build build -j "$jobs"
+if [[ $mode == run || $mode == test || $mode == build ]]; then
+  cmake --install build --component python >/dev/null
+  echo "geosim: installed the Python package into $site/geosim (import geosim)"
+fi
 
 case $mode in
   run)      build/geosim run scenarios/baseline.yaml ;;

@@ -250,9 +250,11 @@ std::size_t set_horizon(ScenarioDef& def, int months) {
   return dropped;
 }
 
-ScenarioDef load_scenario_text(const std::string& text, const std::string& file_name, const std::string& base_dir) {
+ScenarioDef load_scenario_text(const std::string& text, const std::string& file_name, const std::string& base_dir,
+                               const std::vector<Override>& overrides) {
   std::vector<fs::path> chain;
   Node tree = resolve_extends(parse_yaml(text, file_name), fs::path(base_dir) / file_name, chain);
+  apply_overrides(tree, overrides);
   return build_scenario(tree, fs::path(file_name).stem().string());
 }
 

@@ -43,8 +43,10 @@ ScenarioDef build_scenario(const Node& tree, const std::string& default_name);
 /// load_merged_tree + build_scenario.
 ScenarioDef load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
 
-/// Loads a scenario from YAML text (for tests and tools); `extends` is resolved against `base_dir`.
-ScenarioDef load_scenario_text(const std::string& text, const std::string& file_name, const std::string& base_dir = ".");
+/// Loads a scenario from YAML text (for tests and tools); `extends` is resolved against `base_dir`,
+/// then the overrides apply as for a file.
+ScenarioDef load_scenario_text(const std::string& text, const std::string& file_name, const std::string& base_dir = ".",
+                               const std::vector<Override>& overrides = {});
 
 /// Merges `child` over `parent` by the documented rules (maps deep, agent lists by id, `remove: true`).
 /// `path` is the child's position ("" for the document root).
