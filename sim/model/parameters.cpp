@@ -529,6 +529,21 @@ const KeySpec* find_key(const std::string& path) {
   return nullptr;
 }
 
+const RetiredKey* retired_key(const std::string& path) {
+  static const std::vector<RetiredKey> retired = {
+      {"labs[].capability_growth", false,
+       "model v2 has no capability_growth: a lab's pace comes from the compute it buys against what its capability needs "
+       "(model.md 3.11), and research_efficiency (default 1) scales that compute; drop the key or set research_efficiency "
+       "(scenario-format.md, 'From model v1')"},
+      {"labs[].distillable", true,
+       "in model v2 distillable is the share of distillation access a closed line gives (0 to 1): write 0 for false and 1 for true "
+       "(scenario-format.md, 'From model v1')"},
+  };
+  for (const auto& r : retired)
+    if (r.path == path) return &r;
+  return nullptr;
+}
+
 std::size_t key_index(const KeySpec& key) {
   return static_cast<std::size_t>(&key - schema().data());
 }

@@ -63,6 +63,17 @@ const std::vector<KeySpec>& schema();
 /// The key with this full path (as in KeySpec::path), or nullptr.
 const KeySpec* find_key(const std::string& path);
 
+/// A key of model v1 that model v2 removed or retyped, and what to write instead: the loader adds the
+/// note to its refusal, so that a v1 scenario says how to migrate.
+struct RetiredKey {
+  std::string path;      // as the schema would declare it, e.g. "labs[].capability_growth"
+  bool was_boolean;      // the key still exists, but took true or false in v1: the note applies to such values
+  std::string note;
+};
+
+/// The retired key with this schema path, or nullptr.
+const RetiredKey* retired_key(const std::string& path);
+
 /// Index of `key` in schema().
 std::size_t key_index(const KeySpec& key);
 

@@ -122,6 +122,10 @@ class Builder {
     auto siblings = children_of(prefix);
     if (std::find(siblings.begin(), siblings.end(), e.key) == siblings.end()) {
       std::string where = prefix.empty() ? "at the top level" : prefix.ends_with("[]") ? "" : "in '" + shown(prefix) + "'";
+      if (const RetiredKey* r = retired_key(full); r && !r->was_boolean) {
+        fail(e.key_mark, "unknown key '" + e.key + "'" + (where.empty() ? "" : " " + where) + context + ": " + r->note);
+        return;
+      }
       fail(e.key_mark, "unknown key '" + e.key + "'" + (where.empty() ? "" : " " + where) + context + did_you_mean(e.key, siblings) +
                            " (expected one of: " + list_text(siblings) + ")");
       return;
@@ -144,8 +148,10 @@ class Builder {
     auto wrong = [&](const Node& at) {
       // An id that is only too long says so: the rest of its text would look right.
       const bool long_id = at.is_scalar() && at.scalar.size() > max_id_length && (k.type == KeyType::id || k.type == KeyType::ref);
+      const RetiredKey* retyped = retired_key(k.path);
+      const bool v1_value = retyped && retyped->was_boolean && parse_bool(at).has_value();
       fail(at.mark, "'" + shown(k.path) + "'" + context + ": expected " + describe_expected(k) + ", got " + at.describe() +
-                        (long_id ? " (" + std::to_string(at.scalar.size()) + " characters)" : ""));
+                        (long_id ? " (" + std::to_string(at.scalar.size()) + " characters)" : "") + (v1_value ? "; " + retyped->note : ""));
       return std::nullopt;
     };
     auto in_range = [&](double v) { return v >= k.min && v <= k.max; };

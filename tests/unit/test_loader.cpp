@@ -66,6 +66,22 @@ TEST_CASE("unknown nested key lists what is allowed") {
   expect_first(d, 15, 5, {"unknown key 'prize'", "did you mean 'price'?", "expected one of:", "switching_cost"});
 }
 
+TEST_CASE("a model v1 scenario says how to migrate its retired keys") {
+  auto d = refusal(replace(tiny, "capability: 100", "capability: 100, capability_growth: 1.2"));
+  expect_first(d, 9, 54, {"unknown key 'capability_growth'", "in lab 'x'", "model v2 has no capability_growth", "research_efficiency",
+                          "'From model v1'"});
+  d = refusal(replace(tiny, "capability: 100", "capability: 100, distillable: false"));
+  expect_first(d, 9, 67, {"'distillable'", "expected a number in [0, 1]", "got 'false'", "write 0 for false and 1 for true"});
+  d = refusal(tiny + "events:\n  - {at: 2024-03, set: {labs.x.distillable: true}}\n");
+  REQUIRE(!d.empty());
+  CHECK(contains(d.front().message, "write 0 for false and 1 for true"));
+  // A value wrong in another way gets no migration note: it was never a v1 value.
+  d = refusal(replace(tiny, "capability: 100", "capability: 100, distillable: 2"));
+  REQUIRE(!d.empty());
+  CHECK(contains(d.front().message, "got '2'"));
+  CHECK(!contains(d.front().message, "model v1"));
+}
+
 TEST_CASE("wrong type") {
   auto d = refusal(replace(tiny, "months: 12", "months: twelve"));
   expect_first(d, 2, 9, {"'months'", "expected a whole number in [1, 1200]", "got 'twelve'"});
