@@ -54,8 +54,10 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--set", validate_sets, "Override a scenario key, as for run");
 
   std::string format = "text";
+  bool schema_as_json = false;
   auto* schema_cmd = app.add_subcommand("schema", "Print every scenario key with its type, range, default, unit and meaning");
-  schema_cmd->add_option("--format", format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
+  auto* format_opt = schema_cmd->add_option("--format", format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
+  schema_cmd->add_flag("--json", schema_as_json, "Print the keys as JSON, for programs (docs/scenario-format.md)")->excludes(format_opt);
 
   std::string metrics_format = "text";
   auto* metrics_cmd = app.add_subcommand("metrics", "Print every output metric with its scope, unit, meaning and definition");
@@ -80,7 +82,7 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return geosim::validate_command(validate_file, collect_overrides(validate_sets, nullptr, ""));
     if (*schema_cmd) {
-      std::cout << (format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
+      std::cout << (schema_as_json ? geosim::schema_json() : format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
       return geosim::exit_code::ok;
     }
     if (*metrics_cmd) {
