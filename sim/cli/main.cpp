@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/build_info.h"
 #include "cli/command_registry.h"
 #include "cli/exit_codes.h"
 #include "cli/run_command.h"
@@ -24,7 +25,7 @@ std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& 
 int main(int argc, char** argv) {
   CLI::App app{"geosim: agent-based simulation of the geopolitics of open and closed AI models"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "geosim 0.1.0");
+  app.set_version_flag("--version", "geosim " + geosim::build_version() + " (commit " + geosim::build_commit() + ")");
 
   geosim::RunOptions run;
   std::vector<std::string> sets;
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
         return geosim::exit_code::bad_input;
       }
       run.overrides = collect_overrides(sets, seed_opt, seed);
+      run.command_line.assign(argv, argv + argc);
       return geosim::run_command(run);
     }
     if (*validate_cmd) return geosim::validate_command(validate_file, collect_overrides(validate_sets, nullptr, ""));
