@@ -18,6 +18,7 @@ packages=(
   libsqlite3-dev libeigen3-dev libopenmpi-dev openmpi-bin libplplot-dev
   libimgui-dev libglfw3-dev libgl-dev libpng-dev xvfb xauth  # geosim view and its tests (off: -DGEOSIM_VIEWER=OFF)
   python3 python3-yaml  # tests/reference: the model re-implemented from docs/model.md, checked against geosim
+  groff-base  # renders the generated man page in its test (tests/cli/test_command_docs.cpp)
 )
 # The sanitizer and fuzzing stages also need clang and its runtime (libFuzzer).
 if [[ $mode == sanitize || $mode == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi

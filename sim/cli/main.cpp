@@ -1,8 +1,10 @@
-// geosim: the command-line entry point. Subcommands: run, validate, schema, metrics (and those the analysis tools register).
+// geosim: the command-line entry point. Subcommands: run, validate, schema, metrics (and those the analysis
+// tools and the viewer register), completion and man.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/build_info.h"
+#include "cli/command_docs.h"
 #include "cli/command_registry.h"
 #include "cli/exit_codes.h"
 #include "cli/run_command.h"
@@ -23,9 +25,10 @@ std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"geosim: agent-based simulation of the geopolitics of open and closed AI models"};
+  CLI::App app{"geosim: agent-based simulation of the geopolitics of open and closed AI models", "geosim"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "geosim " + geosim::build_version() + " (commit " + geosim::build_commit() + ")");
+  app.failure_message(geosim::cli::failure_message);
 
   geosim::RunOptions run;
   std::vector<std::string> sets;
@@ -67,6 +70,12 @@ int main(int argc, char** argv) {
   std::vector<std::function<int()>> extra;
   for (const auto& setup : geosim::cli::registered_commands()) extra.push_back(setup(app));
 
+  // Last, so that they describe every command above (and themselves).
+  std::string shell;
+  auto* completion_cmd = app.add_subcommand("completion", "Print a shell completion script for geosim: source <(geosim completion bash)");
+  completion_cmd->add_option("shell", shell, "The shell (bash)")->required()->check(CLI::IsMember({"bash"}));
+  auto* man_cmd = app.add_subcommand("man", "Print the man page geosim(1) in roff: geosim man | man -l -");
+
   // Runs the chosen subcommand; failures go to report_failure, the one place that picks their exit code.
   auto run_chosen = [&]() -> int {
     if (*run_cmd) {
@@ -90,6 +99,14 @@ int main(int argc, char** argv) {
     if (*metrics_cmd) {
       std::cout << (metrics_format == "markdown" ? geosim::metrics_markdown() : geosim::metrics_text());
       return 0;
+    }
+    if (*completion_cmd) {
+      std::cout << geosim::cli::bash_completion(geosim::cli::describe_commands(app));
+      return geosim::exit_code::ok;
+    }
+    if (*man_cmd) {
+      std::cout << geosim::cli::man_page(geosim::cli::describe_commands(app), geosim::build_version());
+      return geosim::exit_code::ok;
     }
 
     for (const auto& run_extra : extra)
