@@ -29,6 +29,7 @@ OptionDoc describe(const CLI::Option& opt) {
   d.description = opt.get_description();
   d.required = opt.get_required();
   d.repeatable = opt.get_expected_max() > 1;
+  d.default_value = opt.get_default_str();
   if (opt.get_items_expected_max() > 0) {
     // CLI11 writes the type, then each check's description after a ':' ("INT:INT in [1 - 1024]").
     const std::string type = opt.get_type_name();

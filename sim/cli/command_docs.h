@@ -19,6 +19,7 @@ struct OptionDoc {
   std::string value;               // what its value is ("TEXT", "INT"); empty for a flag
   std::string accepts;             // CLI11's check on the value ("in [1 - 1024]"); may be empty
   std::vector<std::string> choices;  // the values it accepts when they are a fixed set ({text,markdown})
+  std::string default_value;         // shown in --help when the definition captured it; may be empty
   std::string description;
   bool required = false;
   bool repeatable = false;  // takes any number of values (--set, a list of files)

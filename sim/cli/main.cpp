@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   geosim::RunOptions run;
   std::vector<std::string> sets;
   std::string seed;
-  auto* run_cmd = app.add_subcommand("run", "Run one scenario headless; write series.csv and scenario.resolved.yaml");
+  auto* run_cmd = app.add_subcommand("run", "Run one scenario headless; write series.csv, scenario.resolved.yaml and run.json");
   auto* scenario_opt = run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML); not with --resume");
   run_cmd->add_option("--out", run.out, "Output directory (default runs/<scenario>-<timestamp>)");
   auto* seed_opt = run_cmd->add_option("--seed", seed, "Seed of every random draw (overrides the scenario's seed)");

@@ -1,4 +1,5 @@
 // `geosim man`: the man page geosim(1), written from the commands' definitions.
+#include <cctype>
 #include <cstdio>
 
 #include "cli/command_docs.h"
@@ -55,10 +56,26 @@ std::string option_entry(const OptionDoc& o) {
   } else {
     head = "\\fI" + roff(o.positional) + "\\fR";
   }
+  // The description, then what CLI11 checks, each as a sentence.
   std::string body = o.description;
-  if (!o.accepts.empty()) body += (body.empty() ? "" : " ") + std::string("Accepts ") + o.accepts + ".";
-  if (o.required) body += " Required.";
-  if (o.repeatable) body += o.positional.empty() ? " May be given more than once." : " Takes one or more.";
+  auto end_sentence = [&] {
+    if (!body.empty() && body.back() != '.' && body.back() != '?' && body.back() != '!') body += '.';
+  };
+  auto sentence = [&](const std::string& s) {
+    end_sentence();
+    body += (body.empty() ? "" : " ") + s;
+  };
+  if (!o.choices.empty()) {
+    std::string list;
+    for (const auto& c : o.choices) list += (list.empty() ? "" : ", ") + c;
+    sentence("One of: " + list + ".");
+  } else if (!o.accepts.empty()) {
+    sentence("A value " + o.accepts + ".");
+  }
+  if (!o.default_value.empty()) sentence("Default: " + o.default_value + ".");
+  if (o.required) sentence("Required.");
+  if (o.repeatable) sentence(o.positional.empty() ? "May be given more than once." : "Takes one or more.");
+  end_sentence();
   return ".TP\n" + head + "\n" + roff(body) + "\n";
 }
 
@@ -72,7 +89,7 @@ std::string man_page(const std::vector<CommandDoc>& commands, const std::string&
                     ".TH GEOSIM 1 \"\" \"geosim " + roff(version) + "\" \"User Commands\"\n"
                     ".SH NAME\ngeosim \\- " + roff(about) + "\n"
                     ".SH SYNOPSIS\n.B geosim\n.I command\n.RI [ options ]\n.br\n.B geosim\n.RB [ \\-\\-help | \\-\\-version ]\n"
-                    ".SH DESCRIPTION\n" + roff(program.description) +
+                    ".SH DESCRIPTION\n" + roff(std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(about[0])))) + about.substr(1)) +
                     ". Each command below is one of its subcommands; every command also takes \\fB\\-\\-help\\fR.\n"
                     ".SH OPTIONS\n";
   for (const auto& o : program.options) out += option_entry(o);
@@ -80,7 +97,11 @@ std::string man_page(const std::vector<CommandDoc>& commands, const std::string&
   for (std::size_t i = 1; i < commands.size(); ++i) {
     const CommandDoc& c = commands[i];
     out += ".SS " + roff(c.name) + "\n" + synopsis(c) + ".PP\n" + roff(c.description) + ".\n";
-    for (const auto& o : c.options) out += option_entry(o);
+    // Positionals first, as the synopsis reads, then the options in definition order.
+    for (const auto& o : c.options)
+      if (!o.positional.empty()) out += option_entry(o);
+    for (const auto& o : c.options)
+      if (o.positional.empty()) out += option_entry(o);
   }
   out += ".SH EXIT STATUS\n"
          ".TP\n.B " + std::to_string(exit_code::ok) + "\nsuccess\n"

@@ -229,7 +229,9 @@ TEST_CASE("a script that can never finish is refused before the window opens, na
                        std::invalid_argument);
   CHECK_THROWS_WITH_AS(check("run-to 2024-06\nwait-end\n"), doctest::Contains("(the run is paused here)"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(check("step\nstep\nwait-end\n"), doctest::Contains("s.txt:3:"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(check("pause\nwait-end\n", true), doctest::Contains("s.txt:2:"), std::invalid_argument);
+  // Paused after playing, the run may or may not be at its end: not decidable here, left to --script-timeout.
+  CHECK_NOTHROW(check("pause\nwait-end\n", true));
+  CHECK_NOTHROW(check("play\npause\nwait-end\n"));
   // A month outside the run.
   CHECK_THROWS_WITH_AS(check("run-to 2026-01\nquit\n"), "s.txt:1: 'run-to 2026-01': expected a month from 2023-01 to 2025-12 (the months the run simulates)",
                        std::invalid_argument);
