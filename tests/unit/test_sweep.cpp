@@ -449,6 +449,9 @@ TEST_CASE("a series pattern that matches nothing is refused, naming it and what 
   CHECK(has(d.message, "chip_share.<chipmaker>"));  // from the output catalog
   d = refusal("series-lab-metric", "record:\n  - metric: adoption\nseries:\n  - {metric: valuation*, scope: \"nation:*\"}\n");
   CHECK(has(d.message, "no metric matching 'valuation*'"));
+  // YAML reads a plain * as an alias (docs/sweeps.md: quote it).
+  d = refusal("series-alias", "record:\n  - metric: adoption\nseries:\n  - {metric: *, scope: lab:deepseek}\n");
+  CHECK(has(d.message, "alias"));
   // A plain request keeps its own message.
   d = refusal("series-plain", "record:\n  - metric: adoption\nseries:\n  - {metric: adoptoin, scope: nation:CN}\n");
   CHECK(has(d.message, "no metric 'adoptoin'"));
