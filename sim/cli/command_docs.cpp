@@ -94,7 +94,7 @@ std::string failure_message(const CLI::App* app, const CLI::Error& error) {
         hints += who + ": unknown option '" + name + "'" + did_you_mean(name, names) + "\n";
     } else if (at == app) {
       // A word where a command belongs: CLI11 only says that one is required.
-      return who + ": '" + word + "' is not a " + who + " command" + did_you_mean(word, subcommands) + " (commands: " + list(subcommands) +
+      return hints + who + ": '" + word + "' is not a " + who + " command" + did_you_mean(word, subcommands) + " (commands: " + list(subcommands) +
              ")\nRun '" + who + " --help' for more information.\n";
     }
   }

@@ -23,10 +23,16 @@ std::string roff(const std::string& text) {
       if ((c == '.' || c == '\'') && (out.empty() || out.back() == '\n')) out += "\\&";
       out += static_cast<char>(c);
     } else {
-      // One UTF-8 sequence (the descriptions are UTF-8); a stray byte becomes U+FFFD.
-      std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-      unsigned cp = n == 1 ? 0xFFFD : c & (0x7Fu >> n);
-      for (std::size_t k = 1; k < n; ++k) cp = i + k < text.size() ? (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu) : 0xFFFD;
+      // One UTF-8 sequence (the descriptions are UTF-8); a byte that starts none becomes U+FFFD.
+      std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+      bool ok = n > 0 && i + n <= text.size();
+      unsigned cp = n > 0 ? c & (0x3Fu >> (n - 1)) : 0;
+      for (std::size_t k = 1; ok && k < n; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        ok = (next & 0xC0u) == 0x80u;
+        cp = (cp << 6) | (next & 0x3Fu);
+      }
+      if (!ok) cp = 0xFFFD, n = 1;
       i += n - 1;
       char buf[16];
       std::snprintf(buf, sizeof buf, "\\[u%04X]", cp);
