@@ -424,13 +424,7 @@ bool App::advance_script(const Snapshot& snap) {
       case K::play: runner_->play(); break;
       case K::pause: runner_->pause(); break;
       case K::step: runner_->step_once(); break;
-      case K::run_to:
-        if (!snap.building && !(a.month >= snap.start && a.month < snap.start + snap.total_months)) {
-          std::fprintf(stderr, "geosim view: %s'run-to %s': expected a month from %s to %s\n", where().c_str(), a.month.str().c_str(),
-                       snap.start.str().c_str(), (snap.start + (snap.total_months - 1)).str().c_str());
-          exit_code_ = exit_code::bad_input;
-          return false;
-        }
+      case K::run_to:  // a month outside the run was refused before the window opened (check_script_can_finish)
         if (snap.months_done() == 0 || snap.start + (snap.months_done() - 1) < a.month) {
           if (!snap.playing) runner_->run_to(a.month);
           return true;
@@ -534,6 +528,12 @@ int App::run() {
     print_refusal(e);
     return exit_code::bad_input;
   }
+  try {
+    check_script_can_finish(script_, session_->def().start, session_->def().months, opt_.play, opt_.script);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "geosim view: %s\n", e.what());
+    return exit_code::bad_input;
+  }
   runner_->set_speed(opt_.speed);
   ui_.speed = IM_ARRAYSIZE(kSpeeds) - 1;
   for (int i = 0; i < IM_ARRAYSIZE(kSpeeds); ++i)
@@ -576,6 +576,8 @@ int App::run() {
   int frame = 0;
   bool keep_going = true;
   auto previous = std::chrono::steady_clock::now();
+  // A script that waits for what never comes (a failed simulation, say) must not spin for ever.
+  const auto script_started = previous;
   while (keep_going && !glfwWindowShouldClose(window_)) {
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
@@ -584,7 +586,21 @@ int App::run() {
     // One snapshot for the whole frame: whatever the simulation does meanwhile, this frame is consistent.
     const std::shared_ptr<const Snapshot> snap = runner_->snapshot();
     draw(*snap);
-    if (!script_.empty() && script_pos_ < script_.size()) keep_going = advance_script(*snap);
+    if (!script_.empty() && script_pos_ < script_.size()) {
+      keep_going = advance_script(*snap);
+      const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - script_started).count();
+      if (keep_going && script_pos_ < script_.size() && opt_.script_timeout > 0 && waited >= opt_.script_timeout) {
+        const ScriptAction& at = script_[script_pos_];
+        std::fprintf(stderr, "geosim view: %s:%d: the script has not finished after %.0f s (--script-timeout %g); it was waiting at '%s', %d of %d months simulated\n",
+                     opt_.script.c_str(), at.line, waited, opt_.script_timeout, at.text.c_str(), snap->months_done(), snap->total_months);
+        exit_code_ = exit_code::internal_failure;
+        keep_going = false;
+      } else if (keep_going && script_pos_ == script_.size() && opt_.frames == 0) {
+        // Without 'quit' the window is the user's now: say so, and draw at the display's pace again.
+        std::fprintf(stderr, "geosim view: %s: the script has ended without 'quit'; the window stays open until it is closed\n", opt_.script.c_str());
+        glfwSwapInterval(1);
+      }
+    }
     ImGui::Render();
     int w = 0, h = 0;
     glfwGetFramebufferSize(window_, &w, &h);

@@ -15,6 +15,7 @@ struct ViewOptions {
   int frames = 0;                   // > 0: quit after this many frames (headless use)
   std::string screenshot;           // written after the last frame
   std::string script;               // action script (script.h)
+  double script_timeout = 1800;     // seconds a script may take to reach its end; 0: no limit
   bool play = false;                // start playing at once
   double speed = 0;                 // months per second; 0: as fast as possible
   int width = 1600, height = 900;

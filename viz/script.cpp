@@ -1,5 +1,6 @@
 #include "viz/script.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -33,6 +34,7 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
     auto fail = [&](const std::string& why) { throw std::invalid_argument(file + ":" + std::to_string(line) + ": " + why); };
     ScriptAction a;
     a.line = line;
+    a.text = s;
     auto no_arg = [&](K k) {
       if (!arg.empty()) fail("'" + verb + "' takes nothing after it");
       a.kind = k;
@@ -83,6 +85,38 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
     out.push_back(std::move(a));
   }
   return out;
+}
+
+void check_script_can_finish(const std::vector<ScriptAction>& script, Month start, int months, bool playing, const std::string& file) {
+  using K = ScriptAction::Kind;
+  // What the script's play controls leave the run doing, action by action: whether it advances by
+  // itself, and the most months it can have simulated (it never goes past where its controls take it).
+  bool moving = playing;
+  int most_done = playing ? months : 0;
+  const Month last = start + (months - 1);
+  for (const ScriptAction& a : script) {
+    auto fail = [&](const std::string& why) { throw std::invalid_argument(file + ":" + std::to_string(a.line) + ": '" + a.text + "'" + why); };
+    switch (a.kind) {
+      case K::play: moving = true, most_done = months; break;
+      case K::pause: moving = false; break;
+      case K::step: moving = false, most_done = std::min(months, most_done + 1); break;
+      case K::run_to:
+        if (a.month < start || last < a.month)
+          fail(": expected a month from " + start.str() + " to " + last.str() + " (the months the run simulates)");
+        // Paused, it plays to that month and pauses; playing, it waits for the run to end.
+        most_done = moving ? months : std::max(most_done, a.month - start + 1);
+        moving = false;
+        break;
+      case K::wait_end:
+        if (!moving && most_done < months)
+          fail(" can never finish: it waits for " + last.str() + " but nothing plays the run there" +
+               (most_done > 0 ? " (the run is paused here)" : " (no 'play' before it)") + "; add 'play' before it");
+        moving = false, most_done = months;
+        break;
+      case K::quit: return;  // what follows never runs
+      default: break;
+    }
+  }
 }
 
 std::vector<ScriptAction> load_script(const std::string& file) {

@@ -28,6 +28,7 @@ struct ScriptAction {
   Month month;
   int count = 0;
   int line = 0;
+  std::string text;  // the line as written, without its comment (for messages)
 };
 
 /// Parses a script; throws std::invalid_argument "FILE:LINE: ..." naming the first bad line.
@@ -35,5 +36,13 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
 
 /// Reads and parses a script file; throws std::invalid_argument when it cannot.
 std::vector<ScriptAction> load_script(const std::string& file);
+
+/// Refuses, before the window opens, a script that can never finish on a run of `months` months from
+/// `start`: a wait for the end reached while nothing plays (no play, or a pause, step or run-to since
+/// the last one), or a run-to outside the run. `playing` says whether the session plays from the start
+/// (--play). Throws std::invalid_argument "FILE:LINE: ..." naming the first such line. What cannot be
+/// decided here (a simulation that fails, a background run that never ends) the viewer's
+/// --script-timeout catches.
+void check_script_can_finish(const std::vector<ScriptAction>& script, Month start, int months, bool playing, const std::string& file);
 
 }  // namespace geosim::viz

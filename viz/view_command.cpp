@@ -26,6 +26,10 @@ const geosim::cli::Registration view_registration{[](CLI::App& app) -> std::func
       ->check(CLI::Range(1, 100000000));
   cmd->add_option("--screenshot", o->view.screenshot, "Write the last frame to this PNG file (with --frames)");
   cmd->add_option("--script", o->view.script, "Drive the viewer with an action script (docs/viewer.md)");
+  cmd->add_option("--script-timeout", o->view.script_timeout,
+                  "Seconds the script may take to reach its end before the viewer stops with exit code 1 (0: no limit)")
+      ->check(CLI::Range(0.0, 1e7))
+      ->capture_default_str();
   cmd->add_option("--compare", o->view.compare, "Overlay another scenario file, or 'self' (the session without its levers)");
   cmd->add_option("--ensemble", o->view.ensemble, "Run this many seeds in the background and draw their mean and 5-95% band")
       ->check(CLI::Range(2, 64));

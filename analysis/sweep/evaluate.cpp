@@ -141,7 +141,12 @@ void check_against_model(SweepDef& s, const Node& base) {
   world.step();
   std::set<std::string> scopes, metrics;
   std::set<std::pair<std::string, std::string>> pairs;
-  for (const auto& row : world.outputs()) scopes.insert(row.scope), metrics.insert(row.metric), pairs.insert({row.scope, row.metric});
+  std::vector<std::pair<std::string, std::string>> outputs;  // in the order a run writes them
+  for (const auto& row : world.outputs()) {
+    scopes.insert(row.scope), metrics.insert(row.metric), pairs.insert({row.scope, row.metric});
+    outputs.emplace_back(row.scope, row.metric);
+  }
+  s.series = expand_series(s.series, outputs, problems);
   auto check = [&](const std::string& scope, const std::string& metric, const Mark& mark) {
     if (pairs.count({scope, metric})) return;
     const std::vector<std::string> ms(metrics.begin(), metrics.end()), ss(scopes.begin(), scopes.end());

@@ -14,8 +14,9 @@
 #include "core/errors.h"
 #include "core/input_file.h"
 #include "core/memory.h"
-#include "model/series.h"
+#include "model/output_catalog.h"
 #include "model/parameters.h"
+#include "model/series.h"
 #include "scenario/yaml_text.h"
 
 namespace geosim::sweep {
@@ -50,9 +51,9 @@ const std::vector<SweepKey>& sweep_keys() {
       {"record[].at", "YYYY-MM: the value at that month (default: the last month)"},
       {"record[].mean", "[YYYY-MM, YYYY-MM]: the mean over that window, both ends included"},
       {"record[].name", "Column name in the store (default metric, scope and month joined)"},
-      {"series", "List of {metric, scope} whose whole monthly series is stored for every run"},
-      {"series[].metric", "Metric name"},
-      {"series[].scope", "Scope (default world)"},
+      {"series", "List of {metric, scope} whose whole monthly series is stored for every run; '*' in either matches any run of characters"},
+      {"series[].metric", "Metric name, or a pattern such as chip_share.* or usage_share.*_open"},
+      {"series[].scope", "Scope (default world), or a pattern such as nation:* or *"},
   };
   return keys;
 }
@@ -321,6 +322,66 @@ ScenarioDef build_run_scenario(const SweepDef& sweep, const Node& tree) {
   ScenarioDef def = build_scenario(tree, fs::path(sweep.base).stem().string());
   if (sweep.months > 0) set_horizon(def, sweep.months);
   return def;
+}
+
+bool wildcard_match(const std::string& pattern, const std::string& text) {
+  // Greedy with one backtrack point: the last '*' seen absorbs one more character on a mismatch.
+  std::size_t p = 0, t = 0, star = std::string::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++, resume = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p, ++t;
+    } else if (star != std::string::npos) {
+      p = star + 1, t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+namespace {
+
+/// Why a wildcard request matched nothing, with what it could have matched (the declared metrics of
+/// the scope kind it names, from the output catalog).
+std::string no_match(const SeriesRequest& q, const std::vector<std::pair<std::string, std::string>>& outputs) {
+  const std::string shown = "series {metric: " + q.metric + ", scope: " + q.scope + "}";
+  bool scope_matches = false;
+  for (const auto& [scope, metric] : outputs) scope_matches |= wildcard_match(q.scope, scope);
+  if (!scope_matches)
+    return shown + ": no scope of this scenario matches '" + q.scope + "' (world, sector:<sector>, without:<id>, nation:<id>, lab:<id>, line:<id>, chipmaker:<id>)";
+  std::string declared;
+  ScopeKind kind;
+  if (scope_kind_of(q.scope, kind))
+    for (const auto& m : metric_catalog())
+      if (m.scope == kind) declared += (declared.empty() ? "" : ", ") + m.name;
+  return shown + ": no metric matching '" + q.metric + "' is written for the scopes matching '" + q.scope + "'" +
+         (declared.empty() ? "" : " (their metrics: " + declared + "; see docs/outputs.md)");
+}
+
+}  // namespace
+
+std::vector<SeriesRequest> expand_series(const std::vector<SeriesRequest>& requests,
+                                         const std::vector<std::pair<std::string, std::string>>& outputs, std::vector<Diagnostic>& problems) {
+  std::vector<SeriesRequest> out;
+  std::set<std::pair<std::string, std::string>> requested;
+  for (const auto& q : requests) {
+    if (q.metric.find('*') == std::string::npos && q.scope.find('*') == std::string::npos) {
+      out.push_back(q);
+      requested.insert({q.scope, q.metric});
+      continue;
+    }
+    bool matched = false;
+    for (const auto& [scope, metric] : outputs) {
+      if (!wildcard_match(q.scope, scope) || !wildcard_match(q.metric, metric)) continue;
+      matched = true;
+      if (requested.insert({scope, metric}).second) out.push_back(SeriesRequest{metric, scope, q.mark});
+    }
+    if (!matched) problems.push_back(Diagnostic{q.mark, no_match(q, outputs)});
+  }
+  return out;
 }
 
 SweepDef load_sweep(const std::string& path) {

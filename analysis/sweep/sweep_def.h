@@ -41,11 +41,22 @@ struct Record {
   Mark mark;
 };
 
-/// A whole series stored for every run.
+/// A whole series stored for every run. As written in the sweep file, metric and scope may hold
+/// wildcards ('*': any run of characters, e.g. scope nation:* or metric chip_share.*); a loaded
+/// sweep holds only the pairs they matched (expand_series).
 struct SeriesRequest {
   std::string metric, scope;
   Mark mark;
 };
+
+/// Whether `text` matches `pattern`, in which '*' stands for any run of characters (none included).
+bool wildcard_match(const std::string& pattern, const std::string& text);
+
+/// The requests with each wildcard one replaced by the (scope, metric) pairs of `outputs` it matches,
+/// in the order of `outputs` (the order a run writes its rows), less pairs already requested before
+/// it. A wildcard request that matches nothing adds a problem naming it to `problems`.
+std::vector<SeriesRequest> expand_series(const std::vector<SeriesRequest>& requests,
+                                         const std::vector<std::pair<std::string, std::string>>& outputs, std::vector<Diagnostic>& problems);
 
 /// A loaded, checked sweep.
 struct SweepDef {

@@ -1,7 +1,10 @@
-// geosim: the command-line entry point. Subcommands: run, validate, schema, metrics (and those the analysis tools register).
+// geosim: the command-line entry point. Subcommands: run, validate, schema, metrics (and those the analysis
+// tools and the viewer register), completion and man.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/build_info.h"
+#include "cli/command_docs.h"
 #include "cli/command_registry.h"
 #include "cli/exit_codes.h"
 #include "cli/run_command.h"
@@ -22,14 +25,15 @@ std::vector<geosim::Override> collect_overrides(const std::vector<std::string>& 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"geosim: agent-based simulation of the geopolitics of open and closed AI models"};
+  CLI::App app{"geosim: agent-based simulation of the geopolitics of open and closed AI models", "geosim"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "geosim 0.1.0");
+  app.set_version_flag("--version", "geosim " + geosim::build_version() + " (commit " + geosim::build_commit() + ")");
+  app.failure_message(geosim::cli::failure_message);
 
   geosim::RunOptions run;
   std::vector<std::string> sets;
   std::string seed;
-  auto* run_cmd = app.add_subcommand("run", "Run one scenario headless; write series.csv and scenario.resolved.yaml");
+  auto* run_cmd = app.add_subcommand("run", "Run one scenario headless; write series.csv, scenario.resolved.yaml and run.json");
   auto* scenario_opt = run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML); not with --resume");
   run_cmd->add_option("--out", run.out, "Output directory (default runs/<scenario>-<timestamp>)");
   auto* seed_opt = run_cmd->add_option("--seed", seed, "Seed of every random draw (overrides the scenario's seed)");
@@ -54,8 +58,10 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--set", validate_sets, "Override a scenario key, as for run");
 
   std::string format = "text";
+  bool schema_as_json = false;
   auto* schema_cmd = app.add_subcommand("schema", "Print every scenario key with its type, range, default, unit and meaning");
-  schema_cmd->add_option("--format", format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
+  auto* format_opt = schema_cmd->add_option("--format", format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
+  schema_cmd->add_flag("--json", schema_as_json, "Print the keys as JSON, for programs (docs/scenario-format.md)")->excludes(format_opt);
 
   std::string metrics_format = "text";
   auto* metrics_cmd = app.add_subcommand("metrics", "Print every output metric with its scope, unit, meaning and definition");
@@ -63,6 +69,12 @@ int main(int argc, char** argv) {
 
   std::vector<std::function<int()>> extra;
   for (const auto& setup : geosim::cli::registered_commands()) extra.push_back(setup(app));
+
+  // Last, so that they describe every command above (and themselves).
+  std::string shell;
+  auto* completion_cmd = app.add_subcommand("completion", "Print a shell completion script for geosim: source <(geosim completion bash)");
+  completion_cmd->add_option("shell", shell, "The shell (bash)")->required()->check(CLI::IsMember({"bash"}));
+  auto* man_cmd = app.add_subcommand("man", "Print the man page geosim(1) in roff: geosim man | man -l -");
 
   // Runs the chosen subcommand; failures go to report_failure, the one place that picks their exit code.
   auto run_chosen = [&]() -> int {
@@ -76,16 +88,25 @@ int main(int argc, char** argv) {
         return geosim::exit_code::bad_input;
       }
       run.overrides = collect_overrides(sets, seed_opt, seed);
+      run.command_line.assign(argv, argv + argc);
       return geosim::run_command(run);
     }
     if (*validate_cmd) return geosim::validate_command(validate_file, collect_overrides(validate_sets, nullptr, ""));
     if (*schema_cmd) {
-      std::cout << (format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
+      std::cout << (schema_as_json ? geosim::schema_json() : format == "markdown" ? geosim::schema_markdown() : geosim::schema_text());
       return geosim::exit_code::ok;
     }
     if (*metrics_cmd) {
       std::cout << (metrics_format == "markdown" ? geosim::metrics_markdown() : geosim::metrics_text());
       return 0;
+    }
+    if (*completion_cmd) {
+      std::cout << geosim::cli::bash_completion(geosim::cli::describe_commands(app));
+      return geosim::exit_code::ok;
+    }
+    if (*man_cmd) {
+      std::cout << geosim::cli::man_page(geosim::cli::describe_commands(app), geosim::build_version());
+      return geosim::exit_code::ok;
     }
 
     for (const auto& run_extra : extra)

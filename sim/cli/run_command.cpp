@@ -2,6 +2,7 @@
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <tbb/task_arena.h>
 
 #include <atomic>
 #include <cctype>
@@ -19,6 +20,7 @@
 #include "cli/checkpoint_file.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "cli/run_record.h"
 #include "core/errors.h"
 #include "core/input_file.h"
 #include "core/memory.h"
@@ -82,7 +84,7 @@ void print_summary(const World& world, const std::string& out_dir, double second
     std::printf("  %-20s %17.4f %18.4f\n", nation.id.c_str(), get(scope, "rival_model_dependency"),
                 get(scope, "rival_hardware_dependency"));
   }
-  std::printf("\nWrote %s/series.csv and %s/scenario.resolved.yaml\n", out_dir.c_str(), out_dir.c_str());
+  std::printf("\nWrote %s/series.csv, %s/scenario.resolved.yaml and %s/run.json\n", out_dir.c_str(), out_dir.c_str(), out_dir.c_str());
 }
 
 }  // namespace
@@ -121,7 +123,7 @@ std::string file_safe(std::string name) {
 }
 
 /// The files a run writes into its output folder; a checkpoint must be none of them.
-const char* const run_outputs[] = {"series.csv", "scenario.resolved.yaml", "history.resolved.yaml", "INCOMPLETE"};
+const char* const run_outputs[] = {"series.csv", "scenario.resolved.yaml", "history.resolved.yaml", "run.json", "INCOMPLETE"};
 
 /// Refuses a --checkpoint that would destroy something: one of the run's own outputs, a folder, or a
 /// file that is not a geosim checkpoint (a scenario, say); and one that cannot be written at all.
@@ -195,6 +197,9 @@ std::string branch_mismatch(const ScenarioDef& base, const ScenarioDef& whatif, 
 }  // namespace
 
 int run_command(const RunOptions& options) {
+  RunRecord record;
+  record.started = std::chrono::system_clock::now();
+  const auto started = std::chrono::steady_clock::now();
   ScenarioDef def;       // the scenario this run follows from now on
   std::string resolved;  // scenario.resolved.yaml of this run
   std::string history;   // for a branch: the resolved scenario of the shared history
@@ -244,6 +249,17 @@ int run_command(const RunOptions& options) {
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  record.command_line = options.command_line;
+  record.scenario = def.name;
+  record.scenario_file = options.scenario;
+  record.resolved_yaml = resolved;
+  record.resumed_from = options.resume;
+  record.branched_from = options.from;
+  record.seed = def.seed;
+  // The loops run in this thread's arena, which holds as many threads as TBB found cores: a --threads
+  // above that is not what runs.
+  record.threads = std::min(threads, tbb::this_task_arena::max_concurrency());
+  record.threads_requested = options.threads;
   const std::string marker = out_dir + "/INCOMPLETE";
   interrupted = false;
   std::signal(SIGINT, on_interrupt);
@@ -266,12 +282,22 @@ int run_command(const RunOptions& options) {
   make_output_dir(out_dir, "--out");
   // The marker goes first and leaves last: a directory holding it is not a finished run.
   write_file_atomically(marker, "geosim run started; not finished. Delete this directory or run again.\n");
+  std::error_code no_record;
+  fs::remove(out_dir + "/run.json", no_record);  // an earlier run's, in a reused folder, is not this run's
   try {
     write_file_atomically(out_dir + "/scenario.resolved.yaml", resolved);
     if (!history.empty()) write_file_atomically(out_dir + "/history.resolved.yaml", history);
     SeriesWriter series(out_dir + "/series.csv", series_so_far);
     ProgressBar bar(def.months - world.months_done(), "months", progress_wanted(options.quiet));
     const int first = world.months_done();
+    // run.json is written as the run ends, finished or interrupted; a failed run keeps its INCOMPLETE marker instead.
+    auto write_record = [&](const char* status) {
+      record.status = status;
+      if (world.months_done() > first) record.first_month = (def.start + first).str(), record.last_month = world.last_month().str();
+      record.ended = std::chrono::system_clock::now();
+      record.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      write_file_atomically(out_dir + "/run.json", run_record_json(record));
+    };
     auto checkpoint_due = [&] { return checkpoint_at && def.start + world.months_done() == *checkpoint_at; };
     auto save_checkpoint = [&] {
       series.flush();
@@ -285,6 +311,7 @@ int run_command(const RunOptions& options) {
       if (interrupted) {
         series.close();
         bar.finish();
+        write_record("interrupted");
         write_file_atomically(marker, "geosim run interrupted after " + (def.start + (world.months_done() - 1)).str() +
                                           "; series.csv is incomplete.\n");
         std::fprintf(stderr, "geosim: interrupted after %s; %s is marked incomplete\n",
@@ -298,6 +325,7 @@ int run_command(const RunOptions& options) {
     if (checkpoint_due()) save_checkpoint();
     series.close();
     bar.finish();
+    write_record("finished");
   } catch (const std::exception& e) {
     // The marker stays, saying why: a folder with a half-written series.csv never looks finished.
     try {
@@ -309,7 +337,7 @@ int run_command(const RunOptions& options) {
   }
   fs::remove(marker);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!options.quiet) print_summary(world, out_dir, seconds, threads);
+  if (!options.quiet) print_summary(world, out_dir, seconds, record.threads);
   return exit_code::ok;
 }
 

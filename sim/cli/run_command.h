@@ -19,6 +19,7 @@ struct RunOptions {
   std::string checkpoint;     // ... into this file
   std::string resume;         // continue the run saved in this checkpoint (no scenario)
   std::string from;           // start `scenario` from the state saved in this checkpoint (a branch)
+  std::vector<std::string> command_line;  // argv, for run.json
 };
 
 /// Runs a scenario; returns the process exit code (0 ok, 2 bad input, 1 internal failure).

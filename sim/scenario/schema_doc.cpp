@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/json.h"
 #include "model/parameters.h"
 
 namespace geosim {
@@ -18,7 +19,42 @@ std::string default_of(const KeySpec& k) {
   return k.default_text;
 }
 
+const char* type_name(KeyType type) {
+  switch (type) {
+    case KeyType::integer: return "integer";
+    case KeyType::real: return "real";
+    case KeyType::boolean: return "boolean";
+    case KeyType::text: return "text";
+    case KeyType::month: return "month";
+    case KeyType::choice: return "choice";
+    case KeyType::choice_list: return "choice_list";
+    case KeyType::ref: return "ref";
+    case KeyType::ref_list: return "ref_list";
+    case KeyType::ref_map: return "ref_map";
+    case KeyType::id: return "id";
+    case KeyType::changes: return "changes";
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string schema_json() {
+  std::string out = "{\n  \"keys\": [";
+  for (std::size_t i = 0; i < schema().size(); ++i) {
+    const KeySpec& k = schema()[i];
+    const bool numeric = k.type == KeyType::integer || k.type == KeyType::real || k.type == KeyType::ref_map;
+    json::Object o(2);
+    o.text("path", k.path).text("section", section_of(k)).text("type", type_name(k.type)).text("expects", describe_expected(k));
+    o.raw("min", numeric ? json::number(k.min) : "null").raw("max", numeric ? json::number(k.max) : "null");
+    o.raw("choices", k.choices.empty() ? "null" : json::strings(k.choices));
+    o.raw("refers_to", k.ref == AgentList::none ? "null" : json::quote(agent_list_name(k.ref)));
+    o.flag("required", k.required).raw("default", k.default_text.empty() ? "null" : json::quote(k.default_text));
+    o.text("unit", k.unit).text("meaning", k.doc).flag("event_may_set", k.settable).flag("sets_state", k.sets_state);
+    out += (i ? ",\n    " : "\n    ") + o.str(4);
+  }
+  return out + "\n  ]\n}\n";
+}
 
 std::string schema_text() {
   std::ostringstream out;

@@ -139,4 +139,8 @@ TEST_CASE("an interrupted run stops cleanly and leaves its directory marked inco
   REQUIRE(fs::exists(out / "INCOMPLETE"));
   CHECK(contains(slurp(out / "INCOMPLETE"), "interrupted after"));
   CHECK(slurp(out / "series.csv").rfind("month,scope,metric,value\n", 0) == 0);
+  // run.json says so too, with the months the run did simulate.
+  const std::string record = slurp(out / "run.json");
+  CHECK(contains(record, "\"status\": \"interrupted\""));
+  CHECK(contains(record, "\"first_month\": \"2023-01\""));
 }

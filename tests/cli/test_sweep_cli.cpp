@@ -180,3 +180,33 @@ TEST_CASE("analyze and report read a store: ensembles, regression coefficients, 
     CHECK(contains(cli::slurp(dir / "report" / "figures" / fig), "<svg"));
   }
 }
+
+TEST_CASE("a sweep's series patterns are stored as the series they matched") {
+  const auto dir = cli::fresh_dir("sweep-patterns");
+  cli::fs::create_directories(dir);
+  std::ofstream(dir / "patterns.yaml") << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nset: {population.adopters: 400}\nmonths: 6\n"
+                                       << "replicates: 2\nrecord:\n  - {metric: adoption}\nseries:\n  - {metric: chip_share.*, scope: nation:IN}\n";
+  const auto r = cli::geosim("sweep " + (dir / "patterns.yaml").string() + " --store " + (dir / "p.db").string() + " --threads 1 --quiet");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const auto store = geosim::sweep::Store::open((dir / "p.db").string());
+  CHECK(store.info().series == std::vector<std::string>{"chip_share.nvidia@nation:IN", "chip_share.nvidia_export@nation:IN", "chip_share.amd@nation:IN",
+                                                        "chip_share.huawei@nation:IN", "chip_share.cambricon@nation:IN"});
+  for (std::size_t q = 0; q < 5; ++q) {
+    const auto runs = store.series(q);
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[0].second.size() == 6);  // a value per month
+  }
+  // Shares of one nation's work: they add up to at most 1 in every month.
+  for (std::size_t m = 0; m < 6; ++m) {
+    double total = 0;
+    for (std::size_t q = 0; q < 5; ++q) total += store.series(q)[0].second[m];
+    CHECK(total <= 1 + 1e-9);
+  }
+  // Refused before any run, naming the pattern, with exit code 2.
+  std::ofstream(dir / "none.yaml") << "base: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nrecord:\n  - {metric: adoption}\n"
+                                   << "series:\n  - {metric: adoption, scope: \"labs:*\"}\n";
+  const auto none = cli::geosim("sweep " + (dir / "none.yaml").string() + " --store " + (dir / "none.db").string() + " --quiet");
+  CHECK(none.code == 2);
+  CHECK(contains(none.err, "no scope of this scenario matches 'labs:*'"));
+  CHECK_FALSE(cli::fs::exists(dir / "none.db"));
+}

@@ -389,3 +389,70 @@ TEST_CASE("a problem in a sweep's set names one place: the sweep file's line and
     CHECK_MESSAGE(e.diagnostics().front().str().rfind(file.string() + ":2:33: error: unknown key 'nosuch' at the top level", 0) == 0, e.diagnostics().front().str());
   }
 }
+
+TEST_CASE("'*' in a series pattern matches any run of characters, none included") {
+  using geosim::sweep::wildcard_match;
+  CHECK(wildcard_match("nation:*", "nation:CN"));
+  CHECK_FALSE(wildcard_match("nation:*", "lab:deepseek"));
+  CHECK(wildcard_match("*", ""));
+  CHECK(wildcard_match("*", "world"));
+  CHECK(wildcard_match("chip_share.*", "chip_share.nvidia_export"));
+  CHECK_FALSE(wildcard_match("chip_share.*", "chips_bought.nvidia"));
+  CHECK(wildcard_match("usage_share.*_open", "usage_share.china_open"));
+  CHECK_FALSE(wildcard_match("usage_share.*_open", "usage_share.china_closed"));
+  CHECK(wildcard_match("*ab", "aab"));  // the star must give back what it took
+  CHECK(wildcard_match("*a*b", "xxaxxb"));
+  CHECK(wildcard_match("a**", "a"));
+  CHECK_FALSE(wildcard_match("a*b", "axxbc"));
+  CHECK(wildcard_match("adoption", "adoption"));
+  CHECK_FALSE(wildcard_match("adoption", "adoptions"));
+}
+
+TEST_CASE("series patterns become every output they match, in the order a run writes them") {
+  const auto s = geosim::sweep::load_sweep(sweep_file("series-patterns", R"(record:
+  - metric: adoption
+series:
+  - {metric: adoption, scope: "nation:*"}
+  - {metric: chip_share.*, scope: nation:CN}
+  - {metric: "usage_share.*_open"}
+  - {metric: adoption, scope: nation:EU}
+  - {metric: "*", scope: "line:*"}
+  - {metric: price, scope: "*"}
+)"));
+  std::vector<std::string> got;
+  for (const auto& q : s.series) got.push_back(q.scope + "/" + q.metric);
+  std::vector<std::string> want;
+  for (const char* n : {"US", "CN", "EU", "UK", "JP", "KR", "TW", "IN", "GULF", "SEA", "LATAM", "AF", "RU"}) want.push_back(std::string("nation:") + n + "/adoption");
+  for (const char* m : {"nvidia", "nvidia_export", "amd", "huawei", "cambricon"}) want.push_back(std::string("nation:CN/chip_share.") + m);
+  for (const char* b : {"us", "china", "nonaligned"}) want.push_back(std::string("world/usage_share.") + b + "_open");
+  want.push_back("nation:EU/adoption");  // named on its own: kept as written, as before patterns
+  // The baseline's two labs with a second line (google: gemma, alibaba: qwen-max) have line scopes.
+  for (const char* line : {"google", "alibaba", "qwen-max", "gemma"})
+    for (const char* m : {"usage_share", "stranded_share", "capability", "price", "revenue", "open", "active"})
+      want.push_back(std::string("line:") + line + "/" + m);
+  // price of every scope that has one: nations, labs; the lines' are requested already.
+  std::vector<std::string> prices;
+  for (const auto& g : got)
+    if (g.size() > 6 && g.compare(g.size() - 6, 6, "/price") == 0 && g.rfind("line:", 0) != 0) prices.push_back(g);
+  CHECK(prices == std::vector<std::string>{"lab:openai/price", "lab:anthropic/price", "lab:google/price", "lab:meta/price", "lab:mistral/price",
+                                           "lab:deepseek/price", "lab:alibaba/price", "lab:baidu/price"});
+  REQUIRE(got.size() == want.size() + prices.size());
+  CHECK(std::vector<std::string>(got.begin(), got.begin() + static_cast<long>(want.size())) == want);
+}
+
+TEST_CASE("a series pattern that matches nothing is refused, naming it and what its scopes declare") {
+  auto d = refusal("series-no-scope", "record:\n  - metric: adoption\nseries:\n  - {metric: adoption, scope: \"natoin:*\"}\n");
+  CHECK(has(d.message, "series {metric: adoption, scope: natoin:*}: no scope of this scenario matches 'natoin:*'"));
+  CHECK(d.mark.line == 8);
+  d = refusal("series-no-metric", "record:\n  - metric: adoption\nseries:\n  - {metric: chip_shar.*, scope: nation:CN}\n");
+  CHECK(has(d.message, "no metric matching 'chip_shar.*' is written for the scopes matching 'nation:CN'"));
+  CHECK(has(d.message, "chip_share.<chipmaker>"));  // from the output catalog
+  d = refusal("series-lab-metric", "record:\n  - metric: adoption\nseries:\n  - {metric: valuation*, scope: \"nation:*\"}\n");
+  CHECK(has(d.message, "no metric matching 'valuation*'"));
+  // YAML reads a plain * as an alias (docs/sweeps.md: quote it).
+  d = refusal("series-alias", "record:\n  - metric: adoption\nseries:\n  - {metric: *, scope: lab:deepseek}\n");
+  CHECK(has(d.message, "alias"));
+  // A plain request keeps its own message.
+  d = refusal("series-plain", "record:\n  - metric: adoption\nseries:\n  - {metric: adoptoin, scope: nation:CN}\n");
+  CHECK(has(d.message, "no metric 'adoptoin'"));
+}

@@ -127,3 +127,31 @@ TEST_CASE("geosim view refuses bad input with exit code 2 and a message") {
     CHECK(cli::contains(r.err, "lever refused"));
   }
 }
+
+TEST_CASE("geosim view: a script that cannot finish is refused up front, and one that does not finish in time stops with a message") {
+  const fs::path dir = cli::fresh_dir("view-stuck");
+  fs::create_directories(dir);
+  // Nothing plays: wait-end would wait for ever. Refused before any window opens (no display needed).
+  std::ofstream(dir / "noplay.script") << "# no play before the wait\nwait-end\nscreenshot " << (dir / "never.png").string() << "\nquit\n";
+  auto r = cli::geosim("view scenarios/baseline.yaml --set population.adopters=2000 --script " + (dir / "noplay.script").string());
+  CHECK(r.code == 2);
+  CHECK(cli::contains(r.err, "noplay.script:2: 'wait-end' can never finish: it waits for 2035-12 but nothing plays the run there (no 'play' before it)"));
+  CHECK_FALSE(fs::exists(dir / "never.png"));
+  // At one month a second the run's 156 months take minutes: the script's 2 s are up long before.
+  std::ofstream(dir / "slow.script") << "play\nwait-end\nquit\n";
+  r = view("scenarios/baseline.yaml --set population.adopters=2000 --speed 1 --script-timeout 2 --script " + (dir / "slow.script").string());
+  CHECK(r.code == 1);
+  CHECK(cli::contains(r.err, "slow.script:2: the script has not finished after 2 s (--script-timeout 2); it was waiting at 'wait-end'"));
+  // A script that ends without quit hands the window over, and says so; the test closes it with SIGTERM.
+  std::ofstream(dir / "open.script") << "frames 2\n";
+  const std::string open_cmd = std::string("cd ") + GEOSIM_SOURCE_DIR + " && xvfb-run -a -s '-screen 0 1920x1080x24' timeout -s TERM 3 " + GEOSIM_BIN +
+                               " view scenarios/baseline.yaml --set population.adopters=2000 --script " + (dir / "open.script").string() +
+                               " >/dev/null 2>" + (dir / "open.err").string();
+  const int status = std::system(open_cmd.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 124);  // still open when the 3 s were up
+  CHECK(cli::contains(cli::slurp(dir / "open.err"), "open.script: the script has ended without 'quit'; the window stays open until it is closed"));
+  // The default limit is in the help, and a limit that is no number is refused.
+  CHECK(cli::contains(cli::geosim("view --help").out, "--script-timeout FLOAT:FLOAT in [0 - 1e+07]=1800"));
+  CHECK(cli::geosim("view scenarios/baseline.yaml --script-timeout soon --script " + (dir / "slow.script").string()).code == 2);
+}

@@ -214,3 +214,36 @@ TEST_CASE("a lever value that contains itself, and a script that is no file, are
     CHECK(std::string(e.what()) == "viewer script /dev/zero is a character device, not a file; give a regular file (or a pipe)");
   }
 }
+
+TEST_CASE("a script that can never finish is refused before the window opens, naming its line") {
+  const Month start = *parse_month("2023-01");
+  auto check = [&](const std::string& text, bool playing = false, int months = 36) {
+    check_script_can_finish(parse_script(text, "s.txt"), start, months, playing, "s.txt");
+  };
+  // No play at all: the run never reaches its last month.
+  CHECK_THROWS_WITH_AS(check("wait-end\nquit\n"), "s.txt:1: 'wait-end' can never finish: it waits for 2025-12 but nothing plays the run there "
+                                                 "(no 'play' before it); add 'play' before it",
+                       std::invalid_argument);
+  // run-to, step and pause leave the run paused.
+  CHECK_THROWS_WITH_AS(check("run-to 2024-06\nset labs.meta.open=false\nwait-end\n"), doctest::Contains("s.txt:3: 'wait-end' can never finish"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(check("run-to 2024-06\nwait-end\n"), doctest::Contains("(the run is paused here)"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(check("step\nstep\nwait-end\n"), doctest::Contains("s.txt:3:"), std::invalid_argument);
+  // Paused after playing, the run may or may not be at its end: not decidable here, left to --script-timeout.
+  CHECK_NOTHROW(check("pause\nwait-end\n", true));
+  CHECK_NOTHROW(check("play\npause\nwait-end\n"));
+  // A month outside the run.
+  CHECK_THROWS_WITH_AS(check("run-to 2026-01\nquit\n"), "s.txt:1: 'run-to 2026-01': expected a month from 2023-01 to 2025-12 (the months the run simulates)",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(check("run-to 2022-12\n"), doctest::Contains("expected a month"), std::invalid_argument);
+  // Scripts that finish.
+  CHECK_NOTHROW(check("play\nwait-end\nquit\n"));
+  CHECK_NOTHROW(check("wait-end\n", true));                            // --play
+  CHECK_NOTHROW(check("run-to 2024-06\nplay\nwait-end\n"));
+  CHECK_NOTHROW(check("run-to 2025-12\nwait-end\n"));                 // run-to the last month is the end
+  CHECK_NOTHROW(check("step\nstep\nwait-end\n", false, 2));           // two steps of a two-month run
+  CHECK_NOTHROW(check("play\nrun-to 2024-01\nwait-end\n"));           // run-to while playing waits for the end
+  CHECK_NOTHROW(check("quit\nwait-end\n"));                           // never reached
+  CHECK_NOTHROW(check("frames 10\nscreenshot x.png\n"));              // no wait at all
+  CHECK_NOTHROW(check("compare self\nwait-compare\nensemble 4\nwait-ensemble\nquit\n"));  // background runs play themselves
+}
