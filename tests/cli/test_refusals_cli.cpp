@@ -86,7 +86,7 @@ TEST_CASE("inputs that are not files, or far too large, are refused by kind and 
   CHECK_MESSAGE(shell(dir, std::string(GEOSIM_BIN) + " validate <(cat " + baseline + ")", err) == 0, err);
 }
 
-TEST_CASE("exit codes: a bad --out is bad input (2); output that cannot be written is a failure (1), and nothing cut short is kept") {
+TEST_CASE("exit codes: a bad --out is bad input (2), output that cannot be written is a failure (1), and nothing cut short is kept") {
   const fs::path dir = cli::fresh_dir("refuse-exit");
   fs::create_directories(dir);
   std::ofstream(dir / "f") << "x\n";

@@ -78,7 +78,7 @@ TEST_CASE("the bash completion offers each command's options, the choices of opt
   CHECK(has(script, "complete -o filenames -o bashdefault -F _geosim geosim\n"));
 }
 
-TEST_CASE("describe_commands reads names, values, checks and defaults from CLI11; failure_message suggests the nearest") {
+TEST_CASE("describe_commands reads names, values, checks and defaults from CLI11, failure_message suggests the nearest") {
   CLI::App app{"tool: does things", "tool"};
   app.require_subcommand(1);
   std::string out, level;

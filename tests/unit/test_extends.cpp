@@ -45,7 +45,7 @@ TEST_CASE("maps merge deeply") {
   CHECK(d.months == 24);
 }
 
-TEST_CASE("agent lists merge by id; new ids are appended") {
+TEST_CASE("agent lists merge by id, new ids are appended") {
   auto d = geosim::load_scenario(data("child.yaml"));
   REQUIRE(d.labs.size() == 3);
   CHECK(d.labs[0].id == "x");

@@ -97,7 +97,7 @@ std::string alias_chain(int n) {
   return chain;
 }
 
-TEST_CASE("aliases chained past the node cap are refused; a long chain within it still loads") {
+TEST_CASE("aliases chained past the node cap are refused, a long chain within it still loads") {
   // Aliases copy what they name, so a chain of anchors grows as the square of its length: depth through
   // aliases stays below the converter's limit of 1,000 levels unless an alias contains itself.
   CHECK(contains(yaml_refusal(alias_chain(1500)), "more than 100,000 YAML nodes"));

@@ -195,7 +195,7 @@ TEST_CASE("prices: a state subsidy pushes an open model's price below its cost (
   CHECK(dumped.at("2024-06", "lab:y", "usage_share") > plain.at("2024-06", "lab:y", "usage_share"));
 }
 
-TEST_CASE("hardware: affinity decides the platform; export controls move it; ecosystems grow with use") {
+TEST_CASE("hardware: affinity decides the platform, export controls move it, ecosystems grow with use") {
   const std::string chips =
       "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.8, ecosystem: 0.5}\n";
   auto tuned = run(two_blocs("", ", affinity: {n: 0.2, h: 1}") + chips);
@@ -235,21 +235,28 @@ TEST_CASE("policy: a dependency rule bans rival models after its lag") {
   CHECK(r.at("2024-04", "nation:A", "rival_model_dependency") == 0);
 }
 
-TEST_CASE("money: revenue follows usage and price; valuation follows revenue") {
+TEST_CASE("money: revenue follows usage and price, valuation follows revenue") {
   // Without a demand response: demand in month index 5 follows the exogenous path, whose growth rate
   // ln 2 a year halves every 3 years.
   auto r = run(two_blocs("tokens_per_month: 1e12, demand_growth: 1, demand_growth_halflife: 3, demand_price_elasticity: 0, demand_capability_elasticity: 0"));
   const double demand = 1e12 * std::exp(std::log(2.0) * 3 / std::log(2.0) * (1 - std::exp2(-5.0 / 12 / 3)));
   CHECK(r.at("2024-06", "world", "token_demand") == doctest::Approx(demand).epsilon(1e-12));
-  CHECK(r.at("2024-06", "world", "demand_multiplier") == 1);
+  CHECK(r.at("2024-06", "world", "demand_multiplier") == doctest::Approx(1.0).epsilon(1e-15));  // a ratio of sums
   double share_of_all = r.at("2024-06", "lab:x", "usage_share") * r.at("2024-06", "world", "adoption");
   CHECK(r.at("2024-06", "lab:x", "revenue") ==
         doctest::Approx(share_of_all * demand * r.at("2024-06", "lab:x", "price") / 1e6).epsilon(1e-9));
-  // With one: revenue is the same share of the month's demand, exogenous path times multiplier.
+  // With one, each nation's demand is the path times its own multiplier (model.md 3.10), and revenue
+  // sums each nation's share of the world's weight on the line times that nation's demand. x is the
+  // only US closed lab, so its weight in a nation is that nation's US-closed share of its adopted weight.
   auto jevons = run(two_blocs("tokens_per_month: 1e12, demand_price_elasticity: 1.5, demand_adjustment: 0.2"));
-  share_of_all = jevons.at("2024-06", "lab:x", "usage_share") * jevons.at("2024-06", "world", "adoption");
-  CHECK(jevons.at("2024-06", "lab:x", "revenue") ==
-        doctest::Approx(share_of_all * jevons.at("2024-06", "world", "token_demand") * jevons.at("2024-06", "lab:x", "price") / 1e6).epsilon(1e-9));
+  auto j = [&](const std::string& scope, const std::string& metric) { return jevons.at("2024-06", scope, metric); };
+  const double path = j("world", "token_demand") / j("world", "demand_multiplier");
+  const double world_weight = j("world", "adopted_weight") / j("world", "adoption");
+  CHECK(j("nation:A", "demand_multiplier") != doctest::Approx(j("nation:B", "demand_multiplier")).epsilon(1e-3));  // they differ
+  double served = 0;
+  for (const char* n : {"nation:A", "nation:B"})
+    served += j(n, "usage_share.us_closed") * j(n, "adopted_weight") / world_weight * path * j(n, "demand_multiplier");
+  CHECK(j("lab:x", "revenue") == doctest::Approx(served * j("lab:x", "price") / 1e6).epsilon(1e-9));
 
   CHECK(
       geosim::token_demand(
@@ -286,7 +293,7 @@ TEST_CASE("lock-in: with strong increasing returns one of two equal platforms ta
   CHECK(std::abs(shared.at("2033-12", "lab:p", "usage_share") - 0.5) < 5 * std::sqrt(0.25 / 5000));
 }
 
-TEST_CASE("chips: buyers split purchases by a power of performance per dollar; tiers, licence fees and buyer bans move them") {
+TEST_CASE("chips: buyers split purchases by a power of performance per dollar, tiers, licence fees and buyer bans move them") {
   // One open lab in B; two chipmakers B may buy from, of performance 1 and 0.5.
   const std::string chips = "chipmakers:\n  - {id: n, origin: A, perf_per_dollar: 1}\n  - {id: h, origin: B, perf_per_dollar: 0.5}\n";
   auto base = [&](const std::string& behaviour, const std::string& nation_b = "{id: B, bloc: {china: 1}}", const std::string& c = "") {
