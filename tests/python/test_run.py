@@ -23,6 +23,8 @@ class RunMatchesTheProgram(ScratchTest):
         # Every value, to the last bit: load_run reads series.csv back exactly.
         np.testing.assert_array_equal(frame["value"].to_numpy(), cli["value"].to_numpy())
         self.assertIn("name: \"baseline\"", cli.attrs["scenario_yaml"])
+        self.assertEqual(cli.attrs["run"]["seed"], 5)  # run.json, as the program wrote it
+        self.assertEqual(cli.attrs["run"]["status"], "finished")
 
     def test_months_are_dates_and_the_frame_says_what_it_came_from(self):
         frame = geosim.run(BASELINE, **SMALL)
