@@ -109,28 +109,33 @@ struct PyWorld {
   }
 
   /// Simulates up to `months` months (fewer at the end) with the GIL released; returns their outputs
-  /// as columns: month offset from the start, scope code, metric code, value.
+  /// as columns (month offset from the start, scope code, metric code, value) and whether Ctrl-C
+  /// stopped it early: between months the interpreter's signal handlers run, and an interrupt ends
+  /// the step with the months done so far kept (the Python side then raises KeyboardInterrupt).
   py::tuple step(int months) {
     if (months < 0) throw py::value_error("months must be 0 or more, got " + std::to_string(months));
     std::vector<std::int32_t> month, scope, metric;
     std::vector<double> value;
+    bool interrupted = false;
     {
       py::gil_scoped_release release;
       const int n = threads > 0 ? threads : tbb::info::default_concurrency();
       tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n));
-      for (int done = 0; done < months && !world->done(); ++done) {
+      for (int done = 0; done < months && !world->done() && !interrupted; ++done) {
         world->step();
         const std::int32_t m = world->months_done() - 1;
         for (const auto& r : world->outputs()) {
           month.push_back(m), scope.push_back(scopes.code(r.scope)), metric.push_back(metrics.code(r.metric));
           value.push_back(r.value);
         }
+        py::gil_scoped_acquire acquire;
+        if (PyErr_CheckSignals() != 0) PyErr_Clear(), interrupted = true;
       }
     }
     return py::make_tuple(py::array_t<std::int32_t>(static_cast<py::ssize_t>(month.size()), month.data()),
                           py::array_t<std::int32_t>(static_cast<py::ssize_t>(scope.size()), scope.data()),
                           py::array_t<std::int32_t>(static_cast<py::ssize_t>(metric.size()), metric.data()),
-                          py::array_t<double>(static_cast<py::ssize_t>(value.size()), value.data()));
+                          py::array_t<double>(static_cast<py::ssize_t>(value.size()), value.data()), interrupted);
   }
 
   /// Schedules `changes` (key path, YAML value) for next month, checked as a scenario checks an event:
@@ -248,7 +253,8 @@ PYBIND11_MODULE(_geosim, m) {
       .def(py::init([](const geosim::ScenarioDef& def, int threads) { return checked([&] { return std::make_unique<PyWorld>(def, threads); }); }),
            py::arg("scenario"), py::arg("threads") = 0)
       .def("step", &PyWorld::step, py::arg("months") = 1,
-           "Simulates up to `months` months; returns their outputs as columns (month offset, scope code, metric code, value)")
+           "Simulates up to `months` months; returns their outputs as columns (month offset, scope code, metric code, value) "
+           "and whether an interrupt (Ctrl-C) stopped it early")
       .def_property_readonly("scope_texts", [](const PyWorld& w) { return w.scopes.texts(); }, "The texts of the scope codes")
       .def_property_readonly("metric_texts", [](const PyWorld& w) { return w.metrics.texts(); }, "The texts of the metric codes")
       .def("code", [](PyWorld& w, const std::string& kind, const std::string& text) {

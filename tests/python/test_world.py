@@ -35,6 +35,25 @@ class Stepping(unittest.TestCase):
         self.assertEqual(list(world.outputs()["metric"].astype(str)), list(whole["metric"].astype(str)))
 
 
+class Interrupts(unittest.TestCase):
+    def test_ctrl_c_stops_a_long_step_keeping_the_months_done(self):
+        import signal
+        world = geosim.World(BASELINE, adopters=50_000, months=1200, seed=5, threads=1)
+        previous = signal.signal(signal.SIGALRM, signal.default_int_handler)  # the alarm acts as Ctrl-C does
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        try:
+            with self.assertRaisesRegex(KeyboardInterrupt, "stopped after"):
+                world.run()  # 1,200 months take far longer than 0.3 s
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        done = world.months_done
+        self.assertTrue(0 < done < 1200)
+        self.assertEqual(world.outputs()["month"].nunique(), done)
+        world.step(2)  # and it goes on
+        self.assertEqual(world.outputs()["month"].nunique(), done + 2)
+
+
 class Levers(ScratchTest):
     def test_set_is_an_event_of_the_run(self):
         with open(self.path("lever.yaml"), "w") as f:

@@ -66,11 +66,17 @@ class World:
         return None if self.done else pd.Timestamp(month_dates(self._scenario.start, [self.months_done])[0])
 
     def step(self, months=1):
-        """Simulates up to `months` months (fewer at the end of the run); returns their outputs."""
-        columns = self._core.step(int(months))
-        self._columns.append(columns)
-        self._pending = []
-        return self._frame([columns])
+        """Simulates up to `months` months (fewer at the end of the run); returns their outputs. Ctrl-C
+        stops it after the month in progress: the months done are kept (outputs() has them) and
+        KeyboardInterrupt is raised; step() or run() goes on from there."""
+        *columns, interrupted = self._core.step(int(months))
+        if len(columns[0]):
+            self._columns.append(tuple(columns))
+            self._pending = []
+        if interrupted:
+            raise KeyboardInterrupt(f"geosim: stopped after {self.months_done} of {self._scenario.months} months; "
+                                    "outputs() holds them, and step() or run() goes on")
+        return self._frame([tuple(columns)])
 
     def run(self):
         """Simulates every month left; returns their outputs."""
