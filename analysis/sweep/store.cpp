@@ -299,6 +299,7 @@ void Store::load_info() {
   auto whole = [&](const char* k) { return static_cast<std::size_t>(meta_whole(db_, path_, k)); };
   i.name = meta(db_, "name"), i.method = meta(db_, "method"), i.sequence = meta(db_, "sequence");
   i.identity = meta(db_, "identity"), i.shard = meta(db_, "shard");
+  i.sweep_file = meta(db_, "sweep_file"), i.base = meta(db_, "base");
   i.replicates = whole("replicates"), i.samples = whole("samples"), i.trajectories = whole("trajectories");
   i.morris_levels = whole("morris_levels"), i.design_seed = whole("design_seed");
   i.planned_runs = static_cast<std::int64_t>(whole("planned_runs"));
@@ -316,9 +317,11 @@ void Store::load_info() {
       add(s);
     }
   };
-  i.parameters.clear(), i.records.clear(), i.series.clear();
+  i.parameters.clear(), i.records.clear(), i.record_metrics.clear(), i.record_scopes.clear(), i.series.clear();
   numbered("SELECT idx, path FROM parameters ORDER BY idx", "parameters", [&](Stmt& s) { i.parameters.push_back(s.text(1)); });
-  numbered("SELECT idx, name FROM records ORDER BY idx", "records", [&](Stmt& s) { i.records.push_back(s.text(1)); });
+  numbered("SELECT idx, name, metric, scope FROM records ORDER BY idx", "records", [&](Stmt& s) {
+    i.records.push_back(s.text(1)), i.record_metrics.push_back(s.text(2)), i.record_scopes.push_back(s.text(3));
+  });
   numbered("SELECT idx, metric, scope FROM series_requests ORDER BY idx", "series_requests",
            [&](Stmt& s) { i.series.push_back(s.text(1) + "@" + s.text(2)); });
   const std::size_t k = i.parameters.size();
@@ -327,16 +330,18 @@ void Store::load_info() {
   i.unit.dims = k;
   i.unit.rows = points;
   i.numbers.assign(points, std::vector<double>(k, std::nan("")));
+  i.values.assign(points, std::vector<std::string>(k));
   if (k > 0) {
     i.unit.values.assign(points * k, std::nan(""));
     std::size_t rows = 0;
-    for (Stmt s(db_, "SELECT point, param, unit, number FROM points ORDER BY point, param"); s.step(); ++rows) {
+    for (Stmt s(db_, "SELECT point, param, unit, number, value FROM points ORDER BY point, param"); s.step(); ++rows) {
       const std::int64_t point = s.integer(0), param = s.integer(1);
       if (point < 0 || static_cast<std::size_t>(point) >= points || param < 0 || static_cast<std::size_t>(param) >= k)
         throw damaged("its points table has a row for point " + std::to_string(point) + ", parameter " + std::to_string(param) + ", outside the sweep's " +
                       std::to_string(points) + " points of " + std::to_string(k) + " parameters");
       i.unit.values[static_cast<std::size_t>(point) * k + static_cast<std::size_t>(param)] = s.real(2);
       i.numbers[static_cast<std::size_t>(point)][static_cast<std::size_t>(param)] = s.real(3);
+      i.values[static_cast<std::size_t>(point)][static_cast<std::size_t>(param)] = s.text(4);
     }
     if (rows != points * k)
       throw damaged("its points table has " + std::to_string(rows) + " rows, not the " + std::to_string(points * k) + " of " + std::to_string(points) +

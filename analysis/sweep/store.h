@@ -35,9 +35,13 @@ struct StoreInfo {
   std::int64_t planned_runs = 0;
   std::vector<std::string> parameters;      // key paths
   std::vector<std::string> records;         // record names
+  std::vector<std::string> record_metrics;  // each record's metric
+  std::vector<std::string> record_scopes;   // and its scope ("world", "nation:CN", ...)
   std::vector<std::string> series;          // "metric@scope" of each series request
   analysis::Design unit;                    // design points in [0, 1]
   std::vector<std::vector<double>> numbers; // per point, per parameter (NaN for non-numeric levels)
+  std::vector<std::vector<std::string>> values;  // per point, per parameter: the value as YAML text
+  std::string sweep_file, base;             // the sweep file and its base scenario, as the sweep ran
 };
 
 /// An open store.

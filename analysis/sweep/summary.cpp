@@ -17,7 +17,17 @@ void cell(std::string& out, const std::string& text) {
   out += text;
 }
 
-/// SRC: regress standardized y on standardized numeric parameters (QR least squares).
+/// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+/// SRC: regress standardized y on the standardized parameters (QR least squares). A categorical
+/// parameter enters as one 0/1 indicator per level after its first; with two levels its SRC is that
+/// indicator's coefficient (the effect of the second level), with more it has none (NaN).
 Regression regress(const StoreInfo& info, const std::vector<double>& y, const std::vector<bool>& present) {
   const std::size_t k = info.parameters.size();
   Regression reg;
@@ -40,11 +50,17 @@ Regression regress(const StoreInfo& info, const std::vector<double>& y, const st
     return reg;
   }
   std::vector<Eigen::VectorXd> xs;
+  std::vector<std::size_t> levels_of(k, 0);
   for (std::size_t i = 0; i < k; ++i) {
     Eigen::VectorXd x;
-    bool numeric = true;
-    for (std::size_t p : rows) numeric = numeric && std::isfinite(info.numbers[p][i]);
-    if (numeric && standardize([&](std::size_t p) { return info.numbers[p][i]; }, x)) cols.push_back(i), xs.push_back(x);
+    if (!is_categorical(info, i)) {
+      if (standardize([&](std::size_t p) { return info.numbers[p][i]; }, x)) cols.push_back(i), xs.push_back(x);
+      continue;
+    }
+    const std::vector<std::string> levels = parameter_levels(info, i);
+    levels_of[i] = levels.size();
+    for (std::size_t l = 1; l < levels.size(); ++l)
+      if (standardize([&](std::size_t p) { return info.values[p][i] == levels[l] ? 1.0 : 0.0; }, x)) cols.push_back(i), xs.push_back(x);
   }
   if (cols.empty() || rows.size() <= cols.size()) {
     reg.r_squared = std::nan("");
@@ -53,7 +69,8 @@ Regression regress(const StoreInfo& info, const std::vector<double>& y, const st
   Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(cols.size()));
   for (std::size_t c = 0; c < cols.size(); ++c) X.col(static_cast<Eigen::Index>(c)) = xs[c];
   const Eigen::VectorXd beta = X.colPivHouseholderQr().solve(ys);
-  for (std::size_t c = 0; c < cols.size(); ++c) reg.src[cols[c]] = beta(static_cast<Eigen::Index>(c));
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    if (levels_of[cols[c]] <= 2) reg.src[cols[c]] = beta(static_cast<Eigen::Index>(c));
   const double ss_res = (ys - X * beta).squaredNorm(), ss_tot = ys.squaredNorm();
   reg.r_squared = 1.0 - ss_res / ss_tot;
   return reg;
@@ -117,6 +134,19 @@ Summary summarize(const Store& store, std::size_t resamples, std::uint64_t seed)
   return s;
 }
 
+bool is_categorical(const StoreInfo& info, std::size_t param) {
+  for (const auto& point : info.numbers)
+    if (!std::isfinite(point[param])) return true;
+  return false;
+}
+
+std::vector<std::string> parameter_levels(const StoreInfo& info, std::size_t param) {
+  std::vector<std::string> levels;
+  for (const auto& point : info.values)
+    if (std::find(levels.begin(), levels.end(), point[param]) == levels.end()) levels.push_back(point[param]);
+  return levels;
+}
+
 std::string points_csv(const Summary& s) {
   std::string out = "point";
   for (const auto& p : s.info.parameters) cell(out, p);
@@ -125,7 +155,8 @@ std::string points_csv(const Summary& s) {
   out += "\n";
   for (std::size_t p = 0; p < s.points.size(); ++p) {
     out += std::to_string(p);
-    for (double v : s.info.numbers[p]) cell(out, format_or_na(v));
+    for (std::size_t i = 0; i < s.info.parameters.size(); ++i)
+      cell(out, is_categorical(s.info, i) ? csv_field(s.info.values[p][i]) : format_or_na(s.info.numbers[p][i]));
     for (const Ensemble& e : s.points[p]) {
       cell(out, std::to_string(e.n));
       for (double v : {e.mean, e.sd, e.p05, e.p95}) cell(out, format_or_na(v));
