@@ -1,34 +1,16 @@
 #include "analysis/report/figures.h"
 
-#include <plplot/plstream.h>
+#include "analysis/report/canvas.h"
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <stdexcept>
 
 namespace geosim::report {
 namespace {
 
-enum Colour : PLINT { kBackground = 0, kInk = 1, kBlue = 2, kOrange = 3, kBand = 4, kGrey = 5, kLightGrey = 6 };
-
-/// A PLplot stream writing one SVG file, in geosim's colours; the file is complete when it is destroyed.
-std::unique_ptr<plstream> open_svg(const std::string& path, PLINT width, PLINT height) {
-  auto pls = std::make_unique<plstream>();
-  pls->sdev("svg");
-  pls->sfnam(path.c_str());
-  pls->spage(0, 0, width, height, 0, 0);
-  pls->scol0(kBackground, 255, 255, 255);
-  pls->scol0(kInk, 30, 30, 30);
-  pls->scol0(kBlue, 31, 119, 180);
-  pls->scol0(kOrange, 255, 127, 14);
-  pls->scol0(kBand, 174, 199, 232);
-  pls->scol0(kGrey, 120, 120, 120);
-  pls->scol0(kLightGrey, 215, 215, 215);
-  pls->init();
-  pls->col0(kInk);
-  return pls;
-}
+PLINT group_colour(std::size_t g) { return kFirstGroup + static_cast<PLINT>(g % kGroupColours); }
+PLINT light_group_colour(std::size_t g) { return kFirstLightGroup + static_cast<PLINT>(g % kGroupColours); }
 
 /// [low, high] of the finite values, widened by 5% (and to a unit interval when flat).
 std::pair<double, double> span(const std::vector<const std::vector<double>*>& sets) {
@@ -42,111 +24,228 @@ std::pair<double, double> span(const std::vector<const std::vector<double>*>& se
   return {lo - pad, hi + pad};
 }
 
+/// How a legend entry shows its colour.
+enum class Key { swatch, line, dashed, dotted, point };
+
+struct LegendEntry {
+  std::string label;
+  PLINT colour;
+  Key key;
+  std::string mark;  // drawn over the key (an event's number)
+};
+
+/// Draws a legend in the viewport [x0, x1] x [y0, y1] (normalized page coordinates), entries from the top.
+void legend(Canvas& c, double x0, double x1, double y0, double y1, const std::string& heading, const std::vector<LegendEntry>& entries) {
+  if (entries.empty()) return;
+  c->vpor(x0, x1, y0, y1);
+  c->wind(0, 1, 0, 1);
+  c.text_size(0.7);
+  const double step = std::min(0.07, 0.95 / static_cast<double>(entries.size() + (heading.empty() ? 0 : 1)));
+  double y = 1 - step / 2;
+  if (!heading.empty()) {
+    c->col0(kInk);
+    c->ptex(0, y, 1, 0, 0, plain(heading).c_str());
+    y -= step;
+  }
+  for (const auto& e : entries) {
+    c->col0(e.colour);
+    PLFLT xs[4] = {0.0, 0.1, 0.1, 0.0}, ys[4] = {y - step * 0.3, y - step * 0.3, y + step * 0.3, y + step * 0.3};
+    PLFLT lx[2] = {0.0, 0.1}, ly[2] = {y, y};
+    switch (e.key) {
+      case Key::swatch: c->fill(4, xs, ys); break;
+      case Key::point: {
+        PLFLT px = 0.05, py = y;
+        c->poin(1, &px, &py, 17);
+        break;
+      }
+      case Key::line: c->width(2), c->line(2, lx, ly), c->width(1); break;
+      case Key::dashed: c->lsty(2), c->width(2), c->line(2, lx, ly), c->width(1), c->lsty(1); break;
+      case Key::dotted: c->lsty(3), c->line(2, lx, ly), c->lsty(1); break;
+    }
+    c->col0(kInk);
+    if (!e.mark.empty()) c->ptex(0.05, y + step * 0.25, 1, 0, 0.5, e.mark.c_str());
+    c->ptex(0.14, y, 1, 0, 0, plain(e.label).c_str());
+    y -= step;
+  }
+  c.text_size(0.8);
+}
+
+constexpr PLINT kLegendWidth = 210;  // points of page width given to a legend strip
+
 }  // namespace
 
-void scatter_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::vector<ScatterPanel>& panels) {
-  if (panels.empty()) throw std::invalid_argument("a scatter figure needs at least one panel");
-  const auto n = static_cast<PLINT>(panels.size());
-  auto pls = open_svg(path, std::min<PLINT>(420 * n, 1680), 420);
-  pls->ssub(n, 1);
-  pls->schr(0, 0.8);
-  for (std::size_t k = 0; k < panels.size(); ++k) {
-    const ScatterPanel& p = panels[k];
-    std::vector<const std::vector<double>*> ys = {&p.y, &p.y_low, &p.y_high};
-    const auto [ylo, yhi] = span(ys);
-    const auto [xlo, xhi] = span({&p.x});
-    pls->col0(kInk);
-    pls->env(xlo, xhi, ylo, yhi, 0, 0);
-    pls->lab(p.x_label.c_str(), k == 0 ? y_label.c_str() : "", k == 0 ? title.c_str() : "");
-    std::vector<double> x, y, lo, hi;
-    for (std::size_t i = 0; i < p.x.size(); ++i) {
-      if (!std::isfinite(p.x[i]) || !std::isfinite(p.y[i])) continue;
-      x.push_back(p.x[i]), y.push_back(p.y[i]);
-      if (!p.y_low.empty() && std::isfinite(p.y_low[i]) && std::isfinite(p.y_high[i])) lo.push_back(p.y_low[i]), hi.push_back(p.y_high[i]);
-      else lo.push_back(p.y[i]), hi.push_back(p.y[i]);
+std::pair<int, int> panel_grid(std::size_t n) {
+  const int cols = static_cast<int>(std::min<std::size_t>(std::max<std::size_t>(n, 1), 3));
+  return {cols, static_cast<int>((std::max<std::size_t>(n, 1) + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols))};
+}
+
+void scatter_figure(const std::string& path, const ScatterFigure& f) {
+  if (f.panels.empty()) throw std::invalid_argument("a scatter figure needs at least one panel");
+  const auto [cols, rows] = panel_grid(f.panels.size());
+  const PLINT cell_w = 400, cell_h = 300, title_h = 44, legend_w = f.groups.empty() ? 0 : kLegendWidth;
+  const PLINT width = cols * cell_w + legend_w, height = rows * cell_h + title_h;
+  Canvas c(path, width, height);
+  const double W = width, H = height;
+  c.text_size(0.8);
+  c->vpor(0, 1, 1 - title_h / H, 1);
+  c->wind(0, 1, 0, 1);
+  c->col0(kInk);
+  c->ptex(0.5, 0.45, 1, 0, 0.5, plain(f.title).c_str());
+  const double groups = static_cast<double>(std::max<std::size_t>(f.groups.size(), 1));
+  for (std::size_t k = 0; k < f.panels.size(); ++k) {
+    const ScatterPanel& p = f.panels[k];
+    const double col = static_cast<double>(k % static_cast<std::size_t>(cols)), row = static_cast<double>(k / static_cast<std::size_t>(cols));
+    const double x0 = col * cell_w / W, top = 1 - (title_h + row * cell_h) / H, cw = cell_w / W, ch = cell_h / H;
+    c->vpor(x0 + 0.2 * cw, x0 + 0.96 * cw, top - 0.74 * ch, top - 0.06 * ch);
+    c.text_size(0.7);
+    const auto [ylo, yhi] = span({&p.y, &p.y_low, &p.y_high});
+    const bool levels = !p.x_levels.empty();
+    const double n_levels = static_cast<double>(p.x_levels.size());
+    const auto [xlo, xhi] = levels ? std::pair{-0.5, n_levels - 0.5} : span({&p.x});
+    c->wind(xlo, xhi, ylo, yhi);
+    c->col0(kInk);
+    c->box(levels ? "bc" : "bcnst", 0, 0, "bcnstv", 0, 0);
+    for (std::size_t l = 0; l < p.x_levels.size(); ++l) c->mtex("b", 1.2, (static_cast<double>(l) + 0.5) / n_levels, 0.5, plain(p.x_levels[l]).c_str());
+    c->mtex("b", 3.0, 0.5, 0.5, plain(p.x_label).c_str());
+    if (!p.x_unit.empty()) c->mtex("b", 4.4, 0.5, 0.5, plain(("(" + p.x_unit + ")")).c_str());
+    if (col == 0) c->mtex("l", 3.8, 0.5, 0.5, plain(f.y_label).c_str());
+    // Points of different groups at one x sit side by side rather than on top of each other.
+    const double nudge = (levels ? 0.5 : 0.04 * (xhi - xlo)) / groups;
+    for (std::size_t g = 0; g < static_cast<std::size_t>(groups); ++g) {
+      std::vector<double> x, y, bx, lo, hi;  // bx: the x of points with an interval
+      for (std::size_t i = 0; i < p.x.size(); ++i) {
+        const std::size_t gi = f.group.empty() ? 0 : static_cast<std::size_t>(f.group[i]);
+        if (gi != g || !std::isfinite(p.x[i]) || !std::isfinite(p.y[i])) continue;
+        x.push_back(p.x[i] + nudge * (static_cast<double>(g) - (groups - 1) / 2));
+        y.push_back(p.y[i]);
+        if (!p.y_low.empty() && std::isfinite(p.y_low[i]) && std::isfinite(p.y_high[i])) bx.push_back(x.back()), lo.push_back(p.y_low[i]), hi.push_back(p.y_high[i]);
+      }
+      if (x.empty()) continue;
+      c->col0(f.groups.empty() ? kBand : light_group_colour(g));
+      if (!bx.empty()) c->erry(static_cast<PLINT>(bx.size()), bx.data(), lo.data(), hi.data());
+      c->col0(f.groups.empty() ? kBlue : group_colour(g));
+      c->poin(static_cast<PLINT>(x.size()), x.data(), y.data(), 17);
     }
-    pls->col0(kBand);
-    pls->erry(static_cast<PLINT>(x.size()), x.data(), lo.data(), hi.data());
-    pls->col0(kBlue);
-    pls->poin(static_cast<PLINT>(x.size()), x.data(), y.data(), 17);
   }
+  std::vector<LegendEntry> entries;
+  for (std::size_t g = 0; g < f.groups.size(); ++g) entries.push_back({f.groups[g], group_colour(g), Key::point, ""});
+  legend(c, 1 - (legend_w - 10) / W, 0.995, 0.1, 1 - title_h / H, f.group_label, entries);
+  c.finish();
 }
 
 void bar_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::vector<std::string>& categories,
                 const std::vector<BarSeries>& series) {
   if (categories.empty() || series.empty()) throw std::invalid_argument("a bar figure needs categories and series");
-  auto pls = open_svg(path, std::max<PLINT>(480, 90 * static_cast<PLINT>(categories.size())), 560);
+  const PLINT width = std::max<PLINT>(420, 80 * static_cast<PLINT>(categories.size())) + kLegendWidth, height = 560;
+  Canvas c(path, width, height);
   std::vector<const std::vector<double>*> all;
   for (const auto& s : series) all.push_back(&s.value), all.push_back(&s.low), all.push_back(&s.high);
   auto [ylo, yhi] = span(all);
   ylo = std::min(ylo, 0.0), yhi = std::max(yhi, 0.0);
   const auto n = static_cast<double>(categories.size());
-  pls->adv(0);
-  pls->schr(0, 0.8);
-  pls->vpor(0.12, 0.97, 0.42, 0.9);  // room below for parameter names written upwards
-  pls->wind(0, n, ylo, yhi);
-  pls->col0(kInk);
-  pls->box("bc", 0, 0, "bcgnstv", 0, 0);
-  pls->mtex("t", 2.0, 0.5, 0.5, title.c_str());
-  pls->mtex("l", 4.5, 0.5, 0.5, y_label.c_str());
-  const double width = 0.8 / static_cast<double>(series.size());
+  const double right = 1 - static_cast<double>(kLegendWidth) / width;
+  c.text_size(0.8);
+  c->vpor(0.12 * 620 / width, right, 0.42, 0.9);  // room below for parameter names written upwards
+  c->wind(0, n, ylo, yhi);
+  c->col0(kInk);
+  c->box("bc", 0, 0, "bcgnstv", 0, 0);
+  c->mtex("t", 2.0, 0.5, 0.5, plain(title).c_str());
+  c->mtex("l", 4.5, 0.5, 0.5, plain(y_label).c_str());
+  const double bar = 0.8 / static_cast<double>(series.size());
+  std::vector<LegendEntry> entries;
   for (std::size_t s = 0; s < series.size(); ++s) {
-    const PLINT colour = s == 0 ? kBlue : kOrange;
-    for (std::size_t c = 0; c < categories.size(); ++c) {
-      const double v = series[s].value[c];
+    const PLINT colour = group_colour(s);
+    for (std::size_t k = 0; k < categories.size(); ++k) {
+      const double v = series[s].value[k];
       if (!std::isfinite(v)) continue;
-      const double x0 = static_cast<double>(c) + 0.1 + width * static_cast<double>(s), x1 = x0 + width * 0.9;
+      const double x0 = static_cast<double>(k) + 0.1 + bar * static_cast<double>(s), x1 = x0 + bar * 0.9;
       PLFLT xs[4] = {x0, x1, x1, x0}, ys[4] = {0, 0, v, v};
-      pls->col0(colour);
-      pls->fill(4, xs, ys);
-      if (!series[s].low.empty() && std::isfinite(series[s].low[c]) && std::isfinite(series[s].high[c])) {
-        PLFLT xm = 0.5 * (x0 + x1), lo = series[s].low[c], hi = series[s].high[c];
-        pls->col0(kInk);
-        pls->erry(1, &xm, &lo, &hi);
+      c->col0(colour);
+      c->fill(4, xs, ys);
+      if (!series[s].low.empty() && std::isfinite(series[s].low[k]) && std::isfinite(series[s].high[k])) {
+        PLFLT xm = 0.5 * (x0 + x1), lo = series[s].low[k], hi = series[s].high[k];
+        c->col0(kInk);
+        c->erry(1, &xm, &lo, &hi);
       }
     }
-    pls->col0(colour);
-    pls->mtex("t", 0.6, 0.02 + 0.18 * static_cast<double>(s), 0.0, ("\u25A0 " + series[s].name).c_str());
+    entries.push_back({series[s].name, colour, Key::swatch, ""});
   }
-  pls->col0(kInk);
-  for (std::size_t c = 0; c < categories.size(); ++c)
-    pls->mtex("bv", 0.7, (static_cast<double>(c) + 0.5) / n, 1.0, categories[c].c_str());
+  c->col0(kInk);
+  for (std::size_t k = 0; k < categories.size(); ++k) c->mtex("bv", 0.7, (static_cast<double>(k) + 0.5) / n, 1.0, plain(categories[k]).c_str());
+  legend(c, right + 0.02, 0.995, 0.42, 0.9, "", entries);
+  c.finish();
 }
 
-void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands) {
+void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands,
+                 const std::vector<Marker>& markers) {
   if (bands.empty() || bands.front().mean.empty()) throw std::invalid_argument("a band figure needs at least one month");
-  auto pls = open_svg(path, 720, 420);
+  const PLINT width = 560 + kLegendWidth, height = 420;
+  Canvas c(path, width, height);
   const std::size_t n = bands.front().mean.size();
   std::vector<double> x(n);
   for (std::size_t i = 0; i < n; ++i) x[i] = (first_month_index + static_cast<double>(i)) / 12.0;  // fractional years
   std::vector<const std::vector<double>*> all;
   for (const auto& b : bands) all.push_back(&b.mean), all.push_back(&b.low), all.push_back(&b.high);
   const auto [ylo, yhi] = span(all);
-  pls->schr(0, 0.8);
+  const double right = 1 - static_cast<double>(kLegendWidth) / width;
+  c.text_size(0.8);
   // Years as major ticks with month minor ticks: automatic ticks would fall mid-year and print the
   // same year twice.
   const double span_years = std::max(x.back() - x.front(), 1.0 / 12);
-  pls->adv(0);
-  pls->vpor(0.1, 0.97, 0.12, 0.88);
-  pls->wind(x.front(), x.front() + span_years, ylo, yhi);
-  pls->col0(kInk);
-  pls->box("bcnst", span_years > 12 ? 2.0 : 1.0, span_years > 12 ? 2 : 12, "bcnstv", 0, 0);
-  pls->lab("year", y_label.c_str(), "");
-  pls->mtex("t", 2.2, 0.5, 0.5, title.c_str());
-  // The reference goes first, so the main band is drawn over it.
+  c->vpor(0.1, right, 0.12, 0.86);
+  c->wind(x.front(), x.front() + span_years, ylo, yhi);
+  c->col0(kInk);
+  c->box("bcnst", span_years > 12 ? 2.0 : 1.0, span_years > 12 ? 2 : 12, "bcnstv", 0, 0);
+  c->lab("year", plain(y_label).c_str(), "");
+  c->mtex("t", 2.4, 0.5, 0.5, plain(title).c_str());
+  auto line_colour = [](std::size_t k) { return k == 0 ? PLINT{kBlue} : k == 1 ? PLINT{kGrey} : group_colour(k); };
+  auto band_colour = [](std::size_t k) { return k == 0 ? PLINT{kBand} : k == 1 ? PLINT{kLightGrey} : light_group_colour(k); };
+  // Bands first (the first last, on top), then every line over every band.
+  for (std::size_t k = bands.size(); k-- > 0;) {
+    const Band& b = bands[k];
+    const std::size_t m = std::min({n, b.mean.size(), b.low.size(), b.high.size()});
+    if (m == 0) continue;
+    std::vector<double> px(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(m)), py(b.high.begin(), b.high.begin() + static_cast<std::ptrdiff_t>(m));
+    for (std::size_t i = m; i-- > 0;) px.push_back(x[i]), py.push_back(b.low[i]);
+    c->col0(band_colour(k));
+    c->fill(static_cast<PLINT>(px.size()), px.data(), py.data());
+  }
+  std::vector<LegendEntry> entries;
   for (std::size_t k = bands.size(); k-- > 0;) {
     const Band& b = bands[k];
     const std::size_t m = std::min(n, b.mean.size());
-    std::vector<double> px(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(m)), py(b.high.begin(), b.high.begin() + static_cast<std::ptrdiff_t>(m));
-    for (std::size_t i = m; i-- > 0;) px.push_back(x[i]), py.push_back(b.low[i]);
-    pls->col0(k == 0 ? kBand : kLightGrey);
-    pls->fill(static_cast<PLINT>(px.size()), px.data(), py.data());
-    pls->col0(k == 0 ? kBlue : kGrey);
-    pls->width(2);
-    pls->line(static_cast<PLINT>(m), x.data(), b.mean.data());
-    pls->width(1);
-    pls->mtex("t", 0.6, 0.02 + 0.3 * static_cast<double>(k), 0.0, ("\u25A0 " + b.name).c_str());
+    c->col0(line_colour(k));
+    c->lsty(b.dashed ? 2 : 1);
+    c->width(2);
+    // A line breaks where a month has no value rather than joining across the gap.
+    for (std::size_t i = 0; i < m;) {
+      std::size_t j = i;
+      while (j < m && std::isfinite(b.mean[j])) ++j;
+      if (j > i) c->line(static_cast<PLINT>(j - i), x.data() + i, b.mean.data() + i);
+      i = j + 1;
+    }
+    c->width(1);
+    c->lsty(1);
   }
+  for (std::size_t k = 0; k < bands.size(); ++k)
+    entries.push_back({bands[k].name + (bands[k].low.empty() ? "" : " (5-95%)"), line_colour(k), bands[k].dashed ? Key::dashed : Key::line, ""});
+  const double xlo = x.front(), xhi = x.front() + span_years;
+  for (std::size_t k = 0; k < markers.size(); ++k) {
+    const double at = markers[k].month_index / 12.0;
+    if (at < xlo || at > xhi) continue;
+    PLFLT lx[2] = {at, at}, ly[2] = {ylo, yhi};
+    c->col0(kGrey);
+    c->lsty(3);
+    c->line(2, lx, ly);
+    c->lsty(1);
+    c->col0(kInk);
+    c.text_size(0.6);
+    c->mtex("t", 0.4, (at - xlo) / (xhi - xlo), 0.5, std::to_string(k + 1).c_str());
+    c.text_size(0.8);
+    entries.push_back({markers[k].label, kGrey, Key::dotted, std::to_string(k + 1)});
+  }
+  legend(c, right + 0.02, 0.995, 0.12, 0.86, "", entries);
+  c.finish();
 }
 
 }  // namespace geosim::report

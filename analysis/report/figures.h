@@ -1,18 +1,41 @@
 #pragma once
-// The few chart types a sweep report needs, drawn with PLplot's C++ binding into SVG files.
+// The few chart types a report needs, drawn with PLplot's C++ binding. A figure's path chooses the
+// format: NAME.svg (SVG) or NAME.pdf (PDF, the figure at its own aspect on an A4 page: PLplot's PDF
+// driver knows only paper sizes). Legends sit outside the data, in a strip at the right.
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace geosim::report {
 
-/// Points with vertical interval bars: outcome (y) against one parameter (x).
-struct ScatterPanel {
-  std::string x_label;
-  std::vector<double> x, y, y_low, y_high;  // y_low/y_high may be empty (no bars)
+/// PLplot refused part of a figure (it would otherwise print a message and leave the figure blank).
+struct FigureFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
-/// Writes a figure of side-by-side scatter panels sharing the y label.
-void scatter_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::vector<ScatterPanel>& panels);
+/// One panel of a scatter figure: outcome (y) against one parameter (x), with interval bars.
+struct ScatterPanel {
+  std::string x_label, x_unit;              // the unit goes on a line of its own below the label
+  std::vector<double> x, y, y_low, y_high;  // y_low/y_high may be empty (no bars)
+  std::vector<std::string> x_levels;        // non-empty: x holds level indices 0..n-1, drawn as named ticks
+};
+
+/// A figure of scatter panels wrapped into rows, sharing the y label. Points may be coloured by a
+/// group (a categorical parameter's level), named in the legend.
+struct ScatterFigure {
+  std::string title, y_label;  // y_label: short (a unit), it is written beside each row of panels
+  std::vector<ScatterPanel> panels;
+  std::string group_label;          // the legend's heading (the grouping parameter)
+  std::vector<std::string> groups;  // legend entries; empty: one colour, no legend
+  std::vector<int> group;           // per point (the same points in every panel): index into groups
+};
+
+/// Columns and rows of a grid of n panels: at most three columns, as many rows as needed.
+std::pair<int, int> panel_grid(std::size_t n);
+
+/// Writes a scatter figure (throws FigureFailure, std::invalid_argument for an empty figure).
+void scatter_figure(const std::string& path, const ScatterFigure& figure);
 
 /// One group of bars: a value per category with an optional interval.
 struct BarSeries {
@@ -24,14 +47,22 @@ struct BarSeries {
 void bar_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::vector<std::string>& categories,
                 const std::vector<BarSeries>& series);
 
-/// A monthly mean with its band (low to high), named for the legend.
+/// A monthly line, with its band (low to high) when it has one, named for the legend.
 struct Band {
   std::string name;
-  std::vector<double> mean, low, high;
+  std::vector<double> mean, low, high;  // low/high empty: the line alone
+  bool dashed = false;                  // drawn dashed (a compared run)
 };
 
-/// Writes a band chart over months: each band's mean line over its shaded band, the first in blue,
-/// a second (a reference such as the baseline) in grey beneath it.
-void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands);
+/// A month marked on a time axis: an event of the scenario.
+struct Marker {
+  int month_index = 0;  // Month::index
+  std::string label;    // for the legend, e.g. "2027-01 export-ban"
+};
+
+/// Writes a chart over months: the first band in blue over the others (grey for a second, then
+/// further colours), each event a numbered dotted line listed in the legend.
+void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands,
+                 const std::vector<Marker>& markers = {});
 
 }  // namespace geosim::report

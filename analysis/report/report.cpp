@@ -9,71 +9,16 @@
 #include <stdexcept>
 
 #include "analysis/report/figures.h"
+#include "analysis/report/report_files.h"
+#include "analysis/report/run_report.h"
 #include "analysis/sweep/summary.h"
+#include "analysis/sweep/sweep_def.h"
 #include "core/errors.h"
-#include "core/output_file.h"
+#include "scenario/loader.h"
 
 namespace geosim::report {
 namespace {
 namespace fs = std::filesystem;
-
-/// The files one report writes, each complete or absent. PLplot does not say when a write fails (a
-/// full disk): a figure is drawn into NAME.partial and renamed only if it is a regular file that ends
-/// with its closing </svg> tag. When anything fails, every file this report wrote goes too, so a
-/// report.md (written last) never stands beside figures of another report.
-class Outputs {
- public:
-  template <class Draw>
-  void figure(const fs::path& path, Draw draw) {
-    const std::string tmp = partial_path(path.string());
-    draw(tmp);
-    if (!ends_with_closing_tag(tmp)) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      throw WriteFailure("cannot write " + path.string() + ": the figure was cut short (is the disk full?)");
-    }
-    fs::rename(tmp, path);
-    written_.push_back(path.string());
-  }
-  void text(const fs::path& path, const std::string& text) {
-    write_file_atomically(path.string(), text);
-    written_.push_back(path.string());
-  }
-  void discard() {
-    std::error_code ignored;
-    for (const auto& f : written_) fs::remove(f, ignored);
-    written_.clear();
-  }
-  const std::vector<std::string>& written() const { return written_; }
-
- private:
-  static bool ends_with_closing_tag(const std::string& file) {
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) return false;
-    const auto size = fs::file_size(file, ec);
-    const std::string tag = "</svg>\n";
-    if (ec || size < tag.size()) return false;
-    std::ifstream in(file, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(size - tag.size()));
-    std::string tail(tag.size(), '\0');
-    return in.read(tail.data(), static_cast<std::streamsize>(tail.size())) && tail == tag;
-  }
-  std::vector<std::string> written_;
-};
-
-std::string num(double v, int digits = 4) {
-  if (std::isnan(v)) return "–";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-  return buf;
-}
-
-/// A file name from a record or series name: letters, digits, '-', '_' and '.'.
-std::string file_safe(const std::string& name) {
-  std::string out;
-  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '-';
-  return out;
-}
 
 void sensitivity_section(const sweep::Summary& s, std::size_t r, const fs::path& figures, std::string& md, Outputs& written) {
   const auto& info = s.info;
@@ -120,9 +65,80 @@ void sensitivity_section(const sweep::Summary& s, std::size_t r, const fs::path&
     bars = {BarSeries{"SRC", s.regression[r].src, {}, {}}};
     what = "standardized regression coefficients";
   }
-  const std::string name = "sensitivity-" + file_safe(rec) + ".svg";
-  written.figure(figures / name, [&](const std::string& file) { bar_figure(file, rec + ": " + what, "index", info.parameters, bars); });
+  const std::string name = written.figure(figures / ("sensitivity-" + file_safe(rec)),
+                                          [&](const std::string& file) { bar_figure(file, rec + ": " + what, "index", info.parameters, bars); });
   md += "![" + rec + ": " + what + "](figures/" + name + ")\n\n";
+}
+
+/// The y label of record r: its name, what it measures and the unit.
+std::string record_label(const sweep::StoreInfo& info, std::size_t r) {
+  if (r >= info.record_metrics.size() || info.record_metrics[r].empty()) return info.records[r];
+  const std::string measured = metric_label(info.record_scopes[r], info.record_metrics[r]);
+  return info.records[r].rfind(info.record_metrics[r], 0) == 0 ? measured : info.records[r] + ": " + measured;
+}
+
+/// The scenario the sweep varied, for its timeline's events: the sweep file as it ran, if it still
+/// loads. Returns false with the reason in `why` when it does not.
+bool base_scenario(const sweep::StoreInfo& info, ScenarioDef& def, std::string& why) {
+  try {
+    const sweep::SweepDef sweep = sweep::load_sweep(info.sweep_file);
+    def = load_scenario(sweep.base, sweep.fixed);
+    return true;
+  } catch (const std::exception& e) {
+    why = e.what();
+    return false;
+  }
+}
+
+/// Outcome of record r against each parameter, points coloured by the first categorical parameter's
+/// level; a categorical parameter's own panel shows its levels as named ticks.
+ScatterFigure outcome_figure(const sweep::Summary& s, std::size_t r) {
+  const auto& info = s.info;
+  const std::string unit = r < info.record_metrics.size() ? metric_unit(info.record_scopes[r], info.record_metrics[r]) : "";
+  ScatterFigure f{record_label(info, r) + " against each parameter", unit.empty() ? info.records[r] : unit, {}, "", {}, {}};
+  std::vector<std::vector<std::string>> levels(info.parameters.size());
+  for (std::size_t i = 0; i < info.parameters.size(); ++i)
+    if (sweep::is_categorical(info, i)) levels[i] = sweep::parameter_levels(info, i);
+  for (std::size_t i = 0; i < info.parameters.size() && f.groups.empty(); ++i)
+    if (!levels[i].empty() && levels[i].size() <= 10) {
+      f.group_label = info.parameters[i], f.groups = levels[i];
+      for (std::size_t pt = 0; pt < s.points.size(); ++pt)
+        f.group.push_back(static_cast<int>(std::find(levels[i].begin(), levels[i].end(), info.values[pt][i]) - levels[i].begin()));
+    }
+  for (std::size_t i = 0; i < info.parameters.size(); ++i) {
+    ScatterPanel p;
+    p.x_label = info.parameters[i];
+    p.x_unit = parameter_unit(info.parameters[i]);
+    p.x_levels = levels[i];
+    for (std::size_t pt = 0; pt < s.points.size(); ++pt) {
+      p.x.push_back(levels[i].empty() ? info.numbers[pt][i]
+                                      : static_cast<double>(std::find(levels[i].begin(), levels[i].end(), info.values[pt][i]) - levels[i].begin()));
+      p.y.push_back(s.points[pt][r].mean);
+      p.y_low.push_back(s.points[pt][r].p05);
+      p.y_high.push_back(s.points[pt][r].p95);
+    }
+    f.panels.push_back(std::move(p));
+  }
+  return f;
+}
+
+/// Per level of each categorical parameter: how many points and the mean of their point means.
+std::string level_table(const sweep::Summary& s, std::size_t r) {
+  const auto& info = s.info;
+  std::string md;
+  for (std::size_t i = 0; i < info.parameters.size(); ++i) {
+    if (!sweep::is_categorical(info, i)) continue;
+    md += "| `" + info.parameters[i] + "` | points | mean of point means |\n|---|---|---|\n";
+    for (const auto& level : sweep::parameter_levels(info, i)) {
+      double sum = 0;
+      std::size_t n = 0;
+      for (std::size_t pt = 0; pt < s.points.size(); ++pt)
+        if (info.values[pt][i] == level && std::isfinite(s.points[pt][r].mean)) sum += s.points[pt][r].mean, ++n;
+      md += "| " + level + " | " + std::to_string(n) + " | " + num(n ? sum / static_cast<double>(n) : std::nan("")) + " |\n";
+    }
+    md += "\n";
+  }
+  return md;
 }
 
 /// The mean and 5-95% band, month by month, of series request q over a store's successful runs.
@@ -159,29 +175,17 @@ void compose(const sweep::Store& store, const std::optional<sweep::Store>& again
   md += "Parameters: ";
   for (std::size_t i = 0; i < info.parameters.size(); ++i) md += (i ? ", `" : "`") + info.parameters[i] + "`";
   md += ".\n\nPoints show each design point's ensemble mean; bars span its 5th to 95th percentile over replicates. "
-        "SRC: standardized regression coefficient of the point means on the parameters.\n\n";
+        "SRC: standardized regression coefficient of the point means on the parameters; a yes/no or named-level parameter enters the "
+        "regression as one indicator per level after its first (its SRC, with two levels, is the second level's effect; with more it has "
+        "none), and its levels colour the points of every panel. Each figure is also written as a PDF beside its SVG.\n\n";
 
   for (std::size_t r = 0; r < info.records.size(); ++r) {
     const std::string& rec = info.records[r];
-    md += "## " + rec + "\n\n";
-    std::vector<ScatterPanel> panels;
-    for (std::size_t i = 0; i < info.parameters.size(); ++i) {
-      ScatterPanel p;
-      p.x_label = info.parameters[i];
-      for (std::size_t pt = 0; pt < s.points.size(); ++pt) {
-        p.x.push_back(info.numbers[pt][i]);
-        p.y.push_back(s.points[pt][r].mean);
-        p.y_low.push_back(s.points[pt][r].p05);
-        p.y_high.push_back(s.points[pt][r].p95);
-      }
-      bool numeric = false;
-      for (double x : p.x) numeric = numeric || std::isfinite(x);
-      if (numeric) panels.push_back(std::move(p));
-    }
-    if (!panels.empty()) {
-      const std::string name = "outcome-" + file_safe(rec) + ".svg";
-      written.figure(figures / name, [&](const std::string& file) { scatter_figure(file, rec + " against each parameter", rec, panels); });
-      md += "![" + rec + " against each parameter](figures/" + name + ")\n\n";
+    md += "## " + rec + "\n\n" + record_label(info, r) + ".\n\n";
+    if (!info.parameters.empty()) {
+      const std::string name = written.figure(figures / ("outcome-" + file_safe(rec)),
+                                              [&](const std::string& file) { scatter_figure(file, outcome_figure(s, r)); });
+      md += "![" + rec + " against each parameter](figures/" + name + ")\n\n" + level_table(s, r);
     }
     if (!info.parameters.empty()) sensitivity_section(s, r, figures, md, written);
     else {
@@ -208,6 +212,13 @@ void compose(const sweep::Store& store, const std::optional<sweep::Store>& again
     }
   }
 
+  ScenarioDef base;
+  std::string why;
+  std::vector<Marker> markers;
+  if (!info.series.empty()) {
+    if (base_scenario(info, base, why)) markers = event_markers(base);
+    else md += "> Event markers left out: " + why + ".\n\n";
+  }
   for (std::size_t q = 0; q < info.series.size(); ++q) {
     std::vector<Band> bands = {series_band(store, q, info.name)};
     if (bands[0].mean.empty()) continue;
@@ -215,13 +226,15 @@ void compose(const sweep::Store& store, const std::optional<sweep::Store>& again
     if (against)
       for (std::size_t b = 0; b < against->info().series.size(); ++b)
         if (against->info().series[b] == info.series[q]) bands.push_back(series_band(*against, b, against->info().name));
-    const std::string name = "series-" + file_safe(info.series[q]) + ".svg";
-    written.figure(figures / name, [&](const std::string& file) {
-      band_figure(file, info.series[q] + ": mean and 5-95% band over " + std::to_string(runs) + " runs", info.series[q], info.start.index, bands);
+    const auto at = info.series[q].rfind('@');
+    const std::string label = metric_label(info.series[q].substr(at + 1), info.series[q].substr(0, at));
+    const std::string name = written.figure(figures / ("series-" + file_safe(info.series[q])), [&](const std::string& file) {
+      band_figure(file, info.series[q] + ": mean and 5-95% band over " + std::to_string(runs) + " runs", label, info.start.index, bands, markers);
     });
     const Band& b = bands[0];
-    md += "## Series " + info.series[q] + "\n\nMean over all " + std::to_string(runs) + " successful runs, with the band from the 5th to the 95th percentile: last month " +
-          num(b.mean.back()) + " (" + num(b.low.back()) + " to " + num(b.high.back()) + ")" +
+    md += "## Series " + info.series[q] + "\n\n" + label + ". Mean over all " + std::to_string(runs) +
+          " successful runs, with the band from the 5th to the 95th percentile: last month " + num(b.mean.back()) + " (" + num(b.low.back()) + " to " +
+          num(b.high.back()) + ")" +
           (bands.size() > 1 ? "; " + bands[1].name + " (grey): " + num(bands[1].mean.back()) + " (" + num(bands[1].low.back()) + " to " + num(bands[1].high.back()) + ")" : "") +
           ".\n\n![" + info.series[q] + "](figures/" + name + ")\n\n";
   }
@@ -231,27 +244,19 @@ void compose(const sweep::Store& store, const std::optional<sweep::Store>& again
 
 }  // namespace
 
-std::vector<std::string> write_report(const std::string& store_path, const std::string& out_dir, const std::string& against_path) {
-  const sweep::Store store = sweep::Store::open(store_path);
+std::vector<std::string> write_report(const std::string& path, const std::string& out_dir, const std::string& against_path,
+                                      const std::vector<std::string>& series) {
+  std::error_code ec;
+  const bool folder = fs::is_directory(path, ec);
+  if (!against_path.empty() && folder != fs::is_directory(against_path, ec))
+    throw BadInput("cannot compare " + path + " with " + against_path + ": give two run folders (geosim run --out) or two sweep stores");
+  if (folder) return write_run_report(path, out_dir, against_path, series);
+  if (!series.empty()) throw BadInput("--series chooses the series of a run folder's report; a sweep store's report shows the series the sweep stored");
+  const sweep::Store store = sweep::Store::open(path);
   std::optional<sweep::Store> against;
   if (!against_path.empty()) against.emplace(sweep::Store::open(against_path));
   const sweep::Summary s = sweep::summarize(store);
-  const fs::path dir(out_dir), figures = dir / "figures";
-  std::error_code ec;
-  const bool had_dir = fs::exists(dir, ec), had_figures = fs::exists(figures, ec);
-  make_output_dir(figures.string(), "--out");
-  Outputs written;
-  try {
-    compose(store, against, s, store_path, dir, written);
-  } catch (...) {
-    written.discard();
-    if (!had_figures) fs::remove(figures, ec);  // only when empty: a folder of the user's stays
-    if (!had_dir) fs::remove(dir, ec);
-    throw;
-  }
-  std::vector<std::string> files = written.written();
-  std::rotate(files.begin(), files.end() - 1, files.end());  // report.md first
-  return files;
+  return write_report_files(out_dir, [&](Outputs& written, const fs::path& dir) { compose(store, against, s, path, dir, written); });
 }
 
 }  // namespace geosim::report

@@ -125,11 +125,19 @@ TEST_CASE("exit codes: a bad --out is bad input (2), output that cannot be writt
   CHECK_FALSE(fs::exists(dir / "rep" / "figures"));  // made by this report, so removed with it
   // The same for a figure, which PLplot writes without saying that it failed.
   fs::create_directories(dir / "rep2" / "figures");
-  fs::create_symlink("/dev/full", dir / "rep2" / "figures" / "outcome-china_open_end.svg.partial");
+  fs::create_symlink("/dev/full", dir / "rep2" / "figures" / "outcome-china_open_end.partial.svg");
   const auto fig = cli::geosim("report " + store.string() + " --out " + (dir / "rep2").string());
   CHECK(fig.code == 1);
   CHECK(contains(fig.err, "the figure was cut short"));
   CHECK_FALSE(fs::exists(dir / "rep2" / "report.md"));
+  // And for the PDF drawn after the SVG: the SVG written before it goes too.
+  fs::create_directories(dir / "rep3" / "figures");
+  fs::create_symlink("/dev/full", dir / "rep3" / "figures" / "outcome-china_open_end.partial.pdf");
+  const auto pdf = cli::geosim("report " + store.string() + " --out " + (dir / "rep3").string());
+  CHECK(pdf.code == 1);
+  CHECK(contains(pdf.err, "cannot write " + (dir / "rep3" / "figures" / "outcome-china_open_end.pdf").string() + ": the figure was cut short"));
+  CHECK_FALSE(fs::exists(dir / "rep3" / "figures" / "outcome-china_open_end.svg"));
+  CHECK_FALSE(fs::exists(dir / "rep3" / "report.md"));
   // A record named like a parameter: both would be columns; refused before a store exists.
   std::string sweep = slurp(dir / "small.yaml");
   sweep.replace(sweep.find("name: china_open_end"), 20, "name: behaviour.bass_q");

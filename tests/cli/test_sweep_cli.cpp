@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "analysis/sweep/store.h"
 #include "cli_helpers.h"
+#include "../svg_text.h"
 
 using cli::contains;
 
@@ -209,4 +211,106 @@ TEST_CASE("a sweep's series patterns are stored as the series they matched") {
   CHECK(none.code == 2);
   CHECK(contains(none.err, "no scope of this scenario matches 'labs:*'"));
   CHECK_FALSE(cli::fs::exists(dir / "none.db"));
+}
+
+namespace {
+
+/// Pearson's correlation of two equally long lists.
+double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx), syy += (y[i] - my) * (y[i] - my);
+  return sxy / std::sqrt(sxx * syy);
+}
+
+std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::istringstream in(line);
+  for (std::string c; std::getline(in, c, ',');) cells.push_back(c);
+  return cells;
+}
+
+}  // namespace
+
+TEST_CASE("a yes/no parameter is analysed by its levels: points.csv names them, the regression and the figures use them") {
+  const auto dir = cli::fresh_dir("sweep-levels");
+  cli::fs::create_directories(dir);
+  const std::string store = (dir / "s.db").string();
+  REQUIRE(cli::geosim("sweep " + std::string(GEOSIM_TEST_DATA) + "/sweeps/small-levels.yaml --store " + store + " --quiet").code == 0);
+  const auto a = cli::geosim("analyze " + store + " --out " + (dir / "analysis").string());
+  REQUIRE_MESSAGE(a.code == 0, a.err);
+  std::istringstream points(cli::slurp(dir / "analysis" / "points.csv"));
+  std::string line;
+  std::getline(points, line);
+  REQUIRE(line.rfind("point,behaviour.utility.price,labs.deepseek.open,china_open_end.n,china_open_end.mean,", 0) == 0);
+  std::vector<double> price, closed, mean;
+  std::vector<std::string> levels;
+  while (std::getline(points, line)) {
+    const auto c = csv_cells(line);
+    levels.push_back(c[2]);
+    price.push_back(std::stod(c[1])), closed.push_back(c[2] == "false" ? 1.0 : 0.0), mean.push_back(std::stod(c[4]));
+  }
+  CHECK(levels == std::vector<std::string>{"true", "false", "true", "false", "true", "false"});
+  // The grid is balanced, so price and the level indicator are orthogonal and each SRC is the plain
+  // correlation of the point means with that column.
+  double src_price = NAN, src_open = NAN;
+  std::istringstream sens(cli::slurp(dir / "analysis" / "sensitivity.csv"));
+  while (std::getline(sens, line)) {
+    const auto c = csv_cells(line);
+    if (c[1] == "behaviour.utility.price") src_price = std::stod(c[2]);
+    if (c[1] == "labs.deepseek.open") src_open = std::stod(c[2]);
+  }
+  CHECK(src_open == doctest::Approx(correlation(closed, mean)).epsilon(1e-9));
+  CHECK(src_price == doctest::Approx(correlation(price, mean)).epsilon(1e-9));
+  CHECK(src_open < -0.5);  // closing DeepSeek's weights lowers Chinese open models' share
+  const auto r = cli::geosim("report " + store + " --out " + (dir / "report").string());
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.err.empty());  // no PLplot message
+  const std::string md = cli::slurp(dir / "report" / "report.md");
+  CHECK(contains(md, "| `labs.deepseek.open` | points | mean of point means |"));
+  CHECK(contains(md, "| true | 3 |"));
+  const std::string svg = cli::slurp(dir / "report" / "figures" / "outcome-china_open_end.svg");
+  for (const char* text : {"true", "false", "labs.deepseek.open", "share of adopted weight", "(per log(USD per 1M tokens))"}) {
+    INFO(text);
+    CHECK(svg::shows(svg, text));
+  }
+  const std::string pdf = cli::slurp(dir / "report" / "figures" / "outcome-china_open_end.pdf");
+  CHECK(pdf.rfind("%PDF-", 0) == 0);
+  CHECK(contains(pdf, "%%EOF"));
+}
+
+TEST_CASE("report compares two run folders: both lines on each figure, events marked, a table of differences") {
+  const auto dir = cli::fresh_dir("report-runs");
+  cli::fs::create_directories(dir);
+  const std::string base = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/";
+  const std::string small = " --set population.adopters=500 --months 30 --quiet";
+  REQUIRE(cli::geosim("run " + base + "baseline.yaml --out " + (dir / "base").string() + small).code == 0);
+  REQUIRE(cli::geosim("run " + base + "ai-dumping.yaml --out " + (dir / "whatif").string() + small).code == 0);
+  const auto r = cli::geosim("report " + (dir / "whatif").string() + " --against " + (dir / "base").string() + " --out " + (dir / "rep").string() +
+                             " --series usage_share.china_* --series price_index@world");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(contains(r.out, "and 3 figures (SVG and PDF)"));
+  const std::string md = cli::slurp(dir / "rep" / "report.md");
+  CHECK(contains(md, "# Run report: ai-dumping against baseline"));
+  CHECK(contains(md, "| usage_share.china_open (share of adopted weight) |"));
+  CHECK(contains(md, "| price_index (USD per 1M tokens) |"));
+  const std::string svg = cli::slurp(dir / "rep" / "figures" / "run-usage_share.china_open-world.svg");
+  for (const char* text : {"ai-dumping", "baseline", "2025-01 dumping-2025-01", "2024-02 gemma-2024-02"}) {
+    INFO(text);
+    CHECK(svg::shows(svg, text));
+  }
+  CHECK(cli::fs::exists(dir / "rep" / "figures" / "run-price_index-world.pdf"));
+  // A store against a run, a series that is not there, a folder that is not a run: refused, nothing written.
+  const auto mixed = cli::geosim("report " + (dir / "whatif").string() + " --against " + cli::small_store(dir).string() + " --out " + (dir / "x").string());
+  CHECK(mixed.code == 2);
+  CHECK(contains(mixed.err, "give two run folders (geosim run --out) or two sweep stores"));
+  const auto missing = cli::geosim("report " + (dir / "whatif").string() + " --series nope --out " + (dir / "x").string());
+  CHECK(missing.code == 2);
+  CHECK(contains(missing.err, "--series 'nope@world': no series of"));
+  const auto not_run = cli::geosim("report " + dir.string() + " --out " + (dir / "x").string());
+  CHECK(not_run.code == 2);
+  CHECK(contains(not_run.err, "is not a run folder: it has no series.csv"));
+  CHECK_FALSE(cli::fs::exists(dir / "x"));
 }
