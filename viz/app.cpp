@@ -29,6 +29,7 @@
 #include "viz/dependency_view.h"
 #include "viz/ensemble.h"
 #include "viz/levers.h"
+#include "viz/palette.h"
 #include "viz/screenshot.h"
 #include "viz/script.h"
 #include "viz/session.h"
@@ -53,15 +54,6 @@ struct ChartDef {
   std::vector<LineDef> lines;
 };
 
-ImU32 palette(std::size_t i) {
-  static const ImU32 colours[] = {IM_COL32(78, 121, 167, 255),  IM_COL32(242, 142, 43, 255), IM_COL32(225, 87, 89, 255),
-                                  IM_COL32(118, 183, 178, 255), IM_COL32(89, 161, 79, 255),  IM_COL32(237, 201, 72, 255),
-                                  IM_COL32(176, 122, 161, 255), IM_COL32(255, 157, 167, 255), IM_COL32(156, 117, 95, 255),
-                                  IM_COL32(186, 176, 172, 255), IM_COL32(31, 190, 220, 255), IM_COL32(200, 80, 200, 255),
-                                  IM_COL32(150, 210, 60, 255)};
-  return colours[i % (sizeof colours / sizeof colours[0])];
-}
-
 ImU32 lighter(ImU32 c) {
   ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
   return ImGui::ColorConvertFloat4ToU32({v.x + (1 - v.x) * 0.5f, v.y + (1 - v.y) * 0.5f, v.z + (1 - v.z) * 0.5f, 1});
@@ -82,36 +74,36 @@ std::vector<ChartDef> chart_defs(const ScenarioDef& def, const std::string& scop
   ChartDef dep{"Rival dependency", "share of adopted weight", {}};
   if (world) {
     for (std::size_t n = 0; n < def.nations.size(); ++n)
-      dep.lines.push_back({def.nations[n].id, output_key("nation:" + def.nations[n].id, "rival_model_dependency"), palette(n)});
+      dep.lines.push_back({def.nations[n].id, output_key("nation:" + def.nations[n].id, "rival_model_dependency"), palette_colour(n)});
     dep.title = "Rival-model dependency";
   } else {
-    dep.lines.push_back({"models", output_key(scope, "rival_model_dependency"), palette(2)});
-    dep.lines.push_back({"hardware", output_key(scope, "rival_hardware_dependency"), palette(0)});
+    dep.lines.push_back({"models", output_key(scope, "rival_model_dependency"), palette_colour(2)});
+    dep.lines.push_back({"hardware", output_key(scope, "rival_hardware_dependency"), palette_colour(0)});
   }
   charts.push_back(dep);
   ChartDef chips{"Chipmaker shares", "share", {}};
   for (std::size_t m = 0; m < def.chipmakers.size(); ++m) {
     const std::string& id = def.chipmakers[m].id;
-    chips.lines.push_back({id, world ? output_key("chipmaker:" + id, "compute_share") : output_key(scope, "chip_share." + id), palette(m)});
+    chips.lines.push_back({id, world ? output_key("chipmaker:" + id, "compute_share") : output_key(scope, "chip_share." + id), palette_colour(m)});
   }
   charts.push_back(chips);
   charts.push_back({"Capability gaps (world)",
                     "capability-months",
-                    {{"US - China frontier", output_key("world", "capability_gap_us_china"), palette(0)},
-                     {"closed - open", output_key("world", "open_closed_lag"), palette(1)}}});
-  ChartDef price{"Price index", "USD/1M tokens", {{"usage-weighted", output_key(scope, "price_index"), palette(4)}}};
-  if (world) price.lines.push_back({"start's frontier", output_key("world", "price_fixed_capability"), palette(5)});
+                    {{"US - China frontier", output_key("world", "capability_gap_us_china"), palette_colour(0)},
+                     {"closed - open", output_key("world", "open_closed_lag"), palette_colour(1)}}});
+  ChartDef price{"Price index", "USD/1M tokens", {{"usage-weighted", output_key(scope, "price_index"), palette_colour(4)}}};
+  if (world) price.lines.push_back({"start's frontier", output_key("world", "price_fixed_capability"), palette_colour(5)});
   charts.push_back(price);
-  charts.push_back({"Closed-lab value (world)", "x first month", {{"closed labs", output_key("world", "closed_value_index"), palette(6)}}});
+  charts.push_back({"Closed-lab value (world)", "x first month", {{"closed labs", output_key("world", "closed_value_index"), palette_colour(6)}}});
   ChartDef influence{"Influence", "share of queries", {}};
   for (int b = 0; b < bloc_count; ++b)
     influence.lines.push_back({bloc_names[static_cast<std::size_t>(b)], output_key(scope, std::string("influence.") + bloc_names[static_cast<std::size_t>(b)]),
                                bloc_colour(b)});
   charts.push_back(influence);
   if (world)
-    charts.push_back({"Stranded adopters", "adopters", {{"on frozen weights", output_key("world", "stranded_adopters"), palette(7)}}});
+    charts.push_back({"Stranded adopters", "adopters", {{"on frozen weights", output_key("world", "stranded_adopters"), palette_colour(7)}}});
   else
-    charts.push_back({"Stranded adopters", "share of adopted weight", {{"frozen weights", output_key(scope, "stranded_share"), palette(7)}}});
+    charts.push_back({"Stranded adopters", "share of adopted weight", {{"frozen weights", output_key(scope, "stranded_share"), palette_colour(7)}}});
   return charts;
 }
 

@@ -1,5 +1,5 @@
 // Unit tests of the viewer's parts that need no window: chart ticks, the session as a scenario,
-// action scripts, ensemble quantiles, dependency flows.
+// action scripts, ensemble quantiles, dependency flows, line colours.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "viz/chart.h"
 #include "viz/ensemble.h"
 #include "viz/levers.h"
+#include "viz/palette.h"
 #include "viz/script.h"
 #include "viz/session.h"
 #include "viz/sim_runner.h"
@@ -246,4 +247,41 @@ TEST_CASE("a script that can never finish is refused before the window opens, na
   CHECK_NOTHROW(check("quit\nwait-end\n"));                           // never reached
   CHECK_NOTHROW(check("frames 10\nscreenshot x.png\n"));              // no wait at all
   CHECK_NOTHROW(check("compare self\nwait-compare\nensemble 4\nwait-ensemble\nquit\n"));  // background runs play themselves
+}
+
+namespace {
+
+/// Euclidean distance of two colours in 8-bit RGB.
+double rgb_distance(ImU32 x, ImU32 y) {
+  double sum = 0;
+  for (int shift : {IM_COL32_R_SHIFT, IM_COL32_G_SHIFT, IM_COL32_B_SHIFT}) {
+    const double d = static_cast<double>((x >> shift) & 0xFF) - static_cast<double>((y >> shift) & 0xFF);
+    sum += d * d;
+  }
+  return std::sqrt(sum);
+}
+
+}  // namespace
+
+TEST_CASE("line colours stay distinct past the fixed set: 13, 20 and 40 nations") {
+  // Bounds a little under what palette_colour achieves (56.0, 54.9 and 36.2): a change that brings two
+  // colours closer than these fails here. The first 13 are the hand-picked set, unchanged.
+  for (auto [n, bound] : {std::pair{13, 55.0}, {20, 54.0}, {40, 36.0}}) {
+    INFO("n = " << n);
+    double nearest = INFINITY;
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j) {
+        CHECK(palette_colour(static_cast<std::size_t>(i)) != palette_colour(static_cast<std::size_t>(j)));
+        nearest = std::min(nearest, rgb_distance(palette_colour(static_cast<std::size_t>(i)), palette_colour(static_cast<std::size_t>(j))));
+      }
+    MESSAGE("minimum pairwise RGB distance of " << n << " colours: " << nearest);
+    CHECK(nearest > bound);
+  }
+  CHECK(palette_colour(0) == IM_COL32(78, 121, 167, 255));
+  CHECK(palette_colour(kFixedPaletteSize - 1) == IM_COL32(150, 210, 60, 255));
+  // Opaque and never too dark for the charts' background (24, 26, 30).
+  for (std::size_t i = 0; i < 200; ++i) {
+    CHECK(((palette_colour(i) >> IM_COL32_A_SHIFT) & 0xFF) == 255);
+    CHECK(rgb_distance(palette_colour(i), IM_COL32(24, 26, 30, 255)) > 100);
+  }
 }
