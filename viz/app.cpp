@@ -1,6 +1,6 @@
 // The viewer's window loop and panels.
 //
-// [SECTION] Chart definitions: which outputs each chart shows for a scope
+// [SECTION] Chart data: the series each chart shows (which ones: chart_defs.h)
 // [SECTION] Viewer state: everything the interface remembers between frames
 // [SECTION] Panels: controls, charts, dependency view
 // [SECTION] Headless script
@@ -26,10 +26,10 @@
 #include "cli/exit_codes.h"
 #include "model/series.h"
 #include "viz/chart.h"
+#include "viz/chart_defs.h"
 #include "viz/dependency_view.h"
 #include "viz/ensemble.h"
 #include "viz/levers.h"
-#include "viz/palette.h"
 #include "viz/screenshot.h"
 #include "viz/script.h"
 #include "viz/session.h"
@@ -40,72 +40,7 @@ namespace fs = std::filesystem;
 namespace geosim::viz {
 namespace {
 
-// [SECTION] Chart definitions ------------------------------------------------------------------------
-
-/// One line of a chart definition: the output it reads.
-struct LineDef {
-  std::string label, key;
-  ImU32 colour;
-};
-
-/// One chart: title, unit, lines.
-struct ChartDef {
-  std::string title, unit;
-  std::vector<LineDef> lines;
-};
-
-ImU32 lighter(ImU32 c) {
-  ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
-  return ImGui::ColorConvertFloat4ToU32({v.x + (1 - v.x) * 0.5f, v.y + (1 - v.y) * 0.5f, v.z + (1 - v.z) * 0.5f, 1});
-}
-
-/// The eight charts for a scope: "world" or "nation:<id>".
-std::vector<ChartDef> chart_defs(const ScenarioDef& def, const std::string& scope) {
-  const bool world = scope == "world";
-  std::vector<ChartDef> charts;
-  ChartDef usage{"Usage share: origin x openness", "share of adopted weight", {}};
-  for (int b = 0; b < bloc_count; ++b)
-    for (const char* open : {"closed", "open"}) {
-      const std::string name = std::string(bloc_names[static_cast<std::size_t>(b)]) + "_" + open;
-      const ImU32 c = bloc_colour(b);
-      usage.lines.push_back({name, output_key(scope, "usage_share." + name), std::string(open) == "open" ? lighter(c) : c});
-    }
-  charts.push_back(usage);
-  ChartDef dep{"Rival dependency", "share of adopted weight", {}};
-  if (world) {
-    for (std::size_t n = 0; n < def.nations.size(); ++n)
-      dep.lines.push_back({def.nations[n].id, output_key("nation:" + def.nations[n].id, "rival_model_dependency"), palette_colour(n)});
-    dep.title = "Rival-model dependency";
-  } else {
-    dep.lines.push_back({"models", output_key(scope, "rival_model_dependency"), palette_colour(2)});
-    dep.lines.push_back({"hardware", output_key(scope, "rival_hardware_dependency"), palette_colour(0)});
-  }
-  charts.push_back(dep);
-  ChartDef chips{"Chipmaker shares", "share", {}};
-  for (std::size_t m = 0; m < def.chipmakers.size(); ++m) {
-    const std::string& id = def.chipmakers[m].id;
-    chips.lines.push_back({id, world ? output_key("chipmaker:" + id, "compute_share") : output_key(scope, "chip_share." + id), palette_colour(m)});
-  }
-  charts.push_back(chips);
-  charts.push_back({"Capability gaps (world)",
-                    "capability-months",
-                    {{"US - China frontier", output_key("world", "capability_gap_us_china"), palette_colour(0)},
-                     {"closed - open", output_key("world", "open_closed_lag"), palette_colour(1)}}});
-  ChartDef price{"Price index", "USD/1M tokens", {{"usage-weighted", output_key(scope, "price_index"), palette_colour(4)}}};
-  if (world) price.lines.push_back({"start's frontier", output_key("world", "price_fixed_capability"), palette_colour(5)});
-  charts.push_back(price);
-  charts.push_back({"Closed-lab value (world)", "x first month", {{"closed labs", output_key("world", "closed_value_index"), palette_colour(6)}}});
-  ChartDef influence{"Influence", "share of queries", {}};
-  for (int b = 0; b < bloc_count; ++b)
-    influence.lines.push_back({bloc_names[static_cast<std::size_t>(b)], output_key(scope, std::string("influence.") + bloc_names[static_cast<std::size_t>(b)]),
-                               bloc_colour(b)});
-  charts.push_back(influence);
-  if (world)
-    charts.push_back({"Stranded adopters", "adopters", {{"on frozen weights", output_key("world", "stranded_adopters"), palette_colour(7)}}});
-  else
-    charts.push_back({"Stranded adopters", "share of adopted weight", {{"frozen weights", output_key(scope, "stranded_share"), palette_colour(7)}}});
-  return charts;
-}
+// [SECTION] Chart data -------------------------------------------------------------------------------
 
 /// Values of `key` per month from `start` over `months`, NaN where a run has no value.
 std::vector<double> series_of(const std::vector<std::shared_ptr<const MonthFrame>>& frames, const std::string& key, Month start, int months) {
@@ -352,13 +287,14 @@ void App::rebuild_charts(const Snapshot& snap) {
   for (const auto& def : chart_defs(*snap.params, scope_name(*snap.params))) {
     ChartData chart{def.title, def.unit, snap.start, snap.total_months, {}};
     for (const auto& line : def.lines) {
-      ChartSeries s{line.label, line.colour, series_of(snap.months, line.key, snap.start, snap.total_months), {}, {}, {}, {}};
-      if (cmp) s.compare = series_of(cmp->months, line.key, snap.start, snap.total_months);
+      const std::string key = output_key(line.scope, line.metric);
+      ChartSeries s{line.label, line.colour, series_of(snap.months, key, snap.start, snap.total_months), {}, {}, {}, {}};
+      if (cmp) s.compare = series_of(cmp->months, key, snap.start, snap.total_months);
       if (ens) {
         const std::size_t n = ens->months.size();
         s.band_low.assign(n, NAN), s.band_mean.assign(n, NAN), s.band_high.assign(n, NAN);
         for (std::size_t i = 0; i < n; ++i)
-          if (auto it = ens->months[i]->stats.find(line.key); it != ens->months[i]->stats.end())
+          if (auto it = ens->months[i]->stats.find(key); it != ens->months[i]->stats.end())
             s.band_low[i] = it->second.low, s.band_mean[i] = it->second.mean, s.band_high[i] = it->second.high;
       }
       chart.series.push_back(std::move(s));

@@ -1,15 +1,19 @@
 // Unit tests of the viewer's parts that need no window: chart ticks, the session as a scenario,
-// action scripts, ensemble quantiles, dependency flows, line colours.
+// action scripts, ensemble quantiles, dependency flows, line colours, chart definitions.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <set>
+#include <stdexcept>
 
 #include "../scratch.h"
 #include "model/world.h"
+#include "model/output_catalog.h"
 #include "model/parameters.h"
 #include "viz/chart.h"
+#include "viz/chart_defs.h"
 #include "viz/ensemble.h"
 #include "viz/levers.h"
 #include "viz/palette.h"
@@ -284,4 +288,49 @@ TEST_CASE("line colours stay distinct past the fixed set: 13, 20 and 40 nations"
     CHECK(((palette_colour(i) >> IM_COL32_A_SHIFT) & 0xFF) == 255);
     CHECK(rgb_distance(palette_colour(i), IM_COL32(24, 26, 30, 255)) > 100);
   }
+}
+
+TEST_CASE("every chart line names a declared metric that a run writes, and each chart's unit is its lines' declared one") {
+  ScenarioDef def = load_scenario(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml", {parse_override("population.adopters=2000")});
+  // Rows written in the first months: a line of a declared pattern that names no agent (a
+  // chip_share of a chipmaker that does not exist, say) would still draw nothing.
+  std::set<std::pair<std::string, std::string>> written;
+  World w(def);
+  for (int i = 0; i < 3; ++i) {
+    w.step();
+    for (const auto& r : w.outputs()) written.insert({r.scope, r.metric});
+  }
+  std::vector<std::string> scopes = {"world"};
+  for (const auto& n : def.nations) scopes.push_back("nation:" + n.id);
+  for (const auto& scope : scopes) {
+    const auto charts = chart_defs(def, scope);
+    CHECK(charts.size() == 8);
+    for (const auto& chart : charts) {
+      std::vector<std::string> units;
+      for (const auto& line : chart.lines) {
+        INFO(scope << ": " << chart.title << ": " << line.label << " reads " << line.scope << " " << line.metric);
+        const MetricSpec* spec = find_metric(line.scope, line.metric);
+        REQUIRE(spec != nullptr);
+        CHECK(written.count({line.scope, line.metric}) == 1);
+        if (std::find(units.begin(), units.end(), spec->unit) == units.end()) units.push_back(spec->unit);
+      }
+      CHECK(!chart.lines.empty());
+      REQUIRE(units.size() == 1);  // no chart mixes units today; unit_of's join is for one that will
+      CHECK(chart.unit == units[0]);
+    }
+  }
+  const auto world = chart_defs(def, "world");
+  CHECK(world[4].unit == "USD per 1M tokens");
+  CHECK(world[7].unit == "count");
+  CHECK(chart_defs(def, "nation:US")[7].unit == "share of the nation's adopted weight");
+}
+
+TEST_CASE("unit_of joins distinct units and refuses a line whose metric is undeclared") {
+  CHECK(unit_of({{"a", "world", "price_index", 0}, {"b", "world", "price_fixed_capability", 0}}) == "USD per 1M tokens");
+  CHECK(unit_of({{"a", "world", "price_index", 0}, {"b", "world", "stranded_adopters", 0}, {"c", "lab:x", "price", 0}}) ==
+        "USD per 1M tokens; count");
+  CHECK(unit_of({}).empty());
+  CHECK_THROWS_WITH_AS(unit_of({{"a", "world", "price_index", 0}, {"made up", "world", "happiness", 0}}),
+                       "chart line 'made up' reads world happiness, which docs/outputs.md does not declare", std::logic_error);
+  CHECK_THROWS_AS(unit_of({{"wrong scope", "nation:US", "stranded_adopters", 0}}), std::logic_error);
 }
