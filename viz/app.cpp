@@ -9,6 +9,7 @@
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui_stdlib.h>
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -441,6 +443,13 @@ void glfw_error(int code, const char* text) {
   std::fprintf(stderr, "geosim view: GLFW error %d: %s\n", code, text);
 }
 
+/// Whether a tooltip window (a hover read-out) was drawn in the frame just ended.
+bool tooltip_drawn() {
+  for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+    if ((w->Flags & ImGuiWindowFlags_Tooltip) && w->Active) return true;
+  return false;
+}
+
 int App::run() {
   if (!opt_.script.empty()) {
     try {
@@ -496,6 +505,15 @@ int App::run() {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
+  // Nobody holds the mouse in a headless run, but Xvfb still puts the pointer mid-screen, over some
+  // chart whose hover read-out would then cover part of every scripted screenshot.
+  if (headless) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
+  // Test hook (tests/viz): GEOSIM_VIEW_TEST_POINTER=X,Y holds the pointer at that point of the
+  // window every frame, and the run reports how often the pointer was seen and a tooltip drawn.
+  double pointer_x = 0, pointer_y = 0;
+  const char* pointer_env = std::getenv("GEOSIM_VIEW_TEST_POINTER");
+  const bool hold_pointer = pointer_env && std::sscanf(pointer_env, "%lf,%lf", &pointer_x, &pointer_y) == 2;
+  int pointer_frames = 0, tooltip_frames = 0;
   ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 130");
@@ -507,9 +525,12 @@ int App::run() {
   // A script that waits for what never comes (a failed simulation, say) must not spin for ever.
   const auto script_started = previous;
   while (keep_going && !glfwWindowShouldClose(window_)) {
+    if (hold_pointer) glfwSetCursorPos(window_, pointer_x, pointer_y);
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // What the backend read from the pointer, before NoMouse clears it in NewFrame.
+    if (hold_pointer && ImGui::IsMousePosValid() && ImGui::GetIO().MousePos.x >= 0 && ImGui::GetIO().MousePos.y >= 0) ++pointer_frames;
     ImGui::NewFrame();
     // One snapshot for the whole frame: whatever the simulation does meanwhile, this frame is consistent.
     const std::shared_ptr<const Snapshot> snap = runner_->snapshot();
@@ -527,9 +548,11 @@ int App::run() {
         // Without 'quit' the window is the user's now: say so, and draw at the display's pace again.
         std::fprintf(stderr, "geosim view: %s: the script has ended without 'quit'; the window stays open until it is closed\n", opt_.script.c_str());
         glfwSwapInterval(1);
+        ImGui::GetIO().ConfigFlags &= ~ImGuiConfigFlags_NoMouse;
       }
     }
     ImGui::Render();
+    if (hold_pointer && tooltip_drawn()) ++tooltip_frames;
     int w = 0, h = 0;
     glfwGetFramebufferSize(window_, &w, &h);
     glViewport(0, 0, w, h);
@@ -566,6 +589,9 @@ int App::run() {
                 "%lld adopters\n",
                 steady.size(), quantile(steady, 0.5), quantile(steady, 0.95), snap->months_done(), static_cast<long long>(snap->adopters));
   }
+  if (hold_pointer)
+    std::printf("geosim view: test pointer held at %g,%g: seen in %d of %d frames, a tooltip drawn in %d\n", pointer_x, pointer_y, pointer_frames,
+                frame, tooltip_frames);
   if (script_pos_ < script_.size() && exit_code_ == 0 && opt_.frames > 0) {
     std::fprintf(stderr, "geosim view: %s:%d: the script had not finished after %d frames\n", opt_.script.c_str(), script_[script_pos_].line,
                  opt_.frames);
