@@ -1,6 +1,6 @@
 // The viewer's window loop and panels.
 //
-// [SECTION] Chart definitions: which outputs each chart shows for a scope
+// [SECTION] Chart data: the series each chart shows (which ones: chart_defs.h)
 // [SECTION] Viewer state: everything the interface remembers between frames
 // [SECTION] Panels: controls, charts, dependency view
 // [SECTION] Headless script
@@ -9,6 +9,7 @@
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui_stdlib.h>
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -26,6 +28,7 @@
 #include "cli/exit_codes.h"
 #include "model/series.h"
 #include "viz/chart.h"
+#include "viz/chart_defs.h"
 #include "viz/dependency_view.h"
 #include "viz/ensemble.h"
 #include "viz/levers.h"
@@ -39,81 +42,7 @@ namespace fs = std::filesystem;
 namespace geosim::viz {
 namespace {
 
-// [SECTION] Chart definitions ------------------------------------------------------------------------
-
-/// One line of a chart definition: the output it reads.
-struct LineDef {
-  std::string label, key;
-  ImU32 colour;
-};
-
-/// One chart: title, unit, lines.
-struct ChartDef {
-  std::string title, unit;
-  std::vector<LineDef> lines;
-};
-
-ImU32 palette(std::size_t i) {
-  static const ImU32 colours[] = {IM_COL32(78, 121, 167, 255),  IM_COL32(242, 142, 43, 255), IM_COL32(225, 87, 89, 255),
-                                  IM_COL32(118, 183, 178, 255), IM_COL32(89, 161, 79, 255),  IM_COL32(237, 201, 72, 255),
-                                  IM_COL32(176, 122, 161, 255), IM_COL32(255, 157, 167, 255), IM_COL32(156, 117, 95, 255),
-                                  IM_COL32(186, 176, 172, 255), IM_COL32(31, 190, 220, 255), IM_COL32(200, 80, 200, 255),
-                                  IM_COL32(150, 210, 60, 255)};
-  return colours[i % (sizeof colours / sizeof colours[0])];
-}
-
-ImU32 lighter(ImU32 c) {
-  ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
-  return ImGui::ColorConvertFloat4ToU32({v.x + (1 - v.x) * 0.5f, v.y + (1 - v.y) * 0.5f, v.z + (1 - v.z) * 0.5f, 1});
-}
-
-/// The eight charts for a scope: "world" or "nation:<id>".
-std::vector<ChartDef> chart_defs(const ScenarioDef& def, const std::string& scope) {
-  const bool world = scope == "world";
-  std::vector<ChartDef> charts;
-  ChartDef usage{"Usage share: origin x openness", "share of adopted weight", {}};
-  for (int b = 0; b < bloc_count; ++b)
-    for (const char* open : {"closed", "open"}) {
-      const std::string name = std::string(bloc_names[static_cast<std::size_t>(b)]) + "_" + open;
-      const ImU32 c = bloc_colour(b);
-      usage.lines.push_back({name, output_key(scope, "usage_share." + name), std::string(open) == "open" ? lighter(c) : c});
-    }
-  charts.push_back(usage);
-  ChartDef dep{"Rival dependency", "share of adopted weight", {}};
-  if (world) {
-    for (std::size_t n = 0; n < def.nations.size(); ++n)
-      dep.lines.push_back({def.nations[n].id, output_key("nation:" + def.nations[n].id, "rival_model_dependency"), palette(n)});
-    dep.title = "Rival-model dependency";
-  } else {
-    dep.lines.push_back({"models", output_key(scope, "rival_model_dependency"), palette(2)});
-    dep.lines.push_back({"hardware", output_key(scope, "rival_hardware_dependency"), palette(0)});
-  }
-  charts.push_back(dep);
-  ChartDef chips{"Chipmaker shares", "share", {}};
-  for (std::size_t m = 0; m < def.chipmakers.size(); ++m) {
-    const std::string& id = def.chipmakers[m].id;
-    chips.lines.push_back({id, world ? output_key("chipmaker:" + id, "compute_share") : output_key(scope, "chip_share." + id), palette(m)});
-  }
-  charts.push_back(chips);
-  charts.push_back({"Capability gaps (world)",
-                    "capability-months",
-                    {{"US - China frontier", output_key("world", "capability_gap_us_china"), palette(0)},
-                     {"closed - open", output_key("world", "open_closed_lag"), palette(1)}}});
-  ChartDef price{"Price index", "USD/1M tokens", {{"usage-weighted", output_key(scope, "price_index"), palette(4)}}};
-  if (world) price.lines.push_back({"start's frontier", output_key("world", "price_fixed_capability"), palette(5)});
-  charts.push_back(price);
-  charts.push_back({"Closed-lab value (world)", "x first month", {{"closed labs", output_key("world", "closed_value_index"), palette(6)}}});
-  ChartDef influence{"Influence", "share of queries", {}};
-  for (int b = 0; b < bloc_count; ++b)
-    influence.lines.push_back({bloc_names[static_cast<std::size_t>(b)], output_key(scope, std::string("influence.") + bloc_names[static_cast<std::size_t>(b)]),
-                               bloc_colour(b)});
-  charts.push_back(influence);
-  if (world)
-    charts.push_back({"Stranded adopters", "adopters", {{"on frozen weights", output_key("world", "stranded_adopters"), palette(7)}}});
-  else
-    charts.push_back({"Stranded adopters", "share of adopted weight", {{"frozen weights", output_key(scope, "stranded_share"), palette(7)}}});
-  return charts;
-}
+// [SECTION] Chart data -------------------------------------------------------------------------------
 
 /// Values of `key` per month from `start` over `months`, NaN where a run has no value.
 std::vector<double> series_of(const std::vector<std::shared_ptr<const MonthFrame>>& frames, const std::string& key, Month start, int months) {
@@ -360,13 +289,14 @@ void App::rebuild_charts(const Snapshot& snap) {
   for (const auto& def : chart_defs(*snap.params, scope_name(*snap.params))) {
     ChartData chart{def.title, def.unit, snap.start, snap.total_months, {}};
     for (const auto& line : def.lines) {
-      ChartSeries s{line.label, line.colour, series_of(snap.months, line.key, snap.start, snap.total_months), {}, {}, {}, {}};
-      if (cmp) s.compare = series_of(cmp->months, line.key, snap.start, snap.total_months);
+      const std::string key = output_key(line.scope, line.metric);
+      ChartSeries s{line.label, line.colour, series_of(snap.months, key, snap.start, snap.total_months), {}, {}, {}, {}};
+      if (cmp) s.compare = series_of(cmp->months, key, snap.start, snap.total_months);
       if (ens) {
         const std::size_t n = ens->months.size();
         s.band_low.assign(n, NAN), s.band_mean.assign(n, NAN), s.band_high.assign(n, NAN);
         for (std::size_t i = 0; i < n; ++i)
-          if (auto it = ens->months[i]->stats.find(line.key); it != ens->months[i]->stats.end())
+          if (auto it = ens->months[i]->stats.find(key); it != ens->months[i]->stats.end())
             s.band_low[i] = it->second.low, s.band_mean[i] = it->second.mean, s.band_high[i] = it->second.high;
       }
       chart.series.push_back(std::move(s));
@@ -513,6 +443,13 @@ void glfw_error(int code, const char* text) {
   std::fprintf(stderr, "geosim view: GLFW error %d: %s\n", code, text);
 }
 
+/// Whether a tooltip window (a hover read-out) was drawn in the frame just ended.
+bool tooltip_drawn() {
+  for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+    if ((w->Flags & ImGuiWindowFlags_Tooltip) && w->Active) return true;
+  return false;
+}
+
 int App::run() {
   if (!opt_.script.empty()) {
     try {
@@ -568,6 +505,15 @@ int App::run() {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
+  // Nobody holds the mouse in a headless run, but Xvfb still puts the pointer mid-screen, over some
+  // chart whose hover read-out would then cover part of every scripted screenshot.
+  if (headless) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
+  // Test hook (tests/viz): GEOSIM_VIEW_TEST_POINTER=X,Y holds the pointer at that point of the
+  // window every frame, and the run reports how often the pointer was seen and a tooltip drawn.
+  double pointer_x = 0, pointer_y = 0;
+  const char* pointer_env = std::getenv("GEOSIM_VIEW_TEST_POINTER");
+  const bool hold_pointer = pointer_env && std::sscanf(pointer_env, "%lf,%lf", &pointer_x, &pointer_y) == 2;
+  int pointer_frames = 0, tooltip_frames = 0;
   ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 130");
@@ -579,9 +525,12 @@ int App::run() {
   // A script that waits for what never comes (a failed simulation, say) must not spin for ever.
   const auto script_started = previous;
   while (keep_going && !glfwWindowShouldClose(window_)) {
+    if (hold_pointer) glfwSetCursorPos(window_, pointer_x, pointer_y);
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // What the backend read from the pointer, before NoMouse clears it in NewFrame.
+    if (hold_pointer && ImGui::IsMousePosValid() && ImGui::GetIO().MousePos.x >= 0 && ImGui::GetIO().MousePos.y >= 0) ++pointer_frames;
     ImGui::NewFrame();
     // One snapshot for the whole frame: whatever the simulation does meanwhile, this frame is consistent.
     const std::shared_ptr<const Snapshot> snap = runner_->snapshot();
@@ -599,9 +548,11 @@ int App::run() {
         // Without 'quit' the window is the user's now: say so, and draw at the display's pace again.
         std::fprintf(stderr, "geosim view: %s: the script has ended without 'quit'; the window stays open until it is closed\n", opt_.script.c_str());
         glfwSwapInterval(1);
+        ImGui::GetIO().ConfigFlags &= ~ImGuiConfigFlags_NoMouse;
       }
     }
     ImGui::Render();
+    if (hold_pointer && tooltip_drawn()) ++tooltip_frames;
     int w = 0, h = 0;
     glfwGetFramebufferSize(window_, &w, &h);
     glViewport(0, 0, w, h);
@@ -638,6 +589,9 @@ int App::run() {
                 "%lld adopters\n",
                 steady.size(), quantile(steady, 0.5), quantile(steady, 0.95), snap->months_done(), static_cast<long long>(snap->adopters));
   }
+  if (hold_pointer)
+    std::printf("geosim view: test pointer held at %g,%g: seen in %d of %d frames, a tooltip drawn in %d\n", pointer_x, pointer_y, pointer_frames,
+                frame, tooltip_frames);
   if (script_pos_ < script_.size() && exit_code_ == 0 && opt_.frames > 0) {
     std::fprintf(stderr, "geosim view: %s:%d: the script had not finished after %d frames\n", opt_.script.c_str(), script_[script_pos_].line,
                  opt_.frames);

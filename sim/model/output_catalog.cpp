@@ -204,6 +204,14 @@ bool metric_matches(const MetricSpec& spec, const std::string& metric) {
          metric.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", at) == std::string::npos;
 }
 
+const MetricSpec* find_metric(const std::string& scope, const std::string& metric) {
+  ScopeKind kind;
+  if (!scope_kind_of(scope, kind)) return nullptr;
+  for (const auto& spec : metric_catalog())
+    if (spec.scope == kind && metric_matches(spec, metric)) return &spec;
+  return nullptr;
+}
+
 std::string metrics_text() {
   std::ostringstream out;
   for (ScopeKind kind : all_kinds) {

@@ -32,6 +32,10 @@ bool scope_kind_of(const std::string& scope, ScopeKind& kind);
 /// Whether `metric` is an expansion of `spec.name`; chipmaker placeholders match any id.
 bool metric_matches(const MetricSpec& spec, const std::string& metric);
 
+/// The declaration of `metric` for a scope text ("world", "nation:US", "chipmaker:nvidia"), or
+/// nullptr when the scope is none or declares no such metric.
+const MetricSpec* find_metric(const std::string& scope, const std::string& metric);
+
 /// Every metric as text for a terminal (`geosim metrics`).
 std::string metrics_text();
 

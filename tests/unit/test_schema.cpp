@@ -88,6 +88,32 @@ TEST_CASE("every output a run writes is declared, in declaration order, and ever
 
 }
 
+TEST_CASE("find_metric: the declaration of a scope's metric, placeholders expanded, or nullptr") {
+  const geosim::MetricSpec* usage = geosim::find_metric("world", "usage_share.us_open");
+  REQUIRE(usage != nullptr);
+  CHECK(usage->name == "usage_share.<bloc>_<openness>");
+  CHECK(usage->unit == "share of adopted weight");
+  // The same name declared for another scope kind carries that kind's unit.
+  REQUIRE(geosim::find_metric("nation:US", "usage_share.us_open") != nullptr);
+  CHECK(geosim::find_metric("nation:US", "usage_share.us_open")->unit == "share of the nation's adopted weight");
+  REQUIRE(geosim::find_metric("nation:CN", "chip_share.nvidia") != nullptr);
+  CHECK(geosim::find_metric("nation:CN", "chip_share.nvidia")->name == "chip_share.<chipmaker>");
+  REQUIRE(geosim::find_metric("chipmaker:huawei", "compute_share") != nullptr);
+  CHECK(geosim::find_metric("chipmaker:huawei", "compute_share")->unit == "share of the world's adopted weight");
+  REQUIRE(geosim::find_metric("world", "price_index") != nullptr);
+  CHECK(geosim::find_metric("world", "price_index")->unit == "USD per 1M tokens");
+  CHECK(geosim::find_metric("sector:developer", "usage_share.china_open") != nullptr);
+  // The declared name itself is found too, as a reader of docs/outputs.md would type it.
+  CHECK(geosim::find_metric("world", "usage_share.<bloc>_<openness>") == geosim::find_metric("world", "usage_share.us_open"));
+  // Undeclared: a metric of another scope kind, an unknown name or expansion, a scope that is none.
+  CHECK(geosim::find_metric("world", "rival_model_dependency") == nullptr);
+  CHECK(geosim::find_metric("world", "usage_share.eu_open") == nullptr);
+  CHECK(geosim::find_metric("nation:US", "no_such_metric") == nullptr);
+  CHECK(geosim::find_metric("planet", "adoption") == nullptr);
+  CHECK(geosim::find_metric("nation:", "adoption") == nullptr);
+  CHECK(geosim::find_metric("", "adoption") == nullptr);
+}
+
 TEST_CASE("docs/outputs.md carries the generated metric tables verbatim") {
   std::ifstream in(std::string(GEOSIM_SOURCE_DIR) + "/docs/outputs.md");
   REQUIRE(in);

@@ -1,17 +1,22 @@
 // Unit tests of the viewer's parts that need no window: chart ticks, the session as a scenario,
-// action scripts, ensemble quantiles, dependency flows.
+// action scripts, ensemble quantiles, dependency flows, line colours, chart definitions.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <set>
+#include <stdexcept>
 
 #include "../scratch.h"
 #include "model/world.h"
+#include "model/output_catalog.h"
 #include "model/parameters.h"
 #include "viz/chart.h"
+#include "viz/chart_defs.h"
 #include "viz/ensemble.h"
 #include "viz/levers.h"
+#include "viz/palette.h"
 #include "viz/script.h"
 #include "viz/session.h"
 #include "viz/sim_runner.h"
@@ -246,4 +251,86 @@ TEST_CASE("a script that can never finish is refused before the window opens, na
   CHECK_NOTHROW(check("quit\nwait-end\n"));                           // never reached
   CHECK_NOTHROW(check("frames 10\nscreenshot x.png\n"));              // no wait at all
   CHECK_NOTHROW(check("compare self\nwait-compare\nensemble 4\nwait-ensemble\nquit\n"));  // background runs play themselves
+}
+
+namespace {
+
+/// Euclidean distance of two colours in 8-bit RGB.
+double rgb_distance(ImU32 x, ImU32 y) {
+  double sum = 0;
+  for (int shift : {IM_COL32_R_SHIFT, IM_COL32_G_SHIFT, IM_COL32_B_SHIFT}) {
+    const double d = static_cast<double>((x >> shift) & 0xFF) - static_cast<double>((y >> shift) & 0xFF);
+    sum += d * d;
+  }
+  return std::sqrt(sum);
+}
+
+}  // namespace
+
+TEST_CASE("line colours stay distinct past the fixed set: 13, 20 and 40 nations") {
+  // Bounds a little under what palette_colour achieves (56.0, 54.9 and 36.2): a change that brings two
+  // colours closer than these fails here. The first 13 are the hand-picked set, unchanged.
+  for (auto [n, bound] : {std::pair{13, 55.0}, {20, 54.0}, {40, 36.0}}) {
+    INFO("n = " << n);
+    double nearest = INFINITY;
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j) {
+        CHECK(palette_colour(static_cast<std::size_t>(i)) != palette_colour(static_cast<std::size_t>(j)));
+        nearest = std::min(nearest, rgb_distance(palette_colour(static_cast<std::size_t>(i)), palette_colour(static_cast<std::size_t>(j))));
+      }
+    MESSAGE("minimum pairwise RGB distance of " << n << " colours: " << nearest);
+    CHECK(nearest > bound);
+  }
+  CHECK(palette_colour(0) == IM_COL32(78, 121, 167, 255));
+  CHECK(palette_colour(kFixedPaletteSize - 1) == IM_COL32(150, 210, 60, 255));
+  // Opaque and never too dark for the charts' background (24, 26, 30).
+  for (std::size_t i = 0; i < 200; ++i) {
+    CHECK(((palette_colour(i) >> IM_COL32_A_SHIFT) & 0xFF) == 255);
+    CHECK(rgb_distance(palette_colour(i), IM_COL32(24, 26, 30, 255)) > 100);
+  }
+}
+
+TEST_CASE("every chart line names a declared metric that a run writes, and each chart's unit is its lines' declared one") {
+  ScenarioDef def = load_scenario(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml", {parse_override("population.adopters=2000")});
+  // Rows written in the first months: a line of a declared pattern that names no agent (a
+  // chip_share of a chipmaker that does not exist, say) would still draw nothing.
+  std::set<std::pair<std::string, std::string>> written;
+  World w(def);
+  for (int i = 0; i < 3; ++i) {
+    w.step();
+    for (const auto& r : w.outputs()) written.insert({r.scope, r.metric});
+  }
+  std::vector<std::string> scopes = {"world"};
+  for (const auto& n : def.nations) scopes.push_back("nation:" + n.id);
+  for (const auto& scope : scopes) {
+    const auto charts = chart_defs(def, scope);
+    CHECK(charts.size() == 8);
+    for (const auto& chart : charts) {
+      std::vector<std::string> units;
+      for (const auto& line : chart.lines) {
+        INFO(scope << ": " << chart.title << ": " << line.label << " reads " << line.scope << " " << line.metric);
+        const MetricSpec* spec = find_metric(line.scope, line.metric);
+        REQUIRE(spec != nullptr);
+        CHECK(written.count({line.scope, line.metric}) == 1);
+        if (std::find(units.begin(), units.end(), spec->unit) == units.end()) units.push_back(spec->unit);
+      }
+      CHECK(!chart.lines.empty());
+      REQUIRE(units.size() == 1);  // no chart mixes units today; unit_of's join is for one that will
+      CHECK(chart.unit == units[0]);
+    }
+  }
+  const auto world = chart_defs(def, "world");
+  CHECK(world[4].unit == "USD per 1M tokens");
+  CHECK(world[7].unit == "count");
+  CHECK(chart_defs(def, "nation:US")[7].unit == "share of the nation's adopted weight");
+}
+
+TEST_CASE("unit_of joins distinct units and refuses a line whose metric is undeclared") {
+  CHECK(unit_of({{"a", "world", "price_index", 0}, {"b", "world", "price_fixed_capability", 0}}) == "USD per 1M tokens");
+  CHECK(unit_of({{"a", "world", "price_index", 0}, {"b", "world", "stranded_adopters", 0}, {"c", "lab:x", "price", 0}}) ==
+        "USD per 1M tokens; count");
+  CHECK(unit_of({}).empty());
+  CHECK_THROWS_WITH_AS(unit_of({{"a", "world", "price_index", 0}, {"made up", "world", "happiness", 0}}),
+                       "chart line 'made up' reads world happiness, which docs/outputs.md does not declare", std::logic_error);
+  CHECK_THROWS_AS(unit_of({{"wrong scope", "nation:US", "stranded_adopters", 0}}), std::logic_error);
 }
