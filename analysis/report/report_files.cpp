@@ -1,6 +1,12 @@
 #include "analysis/report/report_files.h"
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 
 #include "core/errors.h"
@@ -26,6 +32,47 @@ bool ends_with(const std::string& file, const std::string& tail) {
 }
 
 }  // namespace
+
+void Outputs::draw_apart(const std::function<void()>& draw, const std::string& path) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw WriteFailure("cannot draw " + path + ": " + std::strerror(errno));
+  std::fflush(nullptr);  // the child must not write out what the parent has buffered
+  const pid_t child = ::fork();
+  if (child < 0) {
+    ::close(fds[0]), ::close(fds[1]);
+    throw WriteFailure("cannot draw " + path + ": " + std::strerror(errno));
+  }
+  if (child == 0) {
+    ::close(fds[0]);
+    // PLplot's own messages on the way down are noise: what failed reaches the parent by the pipe.
+    if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) ::dup2(null, STDERR_FILENO);
+    int status = 0;
+    try {
+      draw();
+    } catch (const std::exception& e) {
+      const std::string message = e.what();
+      [[maybe_unused]] const auto n = ::write(fds[1], message.data(), message.size());
+      status = 3;
+    }
+    ::_exit(status);
+  }
+  ::close(fds[1]);
+  std::string message;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    message.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  if (!message.empty()) throw FigureFailure(message);
+  throw WriteFailure("cannot write " + path + ": PLplot failed while writing it" +
+                     (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : "") + " (is the disk full?)");
+}
 
 std::string Outputs::partial_name(const std::string& path, const std::string& ext) {
   return path.substr(0, path.size() - ext.size()) + ".partial" + ext;

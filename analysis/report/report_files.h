@@ -3,6 +3,7 @@
 // complete or absent, and how they name and label what they show.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ class Outputs {
     for (const char* ext : {".svg", ".pdf"}) {
       const std::filesystem::path path = stem.string() + ext;
       const std::string tmp = partial_name(path.string(), ext);
-      draw(tmp);
+      draw_apart([&] { draw(tmp); }, path.string());
       finish_figure(tmp, path);
     }
     return stem.filename().string() + ".svg";
@@ -39,6 +40,11 @@ class Outputs {
   const std::vector<std::string>& written() const { return written_; }
 
  private:
+  /// Runs `draw` in a child process. PLplot cannot fail gracefully: when its PDF driver cannot save
+  /// (a full disk) it calls exit from within its own clean-up, which fails again, until the stack
+  /// overflows. Apart, that kills only the child; the report then fails with a message. A
+  /// FigureFailure the child throws is thrown again here with its message.
+  static void draw_apart(const std::function<void()>& draw, const std::string& path);
   /// NAME.partial.EXT: PLplot chooses nothing by the name, but the figure functions choose the format by it.
   static std::string partial_name(const std::string& path, const std::string& ext);
   /// Renames a complete figure into place, or removes it and throws WriteFailure.
