@@ -99,12 +99,17 @@ void draw_chart(const char* id, const ChartData& data, ImVec2 size) {
   dl->AddRectFilled(origin, {origin.x + size.x, origin.y + size.y}, kBackground, 3.0f);
 
   // Title, then a legend that wraps over as many rows as it needs.
-  // The unit follows the title when there is room; the read-out always names it.
+  // The unit follows the title when there is room, else it gets a line of its own: a screenshot has
+  // no hover read-out to name it.
   dl->AddText({origin.x + 6, origin.y + 3}, kTitle, data.title.c_str());
   const float title_w = ImGui::CalcTextSize(data.title.c_str()).x;
-  if (!data.unit.empty() && title_w + ImGui::CalcTextSize(data.unit.c_str()).x + 20 < size.x)
-    dl->AddText({origin.x + 14 + title_w, origin.y + 3}, kAxisText, data.unit.c_str());
   float lx = origin.x + 6, ly = origin.y + 3 + line_h + 2;
+  if (!data.unit.empty() && title_w + ImGui::CalcTextSize(data.unit.c_str()).x + 20 < size.x) {
+    dl->AddText({origin.x + 14 + title_w, origin.y + 3}, kAxisText, data.unit.c_str());
+  } else if (!data.unit.empty()) {
+    dl->AddText({origin.x + 6, ly}, kAxisText, data.unit.c_str());
+    ly += line_h + 1;
+  }
   for (const auto& s : data.series) {
     const float w = ImGui::CalcTextSize(s.label.c_str()).x + 18;
     if (lx + w > origin.x + size.x - 4 && lx > origin.x + 6) lx = origin.x + 6, ly += line_h + 1;
