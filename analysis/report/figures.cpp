@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
+
+#include "core/month.h"
 
 namespace geosim::report {
 namespace {
@@ -64,13 +67,21 @@ void legend(Canvas& c, double x0, double x1, double y0, double y1, const std::st
     }
     c->col0(kInk);
     if (!e.mark.empty()) c->ptex(0.05, y + step * 0.25, 1, 0, 0.5, e.mark.c_str());
-    c->ptex(0.14, y, 1, 0, 0, plain(e.label).c_str());
+    // The strip holds about 30 characters; a longer label is cut rather than drawn off the page.
+    const std::string label = e.label.size() > 30 ? e.label.substr(0, 28) + "..." : e.label;
+    c->ptex(0.14, y, 1, 0, 0, plain(label).c_str());
     y -= step;
   }
   c.text_size(0.8);
 }
 
 constexpr PLINT kLegendWidth = 210;  // points of page width given to a legend strip
+
+/// Labels of a time axis in fractional years as months, "2023-04" (PLplot's custom label callback).
+void month_label(PLINT axis, PLFLT value, char* label, PLINT length, PLPointer) {
+  if (axis != PL_X_AXIS) return;
+  std::snprintf(label, static_cast<std::size_t>(length), "%s", Month{static_cast<int>(std::lround(value * 12))}.str().c_str());
+}
 
 }  // namespace
 
@@ -177,7 +188,7 @@ void bar_figure(const std::string& path, const std::string& title, const std::st
 }
 
 void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands,
-                 const std::vector<Marker>& markers) {
+                 const std::vector<Marker>& markers, const std::string& legend_heading) {
   if (bands.empty() || bands.front().mean.empty()) throw std::invalid_argument("a band figure needs at least one month");
   const PLINT width = 560 + kLegendWidth, height = 420;
   Canvas c(path, width, height);
@@ -195,11 +206,23 @@ void band_figure(const std::string& path, const std::string& title, const std::s
   c->vpor(0.1, right, 0.12, 0.86);
   c->wind(x.front(), x.front() + span_years, ylo, yhi);
   c->col0(kInk);
-  c->box("bcnst", span_years > 12 ? 2.0 : 1.0, span_years > 12 ? 2 : 12, "bcnstv", 0, 0);
-  c->lab("year", plain(y_label).c_str(), "");
+  c->syax(6, 0);  // 0.0012 as such, not as 1.2 under a "(x10^-3)" that collides with the axis label
+  if (span_years <= 3) {
+    // A short run has too few Januaries to read: a labelled tick each quarter, as its month.
+    c->slabelfunc(month_label, nullptr);
+    c->box("bcnsto", 0.25, 3, "bcnstv", 0, 0);
+    c->slabelfunc(nullptr, nullptr);
+  } else {
+    c->box("bcnst", span_years > 12 ? 2.0 : 1.0, span_years > 12 ? 2 : 12, "bcnstv", 0, 0);
+  }
+  c->lab(span_years <= 3 ? "month" : "year", plain(y_label).c_str(), "");
   c->mtex("t", 2.4, 0.5, 0.5, plain(title).c_str());
-  auto line_colour = [](std::size_t k) { return k == 0 ? PLINT{kBlue} : k == 1 ? PLINT{kGrey} : group_colour(k); };
-  auto band_colour = [](std::size_t k) { return k == 0 ? PLINT{kBand} : k == 1 ? PLINT{kLightGrey} : light_group_colour(k); };
+  auto line_colour = [&](std::size_t k) {
+    return bands[k].colour >= 0 ? group_colour(static_cast<std::size_t>(bands[k].colour)) : k == 0 ? PLINT{kBlue} : PLINT{kGrey};
+  };
+  auto band_colour = [&](std::size_t k) {
+    return bands[k].colour >= 0 ? light_group_colour(static_cast<std::size_t>(bands[k].colour)) : k == 0 ? PLINT{kBand} : PLINT{kLightGrey};
+  };
   // Bands first (the first last, on top), then every line over every band.
   for (std::size_t k = bands.size(); k-- > 0;) {
     const Band& b = bands[k];
@@ -228,7 +251,7 @@ void band_figure(const std::string& path, const std::string& title, const std::s
     c->lsty(1);
   }
   for (std::size_t k = 0; k < bands.size(); ++k)
-    entries.push_back({bands[k].name + (bands[k].low.empty() ? "" : " (5-95%)"), line_colour(k), bands[k].dashed ? Key::dashed : Key::line, ""});
+    entries.push_back({bands[k].name, line_colour(k), bands[k].dashed ? Key::dashed : Key::line, ""});
   const double xlo = x.front(), xhi = x.front() + span_years;
   for (std::size_t k = 0; k < markers.size(); ++k) {
     const double at = markers[k].month_index / 12.0;
@@ -244,7 +267,7 @@ void band_figure(const std::string& path, const std::string& title, const std::s
     c.text_size(0.8);
     entries.push_back({markers[k].label, kGrey, Key::dotted, std::to_string(k + 1)});
   }
-  legend(c, right + 0.02, 0.995, 0.12, 0.86, "", entries);
+  legend(c, right + 0.02, 0.995, 0.12, 0.86, legend_heading, entries);
   c.finish();
 }
 

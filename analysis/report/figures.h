@@ -52,6 +52,7 @@ struct Band {
   std::string name;
   std::vector<double> mean, low, high;  // low/high empty: the line alone
   bool dashed = false;                  // drawn dashed (a compared run)
+  int colour = -1;                      // >= 0: that group colour (a level); -1: blue for the first band, grey for others
 };
 
 /// A month marked on a time axis: an event of the scenario.
@@ -60,9 +61,9 @@ struct Marker {
   std::string label;    // for the legend, e.g. "2027-01 export-ban"
 };
 
-/// Writes a chart over months: the first band in blue over the others (grey for a second, then
-/// further colours), each event a numbered dotted line listed in the legend.
+/// Writes a chart over months: the first band drawn over the others, each in its colour, each event
+/// a numbered dotted line listed in the legend.
 void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands,
-                 const std::vector<Marker>& markers = {});
+                 const std::vector<Marker>& markers = {}, const std::string& legend_heading = "");
 
 }  // namespace geosim::report

@@ -1,12 +1,10 @@
 #include "analysis/report/report.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <map>
 #include <optional>
-#include <stdexcept>
 
 #include "analysis/report/figures.h"
 #include "analysis/report/report_files.h"
@@ -90,6 +88,14 @@ bool base_scenario(const sweep::StoreInfo& info, ScenarioDef& def, std::string& 
   }
 }
 
+/// The first categorical parameter of at most 10 levels (the one that colours the outcome figures),
+/// or the parameter count when there is none.
+std::size_t grouping_parameter(const sweep::StoreInfo& info) {
+  for (std::size_t i = 0; i < info.parameters.size(); ++i)
+    if (sweep::is_categorical(info, i) && sweep::parameter_levels(info, i).size() <= 10) return i;
+  return info.parameters.size();
+}
+
 /// Outcome of record r against each parameter, points coloured by the first categorical parameter's
 /// level; a categorical parameter's own panel shows its levels as named ticks.
 ScatterFigure outcome_figure(const sweep::Summary& s, std::size_t r) {
@@ -99,12 +105,11 @@ ScatterFigure outcome_figure(const sweep::Summary& s, std::size_t r) {
   std::vector<std::vector<std::string>> levels(info.parameters.size());
   for (std::size_t i = 0; i < info.parameters.size(); ++i)
     if (sweep::is_categorical(info, i)) levels[i] = sweep::parameter_levels(info, i);
-  for (std::size_t i = 0; i < info.parameters.size() && f.groups.empty(); ++i)
-    if (!levels[i].empty() && levels[i].size() <= 10) {
-      f.group_label = info.parameters[i], f.groups = levels[i];
-      for (std::size_t pt = 0; pt < s.points.size(); ++pt)
-        f.group.push_back(static_cast<int>(std::find(levels[i].begin(), levels[i].end(), info.values[pt][i]) - levels[i].begin()));
-    }
+  if (const std::size_t i = grouping_parameter(info); i < info.parameters.size()) {
+    f.group_label = info.parameters[i], f.groups = levels[i];
+    for (std::size_t pt = 0; pt < s.points.size(); ++pt)
+      f.group.push_back(static_cast<int>(std::find(levels[i].begin(), levels[i].end(), info.values[pt][i]) - levels[i].begin()));
+  }
   for (std::size_t i = 0; i < info.parameters.size(); ++i) {
     ScatterPanel p;
     p.x_label = info.parameters[i];
@@ -141,10 +146,13 @@ std::string level_table(const sweep::Summary& s, std::size_t r) {
   return md;
 }
 
-/// The mean and 5-95% band, month by month, of series request q over a store's successful runs.
-Band series_band(const sweep::Store& store, std::size_t q, const std::string& name) {
+/// The mean and 5-95% band, month by month, of series request q over a store's successful runs (or
+/// only those `keep` accepts, given the run's number).
+template <class Keep>
+Band series_band(const sweep::Store& store, std::size_t q, const std::string& name, Keep keep) {
   Band band{name, {}, {}, {}};
-  const auto runs = store.series(q);
+  auto runs = store.series(q);
+  runs.erase(std::remove_if(runs.begin(), runs.end(), [&](const auto& r) { return !keep(r.first); }), runs.end());
   if (runs.empty()) return band;
   const std::size_t months = runs.front().second.size();
   for (std::size_t m = 0; m < months; ++m) {
@@ -157,6 +165,10 @@ Band series_band(const sweep::Store& store, std::size_t q, const std::string& na
     band.high.push_back(std::isnan(e.p95) ? e.mean : e.p95);
   }
   return band;
+}
+
+Band series_band(const sweep::Store& store, std::size_t q, const std::string& name) {
+  return series_band(store, q, name, [](std::int64_t) { return true; });
 }
 
 /// Draws every figure and writes report.md (last) into `dir`.
@@ -219,9 +231,26 @@ void compose(const sweep::Store& store, const std::optional<sweep::Store>& again
     if (base_scenario(info, base, why)) markers = event_markers(base);
     else md += "> Event markers left out: " + why + ".\n\n";
   }
+  const std::size_t group = grouping_parameter(info);
+  std::map<std::int64_t, std::size_t> point_of;  // run number -> design point, for bands per level
+  if (group < info.parameters.size())
+    for (const auto& r : store.runs()) point_of[r.run] = r.point;
   for (std::size_t q = 0; q < info.series.size(); ++q) {
-    std::vector<Band> bands = {series_band(store, q, info.name)};
-    if (bands[0].mean.empty()) continue;
+    std::vector<Band> bands;
+    if (group < info.parameters.size()) {
+      // One band per level: a band over all runs would average, say, an open and a closed DeepSeek.
+      for (const auto& level : sweep::parameter_levels(info, group)) {
+        bands.push_back(series_band(store, q, level, [&](std::int64_t run) {
+          const auto it = point_of.find(run);
+          return it != point_of.end() && info.values[it->second][group] == level;
+        }));
+        bands.back().colour = static_cast<int>(bands.size() - 1);
+      }
+    } else {
+      bands.push_back(series_band(store, q, info.name));
+    }
+    if (std::all_of(bands.begin(), bands.end(), [](const Band& b) { return b.mean.empty(); })) continue;
+    bands.erase(std::remove_if(bands.begin(), bands.end(), [](const Band& b) { return b.mean.empty(); }), bands.end());
     const std::size_t runs = store.series(q).size();
     if (against)
       for (std::size_t b = 0; b < against->info().series.size(); ++b)
@@ -229,14 +258,16 @@ void compose(const sweep::Store& store, const std::optional<sweep::Store>& again
     const auto at = info.series[q].rfind('@');
     const std::string label = metric_label(info.series[q].substr(at + 1), info.series[q].substr(0, at));
     const std::string name = written.figure(figures / ("series-" + file_safe(info.series[q])), [&](const std::string& file) {
-      band_figure(file, info.series[q] + ": mean and 5-95% band over " + std::to_string(runs) + " runs", label, info.start.index, bands, markers);
+      band_figure(file, info.series[q] + ": mean and 5-95% band over " + std::to_string(runs) + " runs", axis_label(info.series[q]), info.start.index, bands,
+                  markers, group < info.parameters.size() ? info.parameters[group] : "");
     });
-    const Band& b = bands[0];
-    md += "## Series " + info.series[q] + "\n\n" + label + ". Mean over all " + std::to_string(runs) +
-          " successful runs, with the band from the 5th to the 95th percentile: last month " + num(b.mean.back()) + " (" + num(b.low.back()) + " to " +
-          num(b.high.back()) + ")" +
-          (bands.size() > 1 ? "; " + bands[1].name + " (grey): " + num(bands[1].mean.back()) + " (" + num(bands[1].low.back()) + " to " + num(bands[1].high.back()) + ")" : "") +
-          ".\n\n![" + info.series[q] + "](figures/" + name + ")\n\n";
+    std::string last;
+    for (const Band& b : bands)
+      last += (last.empty() ? "" : "; ") + (b.colour >= 0 ? "`" + info.parameters[group] + "` = " : "") + b.name + (b.colour < 0 && &b != &bands[0] ? " (grey)" : "") + ": " + num(b.mean.back()) + " (" + num(b.low.back()) +
+              " to " + num(b.high.back()) + ")";
+    md += "## Series " + info.series[q] + "\n\n" + label + ". Mean over " + std::to_string(runs) + " successful runs" +
+          (group < info.parameters.size() ? ", one band per level of `" + info.parameters[group] + "`" : "") +
+          ", with the band from the 5th to the 95th percentile; last month: " + last + ".\n\n![" + info.series[q] + "](figures/" + name + ")\n\n";
   }
 
   written.text(dir / "report.md", md);

@@ -123,6 +123,12 @@ std::string metric_label(const std::string& scope, const std::string& metric) {
   return unit.empty() ? label : label + " (" + unit + ")";
 }
 
+std::string axis_label(const std::string& series) {
+  const auto at = series.rfind('@');
+  const std::string metric = series.substr(0, at), unit = metric_unit(at == std::string::npos ? "world" : series.substr(at + 1), metric);
+  return unit.empty() ? metric : unit;
+}
+
 std::string parameter_unit(const std::string& path) {
   const KeySpec* key = find_key(address_of(path).schema_path);
   return key ? key->unit : "";

@@ -92,6 +92,10 @@ std::string parameter_unit(const std::string& path);
 /// The unit of `metric` in `scope` from the output declarations; "" when it is not declared.
 std::string metric_unit(const std::string& scope, const std::string& metric);
 
+/// The value axis label of a series figure for "METRIC@SCOPE" (the title names the series): its
+/// unit, or the metric when it has none.
+std::string axis_label(const std::string& series);
+
 /// Event markers for a scenario's timeline: "YYYY-MM id" at each event's month.
 std::vector<Marker> event_markers(const ScenarioDef& def);
 

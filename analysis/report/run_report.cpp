@@ -1,9 +1,11 @@
 #include "analysis/report/run_report.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "analysis/report/report_files.h"
 #include "analysis/sweep/sweep_def.h"
@@ -29,7 +31,23 @@ struct RunFolder {
   std::map<std::string, std::vector<double>> values;  // per key, per month from `first` (NaN: no row)
   std::vector<Marker> markers;
   std::string markers_missing;  // why there are no event markers
+  std::string unfinished;       // why the run's series may stop early ("" for a finished run)
 };
+
+/// Why the run in `dir` did not finish, from its INCOMPLETE marker or run.json's status; "" when it did.
+std::string unfinished_because(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(fs::path(dir) / "INCOMPLETE", ec)) return "it holds geosim run's INCOMPLETE marker (the run failed or is still running)";
+  const fs::path record = fs::path(dir) / "run.json";
+  if (!fs::exists(record, ec)) return "";
+  // run.json is geosim's own, written member by member: its status is the text after "status": ".
+  const std::string text = read_input(record.string(), "run record");
+  const std::string key = "\"status\": \"";
+  const auto at = text.find(key);
+  if (at == std::string::npos) return "";
+  const std::string status = text.substr(at + key.size(), text.find('"', at + key.size()) - at - key.size());
+  return status == "finished" ? "" : "its run.json says the run was " + status;
+}
 
 RunFolder read_run_folder(const std::string& dir) {
   RunFolder run;
@@ -81,6 +99,7 @@ RunFolder read_run_folder(const std::string& dir) {
     if (fresh) it->second.assign(static_cast<std::size_t>(run.months), std::nan("")), run.keys.push_back(r.key);
     it->second[static_cast<std::size_t>(r.month - first)] = r.value;
   }
+  run.unfinished = unfinished_because(dir);
   try {
     const ScenarioDef def = load_scenario((fs::path(dir) / "scenario.resolved.yaml").string());
     run.name = def.name;
@@ -155,8 +174,10 @@ std::vector<std::string> write_run_report(const std::string& run_dir, const std:
           run.first.str() + " to " + last.str() + ".";
     if (against) md += " " + against->name + " (" + against_dir + ", dashed grey): " + against->first.str() + " to " + (against->first + (against->months - 1)).str() + ".";
     md += " Each figure is also written as a PDF beside its SVG; dotted lines mark the scenarios' events, numbered in the legend.\n\n";
-    for (const RunFolder* r : {&run, against ? &*against : static_cast<const RunFolder*>(nullptr)})
+    for (const RunFolder* r : {&run, against ? &*against : static_cast<const RunFolder*>(nullptr)}) {
+      if (r && !r->unfinished.empty()) md += "> " + r->path + " did not finish: " + r->unfinished + "; its series end at " + (r->first + (r->months - 1)).str() + ".\n\n";
       if (r && !r->markers_missing.empty()) md += "> Event markers of " + r->path + " left out: " + r->markers_missing + ".\n\n";
+    }
     std::vector<Marker> markers = run.markers;
     if (against)
       for (const Marker& m : against->markers)
@@ -180,7 +201,7 @@ std::vector<std::string> write_run_report(const std::string& run_dir, const std:
       if (against) md += w ? " " + num(last_value(*w)) + " | " + mean_of(*w) + " | " + num(last_value(v) - last_value(*w)) + " |" : " – | – | – |";
       md += "\n";
       const std::string name =
-          written.figure(figures / ("run-" + file_safe(key)), [&](const std::string& file) { band_figure(file, key, label, run.first.index, bands, markers); });
+          written.figure(figures / ("run-" + file_safe(key)), [&](const std::string& file) { band_figure(file, key, axis_label(key), run.first.index, bands, markers); });
       sections += "## " + key + "\n\n![" + label + "](figures/" + name + ")\n\n";
     }
     md += "\n" + sections;

@@ -10,6 +10,7 @@ echo "== ASan + UBSan"
 cmake -S . -B build-asan -DGEOSIM_SANITIZE=address -DGEOSIM_VIEWER=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=suppressions="$PWD/tests/ci/lsan.supp":print_suppressions=0 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
 echo "== TSan"

@@ -276,6 +276,13 @@ TEST_CASE("a yes/no parameter is analysed by its levels: points.csv names them, 
     INFO(text);
     CHECK(svg::shows(svg, text));
   }
+  // The series figure draws a band per level instead of averaging open and closed runs together.
+  CHECK(contains(md, "one band per level of `labs.deepseek.open`"));
+  const std::string series = cli::slurp(dir / "report" / "figures" / "series-usage_share.china_open-world.svg");
+  for (const char* text : {"labs.deepseek.open", "true", "false"}) {
+    INFO(text);
+    CHECK(svg::shows(series, text));
+  }
   const std::string pdf = cli::slurp(dir / "report" / "figures" / "outcome-china_open_end.pdf");
   CHECK(pdf.rfind("%PDF-", 0) == 0);
   CHECK(contains(pdf, "%%EOF"));
@@ -302,6 +309,11 @@ TEST_CASE("report compares two run folders: both lines on each figure, events ma
     CHECK(svg::shows(svg, text));
   }
   CHECK(cli::fs::exists(dir / "rep" / "figures" / "run-price_index-world.pdf"));
+  CHECK_FALSE(contains(md, "did not finish"));
+  // A run that did not finish is reported as such.
+  std::ofstream(dir / "whatif" / "INCOMPLETE") << "geosim run started; not finished.\n";
+  REQUIRE(cli::geosim("report " + (dir / "whatif").string() + " --out " + (dir / "rep-unfinished").string()).code == 0);
+  CHECK(contains(cli::slurp(dir / "rep-unfinished" / "report.md"), "did not finish: it holds geosim run's INCOMPLETE marker"));
   // A store against a run, a series that is not there, a folder that is not a run: refused, nothing written.
   const auto mixed = cli::geosim("report " + (dir / "whatif").string() + " --against " + cli::small_store(dir).string() + " --out " + (dir / "x").string());
   CHECK(mixed.code == 2);
