@@ -153,10 +153,12 @@ std::string points_csv(const Summary& s) {
   for (const auto& r : s.info.records)
     for (const char* stat : {".n", ".mean", ".sd", ".p05", ".p95"}) cell(out, r + stat);
   out += "\n";
+  std::vector<bool> categorical;  // decided once: asking per cell would scan every point for every cell
+  for (std::size_t i = 0; i < s.info.parameters.size(); ++i) categorical.push_back(is_categorical(s.info, i));
   for (std::size_t p = 0; p < s.points.size(); ++p) {
     out += std::to_string(p);
     for (std::size_t i = 0; i < s.info.parameters.size(); ++i)
-      cell(out, is_categorical(s.info, i) ? csv_field(s.info.values[p][i]) : format_or_na(s.info.numbers[p][i]));
+      cell(out, categorical[i] ? csv_field(s.info.values[p][i]) : format_or_na(s.info.numbers[p][i]));
     for (const Ensemble& e : s.points[p]) {
       cell(out, std::to_string(e.n));
       for (double v : {e.mean, e.sd, e.p05, e.p95}) cell(out, format_or_na(v));
