@@ -240,12 +240,11 @@ PYBIND11_MODULE(_geosim, m) {
     geosim::ScopeKind kind;
     if (!geosim::scope_kind_of(scope, kind))
       throw py::value_error("'" + scope + "' is not a scope (world, sector:<id>, without:<id>, nation:<id>, lab:<id>, line:<id>, chipmaker:<id>)");
-    for (const auto& s : geosim::metric_catalog())
-      if (s.scope == kind && geosim::metric_matches(s, metric)) {
-        py::dict d;
-        d["name"] = s.name, d["unit"] = s.unit, d["meaning"] = s.meaning, d["definition"] = s.definition;
-        return d;
-      }
+    if (const geosim::MetricSpec* s = geosim::find_metric(scope, metric)) {
+      py::dict d;
+      d["name"] = s->name, d["unit"] = s->unit, d["meaning"] = s->meaning, d["definition"] = s->definition;
+      return d;
+    }
     throw py::value_error("no metric '" + metric + "' is declared for scope '" + scope + "' (geosim.metrics() lists them)");
   }, py::arg("scope"), py::arg("metric"), "The declaration of an output row's metric (name as declared, unit, meaning, definition)");
 

@@ -92,7 +92,7 @@ bool base_scenario(const sweep::StoreInfo& info, ScenarioDef& def, std::string& 
 /// or the parameter count when there is none.
 std::size_t grouping_parameter(const sweep::StoreInfo& info) {
   for (std::size_t i = 0; i < info.parameters.size(); ++i)
-    if (sweep::is_categorical(info, i) && sweep::parameter_levels(info, i).size() <= 10) return i;
+    if (!info.levels[i].empty() && info.levels[i].size() <= 10) return i;
   return info.parameters.size();
 }
 
@@ -102,9 +102,7 @@ ScatterFigure outcome_figure(const sweep::Summary& s, std::size_t r) {
   const auto& info = s.info;
   const std::string unit = r < info.record_metrics.size() ? metric_unit(info.record_scopes[r], info.record_metrics[r]) : "";
   ScatterFigure f{record_label(info, r) + " against each parameter", unit.empty() ? info.records[r] : unit, {}, "", {}, {}};
-  std::vector<std::vector<std::string>> levels(info.parameters.size());
-  for (std::size_t i = 0; i < info.parameters.size(); ++i)
-    if (sweep::is_categorical(info, i)) levels[i] = sweep::parameter_levels(info, i);
+  const auto& levels = info.levels;
   if (const std::size_t i = grouping_parameter(info); i < info.parameters.size()) {
     f.group_label = info.parameters[i], f.groups = levels[i];
     for (std::size_t pt = 0; pt < s.points.size(); ++pt)
@@ -132,9 +130,9 @@ std::string level_table(const sweep::Summary& s, std::size_t r) {
   const auto& info = s.info;
   std::string md;
   for (std::size_t i = 0; i < info.parameters.size(); ++i) {
-    if (!sweep::is_categorical(info, i)) continue;
+    if (info.levels[i].empty()) continue;
     md += "| `" + info.parameters[i] + "` | points | mean of point means |\n|---|---|---|\n";
-    for (const auto& level : sweep::parameter_levels(info, i)) {
+    for (const auto& level : info.levels[i]) {
       double sum = 0;
       std::size_t n = 0;
       for (std::size_t pt = 0; pt < s.points.size(); ++pt)
@@ -195,8 +193,8 @@ void compose(const sweep::Store& store, const std::optional<sweep::Store>& again
     const std::string& rec = info.records[r];
     md += "## " + rec + "\n\n" + record_label(info, r) + ".\n\n";
     if (!info.parameters.empty()) {
-      const std::string name = written.figure(figures / ("outcome-" + file_safe(rec)),
-                                              [&](const std::string& file) { scatter_figure(file, outcome_figure(s, r)); });
+      const ScatterFigure outcome = outcome_figure(s, r);  // once, for both the SVG and the PDF
+      const std::string name = written.figure(figures / ("outcome-" + file_safe(rec)), [&](const std::string& file) { scatter_figure(file, outcome); });
       md += "![" + rec + " against each parameter](figures/" + name + ")\n\n" + level_table(s, r);
     }
     if (!info.parameters.empty()) sensitivity_section(s, r, figures, md, written);
@@ -239,7 +237,7 @@ void compose(const sweep::Store& store, const std::optional<sweep::Store>& again
     std::vector<Band> bands;
     if (group < info.parameters.size()) {
       // One band per level: a band over all runs would average, say, an open and a closed DeepSeek.
-      for (const auto& level : sweep::parameter_levels(info, group)) {
+      for (const auto& level : info.levels[group]) {
         bands.push_back(series_band(store, q, level, [&](std::int64_t run) {
           const auto it = point_of.find(run);
           return it != point_of.end() && info.values[it->second][group] == level;

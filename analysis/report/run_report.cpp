@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/input_file.h"
 #include "core/month.h"
+#include "model/series.h"
 #include "scenario/loader.h"
 
 namespace geosim::report {
@@ -59,7 +60,7 @@ RunFolder read_run_folder(const std::string& dir) {
   if (!fs::exists(csv_path, ec))
     throw BadInput(dir + " is not a run folder: it has no series.csv (geosim run SCENARIO --out " + dir + " writes one)");
   const std::string text = read_input(csv_path, "series file", max_series_input);
-  const std::string header = "month,scope,metric,value";
+  const std::string header(series_header.substr(0, series_header.size() - 1));  // a file of the header alone, unended, has no rows
   if (text.compare(0, header.size(), header) != 0 || (text.size() > header.size() && text[header.size()] != '\n'))
     throw BadInput(csv_path + ": not a geosim series file (its first line is not '" + header + "')");
   struct Row {

@@ -299,7 +299,7 @@ void Store::load_info() {
   auto whole = [&](const char* k) { return static_cast<std::size_t>(meta_whole(db_, path_, k)); };
   i.name = meta(db_, "name"), i.method = meta(db_, "method"), i.sequence = meta(db_, "sequence");
   i.identity = meta(db_, "identity"), i.shard = meta(db_, "shard");
-  i.sweep_file = meta(db_, "sweep_file"), i.base = meta(db_, "base");
+  i.sweep_file = meta(db_, "sweep_file");
   i.replicates = whole("replicates"), i.samples = whole("samples"), i.trajectories = whole("trajectories");
   i.morris_levels = whole("morris_levels"), i.design_seed = whole("design_seed");
   i.planned_runs = static_cast<std::int64_t>(whole("planned_runs"));
@@ -348,6 +348,12 @@ void Store::load_info() {
                     " points of " + std::to_string(k) + " parameters");
     for (double u : i.unit.values)
       if (!(u >= 0 && u <= 1)) throw damaged("its points table holds a design coordinate outside [0, 1]");
+  }
+  i.levels.assign(k, {});
+  for (std::size_t p = 0; p < k; ++p) {
+    if (std::all_of(i.numbers.begin(), i.numbers.end(), [&](const auto& point) { return std::isfinite(point[p]); })) continue;
+    for (const auto& point : i.values)
+      if (std::find(i.levels[p].begin(), i.levels[p].end(), point[p]) == i.levels[p].end()) i.levels[p].push_back(point[p]);
   }
   // The runs table must have every column a run row is read with.
   std::vector<std::string> columns;

@@ -41,7 +41,10 @@ struct StoreInfo {
   analysis::Design unit;                    // design points in [0, 1]
   std::vector<std::vector<double>> numbers; // per point, per parameter (NaN for non-numeric levels)
   std::vector<std::vector<std::string>> values;  // per point, per parameter: the value as YAML text
-  std::string sweep_file, base;             // the sweep file and its base scenario, as the sweep ran
+  // Per parameter: its levels as YAML text, in the order design points first use them, for a
+  // categorical one (non-numeric levels such as true/false at some point); empty for a numeric one.
+  std::vector<std::vector<std::string>> levels;
+  std::string sweep_file;                   // the sweep file, as the sweep ran
 };
 
 /// An open store.

@@ -53,11 +53,11 @@ Regression regress(const StoreInfo& info, const std::vector<double>& y, const st
   std::vector<std::size_t> levels_of(k, 0);
   for (std::size_t i = 0; i < k; ++i) {
     Eigen::VectorXd x;
-    if (!is_categorical(info, i)) {
+    const std::vector<std::string>& levels = info.levels[i];
+    if (levels.empty()) {
       if (standardize([&](std::size_t p) { return info.numbers[p][i]; }, x)) cols.push_back(i), xs.push_back(x);
       continue;
     }
-    const std::vector<std::string> levels = parameter_levels(info, i);
     levels_of[i] = levels.size();
     for (std::size_t l = 1; l < levels.size(); ++l)
       if (standardize([&](std::size_t p) { return info.values[p][i] == levels[l] ? 1.0 : 0.0; }, x)) cols.push_back(i), xs.push_back(x);
@@ -134,31 +134,16 @@ Summary summarize(const Store& store, std::size_t resamples, std::uint64_t seed)
   return s;
 }
 
-bool is_categorical(const StoreInfo& info, std::size_t param) {
-  for (const auto& point : info.numbers)
-    if (!std::isfinite(point[param])) return true;
-  return false;
-}
-
-std::vector<std::string> parameter_levels(const StoreInfo& info, std::size_t param) {
-  std::vector<std::string> levels;
-  for (const auto& point : info.values)
-    if (std::find(levels.begin(), levels.end(), point[param]) == levels.end()) levels.push_back(point[param]);
-  return levels;
-}
-
 std::string points_csv(const Summary& s) {
   std::string out = "point";
   for (const auto& p : s.info.parameters) cell(out, p);
   for (const auto& r : s.info.records)
     for (const char* stat : {".n", ".mean", ".sd", ".p05", ".p95"}) cell(out, r + stat);
   out += "\n";
-  std::vector<bool> categorical;  // decided once: asking per cell would scan every point for every cell
-  for (std::size_t i = 0; i < s.info.parameters.size(); ++i) categorical.push_back(is_categorical(s.info, i));
   for (std::size_t p = 0; p < s.points.size(); ++p) {
     out += std::to_string(p);
     for (std::size_t i = 0; i < s.info.parameters.size(); ++i)
-      cell(out, categorical[i] ? csv_field(s.info.values[p][i]) : format_or_na(s.info.numbers[p][i]));
+      cell(out, !s.info.levels[i].empty() ? csv_field(s.info.values[p][i]) : format_or_na(s.info.numbers[p][i]));
     for (const Ensemble& e : s.points[p]) {
       cell(out, std::to_string(e.n));
       for (double v : {e.mean, e.sd, e.p05, e.p95}) cell(out, format_or_na(v));

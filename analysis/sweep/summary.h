@@ -37,12 +37,6 @@ struct Summary {
 /// Summarizes a store; `resamples` and `seed` drive the Sobol bootstrap.
 Summary summarize(const Store& store, std::size_t resamples = 200, std::uint64_t seed = 1);
 
-/// Whether parameter `param` takes non-numeric levels (true/false, names) at some design point.
-bool is_categorical(const StoreInfo& info, std::size_t param);
-
-/// The levels parameter `param` takes, as YAML text, in the order design points first use them.
-std::vector<std::string> parameter_levels(const StoreInfo& info, std::size_t param);
-
 /// Ensemble statistics of the values (p05/p95 by linear interpolation between order statistics).
 Ensemble ensemble(std::vector<double> values);
 

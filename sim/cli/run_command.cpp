@@ -160,7 +160,7 @@ void check_memory(const ScenarioDef& def) {
 /// A resumed checkpoint's embedded series must end the month before the one it resumes at: the run
 /// appends to it, and a forged or mixed-up series would make a series.csv that skips or repeats months.
 void check_series_so_far(const std::string& series, Month next, const std::string& file) {
-  const std::string header = "month,scope,metric,value\n";
+  const std::string header(series_header);
   if (series.rfind(header, 0) != 0) throw BadInput(file + ": the checkpoint's series does not start with the series.csv header");
   if (series.size() == header.size()) throw BadInput(file + ": the checkpoint's series has no months");
   if (series.back() != '\n') throw BadInput(file + ": the checkpoint's series ends in the middle of a row");

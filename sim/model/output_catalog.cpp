@@ -1,6 +1,11 @@
 #include "model/output_catalog.h"
 
+#include <algorithm>
+#include <iterator>
 #include <sstream>
+#include <string_view>
+
+#include "model/scenario_def.h"
 
 namespace geosim {
 namespace {
@@ -122,12 +127,23 @@ std::vector<MetricSpec> declare() {
   };
 }
 
-bool expands(const std::string& pattern, const std::string& metric, const std::string& placeholder, const std::vector<std::string>& values) {
+/// Whether `metric` is `pattern` with its `placeholder` replaced by a text that `fits` accepts;
+/// compared in place, since find_metric runs this for every declaration it passes.
+template <class Fits>
+bool expands(const std::string& pattern, const std::string& metric, std::string_view placeholder, Fits fits) {
   const auto at = pattern.find(placeholder);
   if (at == std::string::npos) return false;
-  for (const auto& v : values)
-    if (pattern.substr(0, at) + v + pattern.substr(at + placeholder.size()) == metric) return true;
-  return false;
+  const std::size_t tail = pattern.size() - at - placeholder.size();
+  if (metric.size() < at + tail || metric.compare(0, at, pattern, 0, at) != 0 ||
+      metric.compare(metric.size() - tail, tail, pattern, at + placeholder.size(), tail) != 0)
+    return false;
+  return fits(std::string_view(metric).substr(at, metric.size() - at - tail));
+}
+
+/// Whether `text` is one of `names`.
+template <class Names>
+bool one_of(std::string_view text, const Names& names) {
+  return std::any_of(std::begin(names), std::end(names), [&](std::string_view n) { return n == text; });
 }
 
 const char* scope_title(ScopeKind kind) {
@@ -193,12 +209,14 @@ bool scope_kind_of(const std::string& scope, ScopeKind& kind) {
 
 bool metric_matches(const MetricSpec& spec, const std::string& metric) {
   if (spec.name == metric) return true;
-  std::vector<std::string> mixes;
-  for (const char* bloc : {"us", "china", "nonaligned"})
-    for (const char* open : {"closed", "open"}) mixes.push_back(std::string(bloc) + "_" + open);
-  if (expands(spec.name, metric, "<bloc>_<openness>", mixes)) return true;
-  if (expands(spec.name, metric, "<bloc>", {"us", "china", "nonaligned"})) return true;
-  if (expands(spec.name, metric, "<sector>", {"enterprise", "public", "developer"})) return true;
+  constexpr std::string_view openness[] = {"closed", "open"};
+  const auto mix = [&](std::string_view v) {
+    const auto cut = v.rfind('_');
+    return cut != std::string_view::npos && one_of(v.substr(0, cut), bloc_names) && one_of(v.substr(cut + 1), openness);
+  };
+  if (expands(spec.name, metric, "<bloc>_<openness>", mix)) return true;
+  if (expands(spec.name, metric, "<bloc>", [](std::string_view v) { return one_of(v, bloc_names); })) return true;
+  if (expands(spec.name, metric, "<sector>", [](std::string_view v) { return one_of(v, sector_names); })) return true;
   const auto at = spec.name.find("<chipmaker>");
   return at != std::string::npos && metric.size() > at && metric.compare(0, at, spec.name, 0, at) == 0 &&
          metric.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", at) == std::string::npos;

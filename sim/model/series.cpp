@@ -26,7 +26,7 @@ std::string format_or_na(double v) {
 SeriesWriter::SeriesWriter(const std::string& path, const std::string& so_far) : path_(path) {
   file_ = std::fopen(path.c_str(), "wb");
   if (!file_) throw WriteFailure("cannot write " + path + ": " + std::strerror(errno));
-  const std::string start = so_far.empty() ? "month,scope,metric,value\n" : so_far;
+  const std::string start = so_far.empty() ? std::string(series_header) : so_far;
   std::fwrite(start.data(), 1, start.size(), file_);
 }
 

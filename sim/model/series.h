@@ -2,6 +2,7 @@
 // Writing a run's outputs as tidy long CSV: one row per month, scope and metric.
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/month.h"
@@ -14,6 +15,9 @@ std::string format_value(double v);
 
 /// format_value, or "NA" for NaN (a value that does not exist: tables of analyses and stores).
 std::string format_or_na(double v);
+
+/// The first line of every series.csv, its line break included.
+inline constexpr std::string_view series_header = "month,scope,metric,value\n";
 
 /// Streams rows of series.csv to a file.
 class SeriesWriter {
