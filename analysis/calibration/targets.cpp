@@ -1,5 +1,6 @@
 #include "analysis/calibration/targets.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -14,19 +15,19 @@ std::string num(double v) {
   return buf;
 }
 
-Expr parse_expr(const Node& n, const sweep::StoreInfo& store, std::vector<Diagnostic>& problems) {
+Expr parse_expr(const Node& n, const std::vector<std::string>& records, std::vector<Diagnostic>& problems) {
   Expr e;
   if (const auto x = parse_number(n)) {
     e.op = Expr::Op::number, e.number = *x;
     return e;
   }
   if (n.is_scalar()) {
-    for (std::size_t i = 0; i < store.records.size(); ++i)
-      if (store.records[i] == n.scalar) {
+    for (std::size_t i = 0; i < records.size(); ++i)
+      if (records[i] == n.scalar) {
         e.op = Expr::Op::record, e.record = i;
         return e;
       }
-    problems.push_back(Diagnostic{n.mark, "the store records no '" + n.scalar + "'" + did_you_mean(n.scalar, store.records)});
+    problems.push_back(Diagnostic{n.mark, "no record is named '" + n.scalar + "'" + did_you_mean(n.scalar, records)});
     return e;
   }
   if (!n.is_map() || n.map.size() != 1 || !n.map[0].value.is_seq()) {
@@ -47,7 +48,7 @@ Expr parse_expr(const Node& n, const sweep::StoreInfo& store, std::vector<Diagno
   }
   if ((arity && args.seq.size() != arity) || args.seq.empty())
     problems.push_back(Diagnostic{args.mark, op + " takes " + (arity ? std::to_string(arity) : std::string("one or more")) + " values"});
-  for (const auto& a : args.seq) e.args.push_back(parse_expr(a, store, problems));
+  for (const auto& a : args.seq) e.args.push_back(parse_expr(a, records, problems));
   return e;
 }
 
@@ -109,6 +110,10 @@ double Condition::margin(double v) const {
 }
 
 std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo& store) {
+  return load_targets(path, store.records);
+}
+
+std::vector<Target> load_targets(const std::string& path, const std::vector<std::string>& records) {
   const Node root = parse_yaml_file(path, path, "targets file");
   std::vector<Diagnostic> problems;
   const Node* list = root.is_map() ? root.find("targets") : nullptr;
@@ -117,7 +122,8 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
   std::vector<Target> out;
   // A value with its band, from a map with value and min and/or max (and, for a further condition, a name).
   auto read_condition = [&](const Node& item, Condition& c, const std::string& what) {
-    if (const Node* v = item.find("value")) c.value = parse_expr(*v, store, problems);
+    c.mark = item.mark;
+    if (const Node* v = item.find("value")) c.value = parse_expr(*v, records, problems);
     else problems.push_back(Diagnostic{item.mark, what + " needs a value"});
     for (const char* bound : {"min", "max"})
       if (const Node* b = item.find(bound)) {
@@ -129,7 +135,21 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
     if (c.min && c.max && *c.min > *c.max)
       problems.push_back(Diagnostic{item.find("max")->mark, what + ": min " + num(*c.min) + " is above max " + num(*c.max) +
                                                               "; no value could meet it (swapped?)"});
+    for (const char* key : {"observation_sd", "discrepancy_sd"})
+      if (const Node* b = item.find(key)) {
+        const auto x = parse_number(*b);
+        if (!x || !std::isfinite(*x) || *x < 0) problems.push_back(Diagnostic{b->mark, what + ": " + key + ": expected a number at least 0, got " + b->describe()});
+        else (std::string(key) == "observation_sd" ? c.observation_sd : c.discrepancy_sd) = *x;
+      }
+    if (const Node* sc = item.find("scale")) {
+      if (sc->is_scalar() && sc->scalar == "log") c.log_scale = true;
+      else if (!sc->is_scalar() || sc->scalar != "linear") problems.push_back(Diagnostic{sc->mark, what + ": scale: expected linear or log, got " + sc->describe()});
+      if (c.log_scale && ((c.min && *c.min <= 0) || (c.max && *c.max <= 0)))
+        problems.push_back(Diagnostic{sc->mark, what + ": a log scale needs a band above 0 (the band is matched on its logarithm)"});
+    }
   };
+  const std::vector<std::string> target_keys = {"id", "claim", "source", "value", "min", "max", "also", "observation_sd", "discrepancy_sd", "scale"};
+  const std::vector<std::string> condition_keys = {"name", "value", "min", "max", "observation_sd", "discrepancy_sd", "scale"};
   for (const auto& item : list->seq) {
     Target t;
     if (!item.is_map()) {
@@ -137,8 +157,8 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
       continue;
     }
     for (const auto& e : item.map)
-      if (e.key != "id" && e.key != "claim" && e.key != "source" && e.key != "value" && e.key != "min" && e.key != "max" && e.key != "also")
-        problems.push_back(Diagnostic{e.key_mark, "unknown target key '" + e.key + "'" + did_you_mean(e.key, {"id", "claim", "source", "value", "min", "max", "also"})});
+      if (std::find(target_keys.begin(), target_keys.end(), e.key) == target_keys.end())
+        problems.push_back(Diagnostic{e.key_mark, "unknown target key '" + e.key + "'" + did_you_mean(e.key, target_keys)});
     auto text = [&](const Node& n, const char* key) { return n.find(key) && n.find(key)->is_scalar() ? n.find(key)->scalar : std::string(); };
     t.id = text(item, "id"), t.claim = text(item, "claim"), t.source = text(item, "source");
     if (t.id.empty()) problems.push_back(Diagnostic{item.mark, "a target needs an id"});
@@ -153,8 +173,8 @@ std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo
             continue;
           }
           for (const auto& e : c.map)
-            if (e.key != "name" && e.key != "value" && e.key != "min" && e.key != "max")
-              problems.push_back(Diagnostic{e.key_mark, "unknown key '" + e.key + "' in a further condition" + did_you_mean(e.key, {"name", "value", "min", "max"})});
+            if (std::find(condition_keys.begin(), condition_keys.end(), e.key) == condition_keys.end())
+              problems.push_back(Diagnostic{e.key_mark, "unknown key '" + e.key + "' in a further condition" + did_you_mean(e.key, condition_keys)});
           cond.name = text(c, "name");
           if (cond.name.empty()) problems.push_back(Diagnostic{c.mark, "a further condition of target '" + t.id + "' needs a name"});
           read_condition(c, cond, "condition '" + cond.name + "' of target '" + t.id + "'");

@@ -27,6 +27,11 @@ struct Condition {
   std::string name;  // for a target's further conditions: what the value is
   Expr value;
   std::optional<double> min, max;
+  // For history matching (geosim calibrate): the standard deviations of the observation's error and
+  // of the model's structural discrepancy, on the matching scale (log units when log_scale).
+  std::optional<double> observation_sd, discrepancy_sd;
+  bool log_scale = false;
+  Mark mark;  // where it is written
   /// "between 6 and 15", "at most 0.25", ...
   std::string band() const;
   bool met(double v) const { return (!min || v >= *min) && (!max || v <= *max); }
@@ -43,7 +48,9 @@ struct Target : Condition {
   std::vector<Condition> also;
 };
 
-/// Loads targets, checking every record name against the store's; throws DiagnosticError.
+/// Loads targets, checking every record name against `records`; throws DiagnosticError.
+std::vector<Target> load_targets(const std::string& path, const std::vector<std::string>& records);
+/// The same against a store's records.
 std::vector<Target> load_targets(const std::string& path, const sweep::StoreInfo& store);
 
 /// A target at one design point: the ensembles over the point's successful runs of its value and of

@@ -10,17 +10,13 @@
 #include <memory>
 
 #include "analysis/sweep/runner.h"
+#include "analysis/cli/stop_signal.h"
 #include "cli/command_registry.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 
 namespace geosim::sweep {
 namespace {
-
-std::atomic<bool> stop_requested{false};
-extern "C" void on_stop(int) {
-  stop_requested = true;
-}
 
 int refused(const DiagnosticError& e) {
   print_refusal(e, "geosim sweep: sweep", "nothing was run");
@@ -47,9 +43,7 @@ int sweep_command(SweepOptions o) {
   check_sweep_memory(sweep, launched_by_mpi() ? 1 : static_cast<std::size_t>(threads));
   const Plan plan = make_plan(sweep);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  stop_requested = false;
-  std::signal(SIGINT, on_stop);
-  std::signal(SIGTERM, on_stop);
+  cli::watch_stop_signals();
   std::unique_ptr<ProgressBar> bar;
   // Crash injection for the resume tests: die by SIGKILL, as a killed job would, right after the
   // N-th batch is committed, with other runs still in flight.
@@ -64,10 +58,10 @@ int sweep_command(SweepOptions o) {
   SweepOutcome out;
   int rank = 0;
   if (launched_by_mpi()) {
-    out = run_mpi(sweep, plan, o.store, o.shard, stop_requested, progress, o.batch, rank);
+    out = run_mpi(sweep, plan, o.store, o.shard, cli::stop_requested(), progress, o.batch, rank);
     if (rank != 0) return 0;
   } else {
-    out = run_here(sweep, plan, o.store, o.shard, stop_requested, progress, o.batch);
+    out = run_here(sweep, plan, o.store, o.shard, cli::stop_requested(), progress, o.batch);
   }
   if (bar) bar->finish();
   if (!o.quiet || out.interrupted)

@@ -152,7 +152,7 @@ void bar_figure(const std::string& path, const std::string& title, const std::st
   std::vector<const std::vector<double>*> all;
   for (const auto& s : series) all.push_back(&s.value), all.push_back(&s.low), all.push_back(&s.high);
   auto [ylo, yhi] = span(all);
-  ylo = std::min(ylo, 0.0), yhi = std::max(yhi, 0.0);
+  if (std::any_of(series.begin(), series.end(), [](const BarSeries& s) { return !s.marks; })) ylo = std::min(ylo, 0.0), yhi = std::max(yhi, 0.0);
   const auto n = static_cast<double>(categories.size());
   const double right = 1 - static_cast<double>(kLegendWidth) / width;
   c.text_size(0.8);
@@ -172,11 +172,16 @@ void bar_figure(const std::string& path, const std::string& title, const std::st
       const double x0 = static_cast<double>(k) + 0.1 + bar * static_cast<double>(s), x1 = x0 + bar * 0.9;
       PLFLT xs[4] = {x0, x1, x1, x0}, ys[4] = {0, 0, v, v};
       c->col0(colour);
-      c->fill(4, xs, ys);
+      if (!series[s].marks) c->fill(4, xs, ys);
       if (!series[s].low.empty() && std::isfinite(series[s].low[k]) && std::isfinite(series[s].high[k])) {
         PLFLT xm = 0.5 * (x0 + x1), lo = series[s].low[k], hi = series[s].high[k];
-        c->col0(kInk);
+        c->col0(series[s].marks ? colour : kInk);
         c->erry(1, &xm, &lo, &hi);
+      }
+      if (series[s].marks) {
+        PLFLT xm = 0.5 * (x0 + x1), ym = v;
+        c->col0(colour);
+        c->poin(1, &xm, &ym, 17);
       }
     }
     entries.push_back({series[s].name, colour, Key::swatch, ""});

@@ -41,6 +41,7 @@ void scatter_figure(const std::string& path, const ScatterFigure& figure);
 struct BarSeries {
   std::string name;
   std::vector<double> value, low, high;  // low/high may be empty
+  bool marks = false;  // a dot at the value on its interval, instead of a bar from 0 (ranges, not amounts)
 };
 
 /// Writes a bar chart: categories along x, one bar per series in each category, with interval bars.

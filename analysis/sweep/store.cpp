@@ -190,6 +190,14 @@ std::uint64_t meta_whole(sqlite3* db, const std::string& path, const char* key) 
 }
 
 
+/// Writes the points of `plan` from `first` on into the points table (inside the caller's transaction).
+void insert_points(sqlite3* db, const Plan& plan, std::size_t first, std::size_t params) {
+  Stmt s(db, "INSERT INTO points VALUES(?, ?, ?, ?, ?)");
+  for (std::size_t r = first; r < plan.points(); ++r)
+    for (std::size_t i = 0; i < params; ++i)
+      s.bind(1, static_cast<std::int64_t>(r)).bind(2, static_cast<std::int64_t>(i)).bind(3, plan.unit.at(r, i)).bind(4, plan.values[r][i]).bind(5, plan.numbers[r][i]).run();
+}
+
 }  // namespace
 
 Store::Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -238,6 +246,7 @@ Store Store::for_sweep(const std::string& path, const SweepDef& sweep, const Pla
   for (const auto& r : sweep.records) runs += ", " + ident(r.name) + " REAL";
   exec(db, runs + ")");
   exec(db, "CREATE TABLE series(run INTEGER, request INTEGER, month INTEGER, value REAL, PRIMARY KEY(run, request, month)) WITHOUT ROWID");
+  if (sweep.method == "history_matching") exec(db, "CREATE TABLE waves(wave INTEGER PRIMARY KEY, first_point INTEGER NOT NULL, points INTEGER NOT NULL)");
   {
     Stmt m(db, "INSERT INTO meta VALUES(?, ?)");
     auto put = [&](const std::string& k, const std::string& v) { m.bind(1, k).bind(2, v).run(); };
@@ -273,12 +282,7 @@ Store Store::for_sweep(const std::string& path, const SweepDef& sweep, const Pla
     Stmt s(db, "INSERT INTO series_requests VALUES(?, ?, ?)");
     for (std::size_t i = 0; i < sweep.series.size(); ++i) s.bind(1, static_cast<std::int64_t>(i)).bind(2, sweep.series[i].metric).bind(3, sweep.series[i].scope).run();
   }
-  {
-    Stmt s(db, "INSERT INTO points VALUES(?, ?, ?, ?, ?)");
-    for (std::size_t r = 0; r < plan.points(); ++r)
-      for (std::size_t i = 0; i < sweep.parameters.size(); ++i)
-        s.bind(1, static_cast<std::int64_t>(r)).bind(2, static_cast<std::int64_t>(i)).bind(3, plan.unit.at(r, i)).bind(4, plan.values[r][i]).bind(5, plan.numbers[r][i]).run();
-  }
+  insert_points(db, plan, 0, sweep.parameters.size());
   exec(db, "COMMIT");
   store.load_info();
   return store;
@@ -355,6 +359,16 @@ void Store::load_info() {
     for (const auto& point : i.values)
       if (std::find(i.levels[p].begin(), i.levels[p].end(), point[p]) == i.levels[p].end()) i.levels[p].push_back(point[p]);
   }
+  i.waves.clear();
+  if (i.method == "history_matching") {
+    std::size_t next = 0;
+    numbered("SELECT wave - 1, first_point, points FROM waves ORDER BY wave", "waves", [&](Stmt& s) {
+      if (s.integer(1) != static_cast<std::int64_t>(next) || s.integer(2) < 0) throw damaged("its waves table does not list its points in order");
+      i.waves.emplace_back(next, static_cast<std::size_t>(s.integer(2)));
+      next += static_cast<std::size_t>(s.integer(2));
+    });
+    if (next != points) throw damaged("its waves hold " + std::to_string(next) + " points, its design " + std::to_string(points));
+  }
   // The runs table must have every column a run row is read with.
   std::vector<std::string> columns;
   for (Stmt s(db_, "SELECT name FROM pragma_table_info('runs')"); s.step();) columns.push_back(s.text(0));
@@ -363,6 +377,25 @@ void Store::load_info() {
   expected.insert(expected.end(), i.records.begin(), i.records.end());
   for (const auto& c : expected)
     if (std::find(columns.begin(), columns.end(), c) == columns.end()) throw damaged("its runs table has no column '" + c + "'");
+}
+
+void Store::append_wave(const Plan& all, std::size_t first, const SweepDef& sweep) {
+  if (info_.method != "history_matching") throw std::logic_error("append_wave on a store of a " + info_.method + " sweep");
+  if (first != static_cast<std::size_t>(info_.planned_runs) / info_.replicates || first > all.points())
+    throw std::logic_error("append_wave: the new wave does not start after the stored points");
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    insert_points(db_, all, first, sweep.parameters.size());
+    Stmt w(db_, "INSERT INTO waves VALUES(?, ?, ?)");
+    w.bind(1, static_cast<std::int64_t>(info_.waves.size() + 1)).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(all.points() - first)).run();
+    Stmt m(db_, "UPDATE meta SET value = ? WHERE key = 'planned_runs'");
+    m.bind(1, std::to_string(all.runs())).run();
+  } catch (...) {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  exec(db_, "COMMIT");
+  load_info();
 }
 
 std::vector<bool> Store::finished_runs() const {

@@ -45,6 +45,9 @@ struct StoreInfo {
   // categorical one (non-numeric levels such as true/false at some point); empty for a numeric one.
   std::vector<std::vector<std::string>> levels;
   std::string sweep_file;                   // the sweep file, as the sweep ran
+  // A calibration store (method history_matching) grows by waves: per wave its first point and its
+  // number of points, in order, covering every point. Empty for a sweep.
+  std::vector<std::pair<std::size_t, std::size_t>> waves;
 };
 
 /// An open store.
@@ -64,6 +67,9 @@ class Store {
   /// Which runs have a row (finished, successfully or not), indexed by run number: a bit per planned
   /// run, so that resuming a sweep of 10^8 runs does not take gigabytes of set nodes.
   std::vector<bool> finished_runs() const;
+  /// Adds a wave's design points to a calibration store: `all` is the plan of every wave so far, its
+  /// points from `first` on are the new wave's. One transaction, with the planned runs.
+  void append_wave(const Plan& all, std::size_t first, const SweepDef& sweep);
   /// Writes a batch of results in one transaction.
   void write(const std::vector<RunResult>& batch, const Plan& plan, const SweepDef& sweep);
   /// Every run row, in run order.

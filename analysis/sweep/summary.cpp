@@ -17,14 +17,6 @@ void cell(std::string& out, const std::string& text) {
   out += text;
 }
 
-/// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 /// SRC: regress standardized y on the standardized parameters (QR least squares). A categorical
 /// parameter enters as one 0/1 indicator per level after its first; with two levels its SRC is that
 /// indicator's coefficient (the effect of the second level), with more it has none (NaN).
@@ -77,6 +69,13 @@ Regression regress(const StoreInfo& info, const std::vector<double>& y, const st
 }
 
 }  // namespace
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 Ensemble ensemble(std::vector<double> values) {
   Ensemble e;

@@ -85,6 +85,18 @@ void check_keys(const Node& map, const std::string& prefix, Problems& p) {
       p.add(e.key_mark, "unknown sweep key '" + prefix + e.key + "'" + did_you_mean(e.key, allowed));
 }
 
+/// Refuses top-level keys that the file's format does not know.
+void check_top_keys(const Node& root, const SweepFormat& format, Problems& p) {
+  std::vector<std::string> allowed;
+  for (const auto& k : *format.keys) {
+    const std::string head = k.path.substr(0, k.path.find_first_of(".["));
+    if (std::find(allowed.begin(), allowed.end(), head) == allowed.end()) allowed.push_back(head);
+  }
+  for (const auto& e : root.map)
+    if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
+      p.add(e.key_mark, "unknown " + format.noun + " key '" + e.key + "'" + did_you_mean(e.key, allowed));
+}
+
 double number_at(const Node& n, const std::string& what, Problems& p) {
   const auto v = parse_number(n);
   if (!v) p.add(n.mark, what + ": expected a number, got " + n.describe());
@@ -212,6 +224,8 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
       if (!(par.a <= par.c && par.c <= par.b && par.a < par.b)) p.add(tri->mark, "parameter '" + par.path + "': triangular needs low <= mode <= high, low < high");
     }
   }
+  if ((par.distribution == Distribution::normal || par.distribution == Distribution::triangular) && method == "history_matching")
+    p.add(item.mark, "parameter '" + par.path + "': history matching rules out parts of the parameters' ranges; give it a range (with scale: log if it spans decades)");
   if (par.distribution != Distribution::levels && method == "grid")
     p.add(item.mark, "parameter '" + par.path + "': the grid design takes levels, or a range with count");
   if (par.distribution != Distribution::levels && !numeric_key)
@@ -384,15 +398,24 @@ std::vector<SeriesRequest> expand_series(const std::vector<SeriesRequest>& reque
   return out;
 }
 
+const SweepFormat& sweep_format() {
+  static const SweepFormat format{&sweep_keys(), "", "sweep"};
+  return format;
+}
+
 SweepDef load_sweep(const std::string& path) {
   // Read once: the text is hashed into the identity too, and a pipe cannot be read twice.
   const std::string text = read_yaml_input(path, "sweep file");
-  const Node root = parse_yaml(text, path);
+  return sweep_from_tree(parse_yaml(text, path), text, path, sweep_format());
+}
+
+SweepDef sweep_from_tree(const Node& root, const std::string& text, const std::string& path, const SweepFormat& format) {
   Problems p;
   const Mark top{path, 1, 1};
-  if (!root.is_map()) throw DiagnosticError(Diagnostic{top, "expected a map of sweep keys at the top of the file, got " + root.describe()});
-  check_keys(root, "", p);
+  if (!root.is_map()) throw DiagnosticError(Diagnostic{top, "expected a map of " + format.noun + " keys at the top of the file, got " + root.describe()});
+  check_top_keys(root, format, p);
   SweepDef s;
+  if (!format.method.empty()) s.method = format.method;
   s.file = path;
   s.name = root.find("name") ? text_at(*root.find("name"), "name", p) : fs::path(path).stem().string();
   const Node* base = root.find("base");
@@ -404,7 +427,7 @@ SweepDef load_sweep(const std::string& path) {
     for (const auto& e : set->map) s.fixed.push_back(Override{e.key, node_yaml(e.value), e.key_mark, e.value});
   }
   if (const Node* m = root.find("months")) s.months = static_cast<int>(whole_at(*m, "months", 1, 1200, p));
-  if (const Node* design = root.find("design")) {
+  if (const Node* design = format.method.empty() ? root.find("design") : nullptr) {
     if (!design->is_map()) p.add(design->mark, "design: expected a map");
     check_keys(*design, "design.", p);
     if (const Node* m = design->find("method")) {
@@ -451,7 +474,9 @@ SweepDef load_sweep(const std::string& path) {
     // The count in floating point for the message (10^15 overflows nothing there), in whole numbers for the check.
     double count = 1;
     std::optional<std::size_t> points;
-    if (s.method == "grid") {
+    if (!format.method.empty()) {
+      points = 0;  // the format's own design counts its points
+    } else if (s.method == "grid") {
       points = 1;
       for (const auto& par : s.parameters) {
         const std::size_t n = std::max<std::size_t>(1, par.levels.size());

@@ -100,13 +100,26 @@ void check_sweep_memory(const SweepDef& sweep, std::size_t concurrent);
 /// sweep's `months`. Throws DiagnosticError when the scenario is refused.
 ScenarioDef build_run_scenario(const SweepDef& sweep, const Node& tree);
 
-/// Loads and checks a sweep file; throws DiagnosticError listing every problem (file:line:col).
-SweepDef load_sweep(const std::string& path);
-
 /// The keys a sweep file may hold, with their meaning (for errors and docs/sweeps.md).
 struct SweepKey {
   std::string path, meaning;
 };
 const std::vector<SweepKey>& sweep_keys();
+
+/// A file read with the sweep loader: a sweep file, or another file that shares the sweep's keys for
+/// its runs but designs its points itself (a calibration file: `geosim calibrate`).
+struct SweepFormat {
+  const std::vector<SweepKey>* keys;  // the top-level keys the file may hold (nested keys are the sweep's)
+  std::string method;                 // the design method it fixes ("" : the file's design.method)
+  std::string noun;                   // what the file is called in messages: "sweep", "calibration"
+};
+const SweepFormat& sweep_format();
+
+/// Loads and checks a sweep file; throws DiagnosticError listing every problem (file:line:col).
+SweepDef load_sweep(const std::string& path);
+
+/// The sweep keys of a file already read (`root`, parsed from `text`) in the given format; its other
+/// top-level keys are its format's to read. Throws DiagnosticError as load_sweep.
+SweepDef sweep_from_tree(const Node& root, const std::string& text, const std::string& path, const SweepFormat& format);
 
 }  // namespace geosim::sweep

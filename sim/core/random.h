@@ -17,6 +17,7 @@ enum class Purpose : std::uint32_t {
   choose = 7,
   step = 8,
   design = 9,
+  calibration = 10,  // history matching: candidate points and their perturbations (analysis/calibration)
 };
 
 /// Four independent 32-bit words from Philox4x32-10 for one (seed, month, agent, purpose).

@@ -276,7 +276,7 @@ TEST_CASE("calibration targets compute their values and bands as documented") {
   } catch (const geosim::DiagnosticError& e) {
     REQUIRE(e.diagnostics().size() == 3);
     CHECK(has(e.diagnostics()[0].message, "unknown operation 'ratoi'; did you mean 'ratio'"));
-    CHECK(has(e.diagnostics()[1].message, "the store records no 'e'"));
+    CHECK(has(e.diagnostics()[1].message, "no record is named 'e'"));
     CHECK(has(e.diagnostics()[2].message, "needs min, max or both"));
   }
 }

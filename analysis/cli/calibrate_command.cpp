@@ -1,0 +1,100 @@
+// `geosim calibrate`: history matching of a scenario's parameters against calibration targets, in
+// waves of runs stored in a SQLite store that a rerun resumes; writes the waves, the emulators'
+// diagnostics, the conflicting targets and the plausible sample beside it.
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "analysis/calibration/calibrate.h"
+#include "analysis/report/calibration_report.h"
+#include "analysis/cli/stop_signal.h"
+#include "cli/command_registry.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+
+namespace geosim::calibration {
+namespace {
+
+struct CalibrateOptions {
+  std::string file, store, out;
+  int threads = 0;
+  std::size_t batch = 256;
+  bool quiet = false;
+};
+
+/// The report folder beside a store: hm.db gives hm-calibration.
+std::string default_out(const std::string& store) {
+  std::filesystem::path p(store);
+  return (p.parent_path() / (p.stem().string() + "-calibration")).string();
+}
+
+int calibrate_command(const CalibrateOptions& o) {
+  CalibrationDef def;
+  try {
+    def = load_calibration(o.file);
+  } catch (const DiagnosticError& e) {
+    print_refusal(e, "geosim calibrate: calibration", "nothing was run");
+    return exit_code::bad_input;
+  }
+  const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
+  sweep::check_sweep_memory(def.sweep, static_cast<std::size_t>(threads));
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  cli::watch_stop_signals();
+  // Crash injection for the resume tests: SIGKILL right after the N-th stored batch of runs.
+  const char* crash = std::getenv("GEOSIM_TEST_CRASH_AFTER_BATCHES");
+  const long crash_after = crash ? std::atol(crash) : 0;
+  long batches = 0;
+  std::unique_ptr<ProgressBar> bar;
+  sweep::ProgressFn progress = [&](std::int64_t done, std::int64_t total) {
+    if (!bar) bar = std::make_unique<ProgressBar>(static_cast<int>(total), "runs", progress_wanted(o.quiet), true);
+    bar->update(static_cast<int>(done));
+    if (done == total) bar->finish(), bar.reset();
+    if (crash_after > 0 && ++batches == crash_after) std::raise(SIGKILL);
+  };
+  const Calibration c = run_calibration(def, o.store, cli::stop_requested(), progress, o.batch);
+  if (bar) bar->finish();
+  const std::string out = o.out.empty() ? default_out(o.store) : o.out;
+  const auto files = report::write_calibration_report(def, c, o.store, out);
+  if (!o.quiet || c.interrupted) {
+    std::printf("geosim calibrate: %s, %zu parameters, %zu matched outputs, %zu seeds per point, %d threads; store %s\n%s", def.sweep.name.c_str(),
+                def.sweep.parameters.size(), def.match.size(), def.sweep.replicates, threads, o.store.c_str(), report::calibration_summary(def, c).c_str());
+    std::printf("geosim calibrate: wrote %s (plausible sample: %s)\n", files.front().c_str(), (std::filesystem::path(out) / "plausible.csv").string().c_str());
+  }
+  if (c.interrupted) {
+    std::fprintf(stderr, "geosim calibrate: interrupted; the store holds every run finished so far. Run the same command again to go on.\n");
+    return exit_code::interrupted;
+  }
+  if (c.match.empty) std::fprintf(stderr, "geosim calibrate: no point of the space is left: no candidate met every target (see conflicts.csv)\n");
+  return exit_code::ok;
+}
+
+// clang-format off
+const geosim::cli::Registration calibrate_registration{[](CLI::App& app) -> std::function<int()> {
+  auto o = std::make_shared<CalibrateOptions>();
+  auto* cmd = app.add_subcommand("calibrate", "History-match a scenario's parameters to calibration targets in waves (CALIBRATION.yaml); rerun to resume");
+  cmd->add_option("calibration", o->file, "Calibration file (see docs/calibration.md)")->required();
+  cmd->add_option("--store", o->store, "SQLite store of the waves' runs (created, or resumed when it exists)")->required();
+  cmd->add_option("--out", o->out, "Folder for report.md, waves.csv, emulators.csv, conflicts.csv, plausible.csv and figures (default: STORE's name with -calibration)");
+  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->check(CLI::Range(1, 4096));
+  cmd->add_option("--batch", o->batch, "Most runs stored per transaction (a batch is also stored every half second)")->check(CLI::Range(1, 1000000));
+  cmd->add_flag("--quiet", o->quiet, "No progress bar and no summary");
+  return [cmd, o]() -> int {
+    if (!*cmd) return -1;
+    try {
+      return calibrate_command(*o);
+    } catch (const DiagnosticError& e) {
+      print_refusal(e, "geosim calibrate: calibration", "nothing was run");
+      return exit_code::bad_input;
+    }  // anything else: main() maps it to its exit code (cli/exit_codes.h)
+  };
+}};
+// clang-format on
+
+}  // namespace
+}  // namespace geosim::calibration
