@@ -20,6 +20,7 @@ packages=(
   python3 python3-yaml  # tests/reference: the model re-implemented from docs/model.md, checked against geosim
   python3-dev python3-pybind11 python3-numpy python3-pandas  # import geosim (analysis/python; off: -DGEOSIM_PYTHON=OFF)
   python3-matplotlib python3-nbconvert python3-ipykernel    # docs/examples/, the notebook CI executes
+  python3-sklearn       # the scenario-discovery tests' oracle (tests/python/test_discovery.py)
   groff-base  # renders the generated man page in its test (tests/cli/test_command_docs.cpp)
 )
 # The sanitizer and fuzzing stages also need clang and its runtime (libFuzzer).

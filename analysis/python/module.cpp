@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/discovery/prim.h"
+#include "analysis/discovery/tree.h"
 #include "core/bytes.h"
 #include "core/memory.h"
 #include "model/key_path.h"
@@ -310,4 +312,82 @@ PYBIND11_MODULE(_geosim, m) {
         d["row_length"] = n.row_length;
         return d;
       }, "Read-only numpy views of the adopter network (rows of neighbour indices)");
+
+  // ---- Scenario discovery (analysis/discovery, docs/discovery.md): PRIM boxes and a CART tree ----------
+  // x arrives as a 2-D float64 array (rows = cases), y as a 1-D array of 0/1 or booleans; the package's
+  // geosim/discovery.py takes numpy arrays or pandas frames and passes them on.
+  using Cases = py::array_t<double, py::array::c_style | py::array::forcecast>;
+  const auto matrix_of = [](const Cases& x) {
+    if (x.ndim() != 2) throw py::value_error("x must be a 2-D array (rows = cases, columns = parameters), got " + std::to_string(x.ndim()) + " dimensions");
+    const auto r = x.unchecked<2>();
+    Eigen::MatrixXd out(r.shape(0), r.shape(1));
+    for (py::ssize_t i = 0; i < r.shape(0); ++i)
+      for (py::ssize_t j = 0; j < r.shape(1); ++j) out(i, j) = r(i, j);
+    return out;
+  };
+  const auto outcomes_of = [](const Cases& y) {
+    if (y.ndim() != 1) throw py::value_error("y must be a 1-D array (one outcome per case), got " + std::to_string(y.ndim()) + " dimensions");
+    const auto r = y.unchecked<1>();
+    std::vector<bool> out;
+    for (py::ssize_t i = 0; i < r.shape(0); ++i) {
+      if (r(i) != 0 && r(i) != 1) throw py::value_error("y must hold 0/1 or booleans: case " + std::to_string(i) + " is " + std::to_string(r(i)));
+      out.push_back(r(i) == 1);
+    }
+    return out;
+  };
+  const auto box_dict = [](const geosim::discovery::Box& b) {
+    py::dict d;
+    d["lower"] = b.lower, d["upper"] = b.upper, d["coverage"] = b.coverage, d["density"] = b.density, d["support"] = b.support;
+    d["restricted"] = b.restricted, d["cases"] = b.cases, d["of_interest"] = b.of_interest;
+    return d;
+  };
+  m.def("prim", [=](const Cases& x, const Cases& y, double peel_alpha, double paste_alpha, double min_support) {
+    const Eigen::MatrixXd cases = matrix_of(x);
+    const std::vector<bool> interest = outcomes_of(y);
+    const geosim::discovery::PrimOptions o{peel_alpha, paste_alpha, min_support};
+    py::list trajectory, pasted;
+    for (const auto& box : geosim::discovery::prim_peel(cases, interest, o)) {
+      trajectory.append(box_dict(box));
+      pasted.append(box_dict(geosim::discovery::prim_paste(cases, interest, box, o)));
+    }
+    py::dict out;
+    out["trajectory"] = trajectory, out["pasted"] = pasted;
+    return out;
+  }, py::arg("x"), py::arg("y"), py::arg("peel_alpha") = 0.05, py::arg("paste_alpha") = 0.05, py::arg("min_support") = 0.05,
+        "PRIM's peeling trajectory over cases x (rows) with outcomes y (0/1): {trajectory, pasted}, each a list of boxes "
+        "{lower, upper, coverage, density, support, restricted, cases, of_interest}; pasted[i] is trajectory[i] pasted");
+  m.def("choose_box", [](const std::vector<py::dict>& trajectory, double min_coverage) {
+    std::vector<geosim::discovery::Box> boxes;
+    for (const py::dict& d : trajectory) {
+      geosim::discovery::Box b;
+      b.lower = d["lower"].cast<std::vector<double>>(), b.upper = d["upper"].cast<std::vector<double>>();
+      b.coverage = d["coverage"].cast<double>(), b.density = d["density"].cast<double>(), b.support = d["support"].cast<double>();
+      b.restricted = d["restricted"].cast<std::size_t>(), b.cases = d["cases"].cast<std::size_t>(), b.of_interest = d["of_interest"].cast<std::size_t>();
+      boxes.push_back(std::move(b));
+    }
+    return geosim::discovery::choose_box(boxes, min_coverage);
+  }, py::arg("trajectory"), py::arg("min_coverage") = 0.5,
+        "The index of the densest box with coverage >= min_coverage; ties to fewer restricted dimensions, then the earlier box");
+  m.def("tree", [=](const Cases& x, const Cases& y, int max_depth, int min_samples_leaf, const std::vector<std::string>& names) {
+    if (max_depth < 1 || min_samples_leaf < 1)
+      throw py::value_error("a tree needs max_depth >= 1 and min_samples_leaf >= 1, got " + std::to_string(max_depth) + " and " +
+                            std::to_string(min_samples_leaf));
+    const auto nodes = geosim::discovery::grow_tree(matrix_of(x), outcomes_of(y),
+                                                    {static_cast<std::size_t>(max_depth), static_cast<std::size_t>(min_samples_leaf)});
+    std::vector<int> feature, left, right;
+    std::vector<double> threshold;
+    std::vector<std::size_t> count0, count1, depth;
+    std::vector<bool> tied;
+    for (const auto& n : nodes) {
+      feature.push_back(n.feature), threshold.push_back(n.threshold), left.push_back(n.left), right.push_back(n.right);
+      count0.push_back(n.count0), count1.push_back(n.count1), depth.push_back(n.depth), tied.push_back(n.tied);
+    }
+    py::dict out;
+    out["feature"] = feature, out["threshold"] = threshold, out["left"] = left, out["right"] = right;
+    out["count0"] = count0, out["count1"] = count1, out["depth"] = depth, out["tied"] = tied, out["text"] = geosim::discovery::tree_text(nodes, names);
+    return out;
+  }, py::arg("x"), py::arg("y"), py::arg("max_depth") = 3, py::arg("min_samples_leaf") = 1, py::arg("names") = std::vector<std::string>{},
+        "A CART tree (Gini) as scikit-learn's DecisionTreeClassifier grows it, nodes in sklearn's order: {feature (-1 for a leaf), "
+        "threshold (x <= threshold goes left), left, right, count0, count1, depth, tied (another parameter splits the node as well; "
+        "the lowest-numbered is taken), text (rules named by names)}");
 }

@@ -9,6 +9,7 @@ docs/python.md describes the whole interface; docs/examples/ holds a notebook th
 """
 
 from . import _geosim
+from .discovery import choose_box, prim, tree
 from .ema import ema_model
 from .frames import wide
 from .scenario import Scenario, load
@@ -44,5 +45,5 @@ def schema():
     return pd.DataFrame(_geosim.schema())
 
 
-__all__ = ["Checkpoint", "NO_MODEL", "Scenario", "World", "describe", "ema_model", "label", "load", "load_run", "load_store", "metrics", "run",
-           "schema", "wide"]
+__all__ = ["Checkpoint", "NO_MODEL", "Scenario", "World", "choose_box", "describe", "ema_model", "label", "load", "load_run", "load_store",
+           "metrics", "prim", "run", "schema", "tree", "wide"]
