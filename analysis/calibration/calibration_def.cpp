@@ -6,6 +6,9 @@
 
 #include "core/bytes.h"
 #include "core/input_file.h"
+#include "model/key_path.h"
+#include "scenario/loader.h"
+#include "scenario/yaml_text.h"
 #include "scenario/diagnostics.h"
 #include "scenario/tree.h"
 
@@ -121,13 +124,23 @@ CalibrationDef load_calibration(const std::string& path) {
     for (const auto& cond : t.also) add(cond, t.id + "/" + cond.name);
   }
   if (!problems.empty()) throw DiagnosticError(problems);
-  // The runs' results depend on the targets only through what the waves do with them: they are in
-  // the identity, so that a store is never resumed under other targets.
+  c.sweep.points = o.waves * o.points;
+  const ScenarioDef base = sweep::build_run_scenario(c.sweep, load_merged_tree(c.sweep.base, c.sweep.fixed));
+  // The identity covers everything that decides a wave's design and runs: the file but for `waves`
+  // and `sample` (a finished calibration may go on for more waves, or write a larger sample), the
+  // resolved base scenario, and the targets, which decide where later waves look.
+  Node decisive = root;
+  if (Node* h = decisive.find("history_matching"); h && h->is_map()) h->erase("waves"), h->erase("sample");
   const std::string targets_text = read_yaml_input(c.targets_path, "targets file");
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(c.sweep.identity + "\n--\n" + targets_text)));
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(fnv1a(node_yaml(decisive) + "\n--\n" + resolved_yaml(base) + "\n--\n" + targets_text)));
   c.sweep.identity = hex;
-  c.sweep.points = o.waves * o.points;
+  for (const auto& p : c.sweep.parameters) {
+    const double v = number_at(base, p.path).value_or(std::nan(""));
+    c.base_values.push_back(v);
+    c.base_unit.push_back(p.unit_of(v));
+  }
   return c;
 }
 

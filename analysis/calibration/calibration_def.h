@@ -19,6 +19,9 @@ struct CalibrationDef {
   std::vector<MatchTarget> match;  // every target's value, then its further conditions, in file order
   std::vector<Expr> values;        // what each matched output is, from a run's records
   MatchOptions options;
+  // The base scenario's own point (with the file's `set`): each parameter's value there and its
+  // coordinate in the parameter's range (NaN where the scenario gives no number).
+  std::vector<double> base_values, base_unit;
 };
 
 /// The keys a calibration file may hold, with their meaning (for errors and docs/calibration.md).

@@ -26,6 +26,22 @@ std::vector<std::string> parameter_names(const CalibrationDef& def) {
   return names;
 }
 
+/// Key paths shortened for a figure's axis to their last two parts ("labs.deepseek.funding" is
+/// "deepseek.funding"), each kept whole when another path ends the same way.
+std::vector<std::string> short_names(const std::vector<std::string>& paths) {
+  auto suffix = [](const std::string& p) {
+    const auto last = p.rfind('.');
+    const auto before = last == std::string::npos || last == 0 ? std::string::npos : p.rfind('.', last - 1);
+    return before == std::string::npos ? p : p.substr(before + 1);
+  };
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    const std::string s = suffix(p);
+    out.push_back(std::count_if(paths.begin(), paths.end(), [&](const std::string& q) { return suffix(q) == s; }) == 1 ? s : p);
+  }
+  return out;
+}
+
 std::string terms_text(const Emulator& em, const std::vector<std::string>& names) {
   std::string out;
   for (const auto& t : em.terms()) out += (out.empty() ? "" : " + ") + t.text(names);
@@ -100,6 +116,28 @@ std::string plausible_csv(const CalibrationDef& def, const Calibration& c) {
     out += "\n";
   }
   return out;
+}
+
+/// How each wave's emulators judge the base scenario's own values of the parameters.
+std::string base_point_section(const CalibrationDef& def, const MatchResult& m) {
+  std::string outside;
+  for (std::size_t i = 0; i < def.base_unit.size(); ++i)
+    if (!(def.base_unit[i] >= 0 && def.base_unit[i] <= 1)) outside += (outside.empty() ? "" : ", ") + def.sweep.parameters[i].path;
+  if (!outside.empty()) return "Not assessed: the base scenario's value of " + outside + " lies outside the calibrated range.\n";
+  Eigen::RowVectorXd x(static_cast<Eigen::Index>(def.base_unit.size()));
+  for (std::size_t i = 0; i < def.base_unit.size(); ++i) x[static_cast<Eigen::Index>(i)] = def.base_unit[i];
+  std::string md = "The base scenario's values of the parameters (with the calibration's `set`), judged by each wave's emulators:\n\n"
+                   "| wave | largest implausibility | second largest | ruled out |\n|---|---|---|---|\n";
+  for (const WaveFit& f : m.fits) {
+    const Eigen::MatrixXd imp = implausibility(f, def.match, x);
+    std::vector<std::pair<double, std::size_t>> order;
+    for (Eigen::Index t = 0; t < imp.cols(); ++t)
+      if (!std::isnan(imp(0, t))) order.emplace_back(imp(0, t), static_cast<std::size_t>(t));
+    std::sort(order.begin(), order.end(), std::greater<>());
+    auto cell = [&](std::size_t i) { return i < order.size() ? num(order[i].first, 3) + " (" + def.match[order[i].second].name + ")" : std::string("–"); };
+    md += "| " + std::to_string(f.wave) + " | " + cell(0) + " | " + cell(1) + " | " + (ruled_out(imp.row(0), f.nth, def.options.cutoff) ? "**yes**" : "no") + " |\n";
+  }
+  return md;
 }
 
 }  // namespace
@@ -178,6 +216,8 @@ std::vector<std::string> write_calibration_report(const CalibrationDef& def, con
     }
     if (!any) md += "None: every pair of targets is met together somewhere in each wave's region.\n";
 
+    md += "\n## The base scenario's own point\n\n" + base_point_section(def, m) + "\n";
+
     md += "\n## Emulators\n\nEach wave fits an emulator per target to the seed means of its runs and of the earlier runs it has not ruled out, "
           "validated on every fifth point of the wave before it is refitted to all of them; its standard deviation is inflated (×1.5, ×2, ×3) "
           "until at least 95% of the held-out points lie within 3 of it and none is wrongly ruled out, or it is not used. `emulators.csv` holds "
@@ -217,7 +257,7 @@ std::vector<std::string> write_calibration_report(const CalibrationDef& def, con
     if (!m.screenings.empty() && m.screenings.back().accepted.rows() > 0) {
       const Eigen::MatrixXd& acc = m.screenings.back().accepted;
       md += "| parameter | range | plausible 5% | 95% | share of the range |\n|---|---|---|---|---|\n";
-      BarSeries spread{"median and 5-95%", {}, {}, {}, true};
+      BarSeries spread{"", {}, {}, {}, true};
       for (std::size_t i = 0; i < def.sweep.parameters.size(); ++i) {
         std::vector<double> col(static_cast<std::size_t>(acc.rows()));
         for (Eigen::Index r = 0; r < acc.rows(); ++r) col[static_cast<std::size_t>(r)] = acc(r, static_cast<Eigen::Index>(i));
@@ -231,7 +271,8 @@ std::vector<std::string> write_calibration_report(const CalibrationDef& def, con
         spread.high.push_back(e.p95);
       }
       const std::string f = written.figure(figures / "plausible-ranges", [&](const std::string& file) {
-        bar_figure(file, "Plausible sample in each range (0: low end, 1: high end)", "position in the range", names, {spread});
+        bar_figure(file, "Plausible sample: median and 5-95% in each range (0: its low end, 1: its high end)", "position in the range", short_names(names),
+                   {spread});
       });
       md += "\n![plausible ranges](figures/" + f + ")\n";
     }

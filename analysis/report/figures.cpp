@@ -147,7 +147,11 @@ void scatter_figure(const std::string& path, const ScatterFigure& f) {
 void bar_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::vector<std::string>& categories,
                 const std::vector<BarSeries>& series) {
   if (categories.empty() || series.empty()) throw std::invalid_argument("a bar figure needs categories and series");
-  const PLINT width = std::max<PLINT>(420, 80 * static_cast<PLINT>(categories.size())) + kLegendWidth, height = 560;
+  // Room below the bars for the longest category name, written upwards (about 18 points a character).
+  std::size_t longest = 0;
+  for (const auto& name : categories) longest = std::max(longest, name.size());
+  const PLINT label_room = std::max<PLINT>(235, 18 * static_cast<PLINT>(longest) + 30);
+  const PLINT width = std::max<PLINT>(420, 80 * static_cast<PLINT>(categories.size())) + kLegendWidth, height = 325 + label_room;
   Canvas c(path, width, height);
   std::vector<const std::vector<double>*> all;
   for (const auto& s : series) all.push_back(&s.value), all.push_back(&s.low), all.push_back(&s.high);
@@ -156,7 +160,8 @@ void bar_figure(const std::string& path, const std::string& title, const std::st
   const auto n = static_cast<double>(categories.size());
   const double right = 1 - static_cast<double>(kLegendWidth) / width;
   c.text_size(0.8);
-  c->vpor(0.12 * 620 / width, right, 0.42, 0.9);  // room below for parameter names written upwards
+  const double bottom = static_cast<double>(label_room) / height, top = 1 - 56.0 / height;
+  c->vpor(0.12 * 620 / width, right, bottom, top);
   c->wind(0, n, ylo, yhi);
   c->col0(kInk);
   c->box("bc", 0, 0, "bcgnstv", 0, 0);
@@ -184,11 +189,11 @@ void bar_figure(const std::string& path, const std::string& title, const std::st
         c->poin(1, &xm, &ym, 17);
       }
     }
-    entries.push_back({series[s].name, colour, Key::swatch, ""});
+    if (!series[s].name.empty()) entries.push_back({series[s].name, colour, series[s].marks ? Key::point : Key::swatch, ""});
   }
   c->col0(kInk);
   for (std::size_t k = 0; k < categories.size(); ++k) c->mtex("bv", 0.7, (static_cast<double>(k) + 0.5) / n, 1.0, plain(categories[k]).c_str());
-  legend(c, right + 0.02, 0.995, 0.42, 0.9, "", entries);
+  legend(c, right + 0.02, 0.995, bottom, top, "", entries);
   c.finish();
 }
 

@@ -39,7 +39,7 @@ void scatter_figure(const std::string& path, const ScatterFigure& figure);
 
 /// One group of bars: a value per category with an optional interval.
 struct BarSeries {
-  std::string name;
+  std::string name;  // in the legend ("" for none)
   std::vector<double> value, low, high;  // low/high may be empty
   bool marks = false;  // a dot at the value on its interval, instead of a bar from 0 (ranges, not amounts)
 };

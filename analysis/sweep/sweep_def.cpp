@@ -309,6 +309,12 @@ double Parameter::value(double u) const {
   return integer ? std::round(v) : v;
 }
 
+double Parameter::unit_of(double v) const {
+  if (distribution == Distribution::uniform) return (v - a) / (b - a);
+  if (distribution == Distribution::log_uniform) return v > 0 ? (std::log(v) - std::log(a)) / (std::log(b) - std::log(a)) : std::nan("");
+  return std::nan("");
+}
+
 std::string Parameter::value_text(double u) const {
   if (distribution == Distribution::levels)
     return levels[std::min(levels.size() - 1, static_cast<std::size_t>(std::clamp(u, 0.0, 1.0) * static_cast<double>(levels.size())))];

@@ -30,6 +30,9 @@ struct Parameter {
   std::string value_text(double u) const;
   /// The same as a number (NaN for non-numeric levels).
   double value(double u) const;
+  /// The coordinate a value has in a range (uniform or log): the inverse of value(); NaN for other
+  /// distributions. Outside [0, 1] for a value outside the range.
+  double unit_of(double value) const;
 };
 
 /// One number recorded from each run: a metric of a scope at a month, or its mean over a window.

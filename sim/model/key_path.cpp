@@ -36,4 +36,29 @@ std::string key_path_of(const KeySpec& key, const std::string& id) {
   return std::string(agent_list_name(key.owner())) + "." + id + "." + key.local_path();
 }
 
+std::optional<double> number_at(const ScenarioDef& def, const std::string& path) {
+  const KeyAddress a = address_of(path);
+  if (a.schema_path.empty()) return std::nullopt;
+  std::size_t index = 0;
+  if (a.list != AgentList::none) {
+    const std::size_t n = agent_count(def, a.list);
+    while (index < n && agent_id(def, a.list, index) != a.id) ++index;
+    if (index == n) return std::nullopt;
+  }
+  if (const KeySpec* k = find_key(a.schema_path)) {
+    if (!k->get) return std::nullopt;
+    const Value v = k->get(def, index);
+    if (const double* x = std::get_if<double>(&v)) return *x;
+    return std::nullopt;
+  }
+  // An entry of a map keyed by agent ids: "labs.deepseek.affinity.huawei".
+  const auto dot = a.schema_path.rfind('.');
+  const KeySpec* parent = dot == std::string::npos ? nullptr : find_key(a.schema_path.substr(0, dot));
+  if (!parent || parent->type != KeyType::ref_map || !parent->get) return std::nullopt;
+  const auto map = std::get<std::map<std::string, double>>(parent->get(def, index));
+  const auto at = map.find(a.schema_path.substr(dot + 1));
+  if (at == map.end()) return std::nullopt;
+  return at->second;
+}
+
 }  // namespace geosim

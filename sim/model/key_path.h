@@ -2,6 +2,7 @@
 // Key paths, the one way scenario keys are named outside a scenario's nesting: in events, --set,
 // sweeps, the viewer's levers and messages. An agent's key is addressed by the agent's id
 // ("labs.deepseek.open"); the schema declares it as "labs[].open".
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,10 @@ KeyAddress address_of(const std::string& path);
 /// The key path of `key` for the agent with id `id` (ignored for a top-level key): the inverse of
 /// address_of, as events and --set write it.
 std::string key_path_of(const KeySpec& key, const std::string& id);
+
+/// The number a key path holds in a scenario ("labs.deepseek.funding", "labs.deepseek.affinity.huawei"),
+/// or nullopt when it names no number there (a yes/no or a text, an unknown agent or key, a map entry
+/// the scenario does not give).
+std::optional<double> number_at(const ScenarioDef& def, const std::string& path);
 
 }  // namespace geosim

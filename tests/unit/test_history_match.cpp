@@ -5,8 +5,11 @@
 #include <tbb/global_control.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
+#include "analysis/calibration/calibration_def.h"
 #include "analysis/calibration/history_match.h"
 
 using namespace geosim::calibration;
@@ -163,4 +166,33 @@ TEST_CASE("the outcome of a point's runs and the implausibility rules") {
   CHECK(band.distance(1.5) == 0);
   CHECK(band.distance(0.5) == 0.5);
   CHECK(band.distance(2.25) == 0.25);
+}
+
+TEST_CASE("the baseline's calibration file loads with its targets, and docs/calibration.md documents every calibration key") {
+  const std::string dir = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/calibration/";
+  const CalibrationDef c = load_calibration(dir + "history-match.yaml");
+  CHECK(c.sweep.method == "history_matching");
+  CHECK(c.sweep.parameters.size() == 25);
+  CHECK(c.sweep.replicates == 4);
+  // T1..T9 with T7 in two and T8's two further conditions: twelve matched outputs.
+  REQUIRE(c.match.size() == 12);
+  CHECK(c.match[0].name == "T1");
+  CHECK(c.match[10].name == "T8/growth");
+  CHECK(c.match[4].log_scale);                   // T5, a fall factor per year
+  CHECK(c.match[4].low == doctest::Approx(std::log(5.0)));
+  CHECK(std::isinf(c.match[0].low));             // T1 has only a maximum
+  for (const auto& m : c.match) CHECK(m.observation_sd > 0);
+  CHECK(c.options.nth_of(1) == 2);
+  CHECK(c.options.nth_of(5) == 1);               // the list's last entry repeats
+  // The baseline's own values lie inside the calibrated ranges.
+  for (double u : c.base_unit) {
+    CHECK(u >= 0);
+    CHECK(u <= 1);
+  }
+  std::ifstream in(std::string(GEOSIM_SOURCE_DIR) + "/docs/calibration.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& key : calibration_keys()) {
+    INFO(key.path);
+    CHECK(doc.find("| `" + key.path + "` |") != std::string::npos);
+  }
 }

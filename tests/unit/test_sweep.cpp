@@ -223,7 +223,8 @@ TEST_CASE("every sweep in scenarios/sweeps loads, and docs/sweeps.md documents e
   std::size_t sweeps = 0;
   for (const char* folder : {"sweeps", "calibration"})
   for (const auto& entry : fs::directory_iterator(fs::path(GEOSIM_SOURCE_DIR) / "scenarios" / folder)) {
-    if (entry.path().extension() != ".yaml" || entry.path().filename() == "targets.yaml") continue;
+    // targets.yaml holds targets, and a calibration file (history_matching) has its own test.
+    if (entry.path().extension() != ".yaml" || entry.path().filename() == "targets.yaml" || entry.path().filename() == "history-match.yaml") continue;
     INFO(entry.path().string());
     const auto s = geosim::sweep::load_sweep(entry.path().string());
     CHECK(geosim::sweep::make_plan(s).runs() > 0);
