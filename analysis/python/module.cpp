@@ -62,7 +62,7 @@ std::vector<geosim::Override> overrides_of(const Sets& sets) {
 py::dict parameter_values(const geosim::ScenarioDef& def) {
   py::dict out;
   for (const auto& k : geosim::schema()) {
-    if (!k.get || k.owner() == geosim::AgentList::events) continue;
+    if (!k.get || k.owner() == geosim::AgentList::events || k.owner() == geosim::AgentList::claims) continue;
     const bool top = k.owner() == geosim::AgentList::none;
     const std::size_t n = top ? 1 : geosim::agent_count(def, k.owner());
     for (std::size_t i = 0; i < n; ++i) {

@@ -219,7 +219,7 @@ std::string parameter_name(const KeySpec& k, std::size_t i, const ScenarioDef& d
 template <class F>
 void for_each_parameter(const ScenarioDef& def, F&& f) {
   for (const auto& k : schema()) {
-    if (!k.get || k.owner() == AgentList::events) continue;
+    if (!k.get || k.owner() == AgentList::events || k.owner() == AgentList::claims) continue;
     const std::size_t n = k.owner() == AgentList::none ? 1 : agent_count(def, k.owner());
     for (std::size_t i = 0; i < n; ++i) f(k, i);
   }

@@ -490,6 +490,20 @@ std::vector<KeySpec> declare() {
     s.push_back(optional(spec("events[].note", K::text, "", "", "What happened, with its source.")));
     s.push_back(spec("events[].set", K::changes, "", "", "Map from key paths (e.g. chipmakers.nvidia.export_banned_to, labs.meta.open, behaviour.bass_q) to new values; only keys marked settable."));
   }
+
+  // -- what geosim compare reads (docs/compare.md): read by the loader, never by the model
+  {
+    // Set by the loader but not read back as a parameter: it never reaches a run, an event or a checkpoint.
+    KeySpec k = optional(spec("plausible", K::text, "", "", "The calibration's plausible parameter points, a CSV that geosim calibrate writes, relative to the file that sets this key; geosim compare runs what-ifs over them."));
+    k.set = [](ScenarioDef& d, std::size_t, const Value& v) { d.plausible = std::get<std::string>(v); };
+    s.push_back(std::move(k));
+  }
+  s.push_back(spec("claims[].id", K::id, "", "", "Id of the claim; a scenario that extends another replaces or removes the claim with this id."));
+  s.push_back(optional(spec("claims[].text", K::text, "", "", "The claim in words, with its source.")));
+  s.push_back(spec("claims[].metric", K::text, "", "", "The output the claim is about, as in docs/outputs.md (e.g. usage_share.china_open)."));
+  s.push_back(optional(spec("claims[].scope", K::text, "world", "", "The output's scope: world, nation:<id>, without:<id>, lab:<id>, line:<id>, chipmaker:<id> or sector:<name>.")));
+  s.push_back(spec("claims[].at", K::month, "", "month", "The month at which the claim is judged; inside the simulated period."));
+  s.push_back(choices(spec("claims[].effect", K::choice, "", "", "What the scenario does to the output against the baseline it extends: increase or decrease."), {"increase", "decrease"}));
   // clang-format on
   return s;
 }
@@ -510,6 +524,7 @@ AgentList KeySpec::owner() const {
   if (path.rfind("lines[]", 0) == 0) return AgentList::lines;
   if (path.rfind("chipmakers[]", 0) == 0) return AgentList::chipmakers;
   if (path.rfind("events[]", 0) == 0) return AgentList::events;
+  if (path.rfind("claims[]", 0) == 0) return AgentList::claims;
   return AgentList::none;
 }
 
@@ -560,6 +575,8 @@ const char* agent_list_name(AgentList list) {
       return "chipmakers";
     case AgentList::events:
       return "events";
+    case AgentList::claims:
+      return "claims";
     case AgentList::none:
       break;
   }
@@ -567,7 +584,7 @@ const char* agent_list_name(AgentList list) {
 }
 
 AgentList agent_list_named(const std::string& name) {
-  for (AgentList list : {AgentList::nations, AgentList::labs, AgentList::lines, AgentList::chipmakers, AgentList::events})
+  for (AgentList list : {AgentList::nations, AgentList::labs, AgentList::lines, AgentList::chipmakers, AgentList::events, AgentList::claims})
     if (name == agent_list_name(list)) return list;
   return AgentList::none;
 }
@@ -584,6 +601,8 @@ const char* agent_noun(AgentList list) {
       return "chipmaker";
     case AgentList::events:
       return "event";
+    case AgentList::claims:
+      return "claim";
     case AgentList::none:
       break;
   }
@@ -637,6 +656,8 @@ std::size_t agent_count(const ScenarioDef& def, AgentList list) {
       return def.chipmakers.size();
     case AgentList::events:
       return def.events.size();
+    case AgentList::claims:
+      return def.claims.size();
     case AgentList::none:
       break;
   }
@@ -655,6 +676,8 @@ const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t 
       return def.chipmakers.at(index).id;
     case AgentList::events:
       return def.events.at(index).id;
+    case AgentList::claims:
+      return def.claims.at(index).id;
     case AgentList::none:
       break;
   }

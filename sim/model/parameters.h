@@ -29,7 +29,7 @@ enum class KeyType {
 };
 
 /// Which agent list a key belongs to, or refers to.
-enum class AgentList { none, nations, labs, lines, chipmakers, events };
+enum class AgentList { none, nations, labs, lines, chipmakers, events, claims };
 
 /// The lists of agents a scenario declares, in the order a resolved scenario writes them.
 inline constexpr AgentList agent_lists[] = {AgentList::nations, AgentList::labs, AgentList::lines, AgentList::chipmakers};

@@ -177,9 +177,18 @@ struct EventDef {
   std::vector<Change> changes;
 };
 
+/// A claim a what-if scenario tests: the direction its effect on one output should take at a month
+/// (against the baseline it extends). The model never reads it; `geosim compare` does.
+struct ClaimDef {
+  std::string id, metric, scope = "world", text;
+  Month at;
+  bool increase = true;  // the claimed effect raises the output (false: lowers it)
+};
+
 /// The whole scenario: everything a run needs, fully resolved (no extends, every default filled).
 struct ScenarioDef {
   std::string name, description;
+  std::string plausible;  // the calibration's plausible points (a CSV), as written: relative to the file that sets it
   Month start;
   int months{};
   std::uint64_t seed{};
@@ -192,6 +201,7 @@ struct ScenarioDef {
   std::vector<std::string> outputs_without;  // nation ids: usage of the world without each (like-for-like)
 
   std::vector<EventDef> events;  // sorted by month, then by order of appearance
+  std::vector<ClaimDef> claims;  // in order of appearance
 };
 
 }  // namespace geosim

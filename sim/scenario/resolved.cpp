@@ -45,6 +45,7 @@ std::string resolved_yaml(const ScenarioDef& def) {
   out << "# geosim resolved scenario: every key with its value and no 'extends'.\n"
       << "# `geosim run` on this file reproduces the run's series.csv byte for byte.\n";
   emit_scope(out, def, AgentList::none, 0, "", false);
+  out << "plausible: " << yaml_quoted(def.plausible) << "\n";
   for (AgentList list : agent_lists) {
     out << agent_list_name(list) << ":";
     std::size_t n = agent_count(def, list);
@@ -58,6 +59,13 @@ std::string resolved_yaml(const ScenarioDef& def) {
     if (!ev.note.empty()) out << "    note: " << yaml_quoted(ev.note) << "\n";
     out << "    set:" << (ev.changes.empty() ? " {}\n" : "\n");
     for (const auto& c : ev.changes) out << "      " << change_path(def, c) << ": " << value_yaml(c.value, schema()[c.key].type == KeyType::integer) << "\n";
+  }
+  out << "claims:" << (def.claims.empty() ? " []\n" : "\n");
+  for (const auto& c : def.claims) {
+    out << "  - id: " << yaml_quoted(c.id) << "\n";
+    if (!c.text.empty()) out << "    text: " << yaml_quoted(c.text) << "\n";
+    out << "    metric: " << yaml_quoted(c.metric) << "\n    scope: " << yaml_quoted(c.scope) << "\n    at: " << yaml_quoted(c.at.str()) << "\n    effect: "
+        << (c.increase ? "increase" : "decrease") << "\n";
   }
   return out.str();
 }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "model/key_path.h"
+#include "model/output_catalog.h"
 #include "scenario/loader.h"
 #include "model/parameters.h"
 #include "model/value_check.h"
@@ -47,7 +48,7 @@ class Builder {
     std::set<std::size_t> top_seen;
     for (const auto& e : root.map) {
       std::string child = e.key;
-      if (child == "events") continue;
+      if (child == "events" || child == "claims") continue;
       if (const AgentList list = agent_list_named(child); list != AgentList::none && list != AgentList::events) {
         read_agent_list(e, list);
         continue;
@@ -67,6 +68,7 @@ class Builder {
     check_unique_ids(root);
     check_semantics(root);
     if (const Node* events = root.find("events")) read_events(*events);
+    if (const Node* claims = root.find("claims")) read_claims(*claims);
     check_references();
     if (!errors_.empty()) throw DiagnosticError(errors_);
     std::stable_sort(def_.events.begin(), def_.events.end(), [](const EventDef& a, const EventDef& b) { return a.at < b.at; });
@@ -427,6 +429,95 @@ class Builder {
       event_marks_.push_back(item.mark);
     }
     check_event_effects();
+  }
+
+  /// The claims a what-if tests: each an id, an output (metric and scope, as the model writes them), a
+  /// month inside the simulated period and the direction of the effect.
+  void read_claims(const Node& claims) {
+    if (!claims.is_seq()) {
+      fail(claims.mark, "'claims': expected a list of claims (each with id, metric, at and effect), got " + claims.describe());
+      return;
+    }
+    const Month end = def_.start + def_.months;
+    for (std::size_t i = 0; i < claims.seq.size(); ++i) {
+      const Node& item = claims.seq[i];
+      if (!item.is_map()) {
+        fail(item.mark, "each claim must be a map with id, metric, at and effect, got " + item.describe());
+        continue;
+      }
+      const Node* id = item.find("id");
+      const std::string context = id && id->is_scalar() ? " in claim '" + id->scalar + "'" : " in claim #" + std::to_string(i + 1);
+      ClaimDef c;
+      std::set<std::size_t> seen;
+      for (const auto& e : item.map) {
+        const KeySpec* k = find_key("claims[]." + e.key);
+        if (e.key == "remove") {
+          fail(e.key_mark, "'remove: true' only removes a claim inherited through 'extends', by its id" + context);
+          continue;
+        }
+        if (!k) {
+          const auto siblings = children_of("claims[]");
+          fail(e.key_mark, "unknown key '" + e.key + "'" + context + did_you_mean(e.key, siblings) + " (expected one of: " + list_text(siblings) + ")");
+          continue;
+        }
+        seen.insert(key_index(*k));
+        const auto v = read_value(*k, e.value, context);
+        if (!v) continue;
+        const std::string text = std::get<std::string>(*v);
+        if (e.key == "id") c.id = text;
+        else if (e.key == "text") c.text = text;
+        else if (e.key == "metric") c.metric = text;
+        else if (e.key == "scope") c.scope = text;
+        else if (e.key == "effect") c.increase = text == "increase";
+        else if (e.key == "at") {
+          c.at = *parse_month(text);
+          if (c.at < def_.start || !(c.at < end))
+            fail(e.value.mark, "claim at " + c.at.str() + context + " is outside the simulated period " + def_.start.str() + " to " + (end + -1).str());
+        }
+      }
+      for (const auto& k : schema())
+        if (k.owner() == AgentList::claims && k.required && !seen.count(key_index(k)))
+          fail(item.mark, "missing required key '" + k.local_path() + "'" + context + " (" + k.doc + ")");
+      if (!c.metric.empty()) check_output(c, item, context);
+      for (const auto& before : def_.claims)
+        if (!c.id.empty() && before.id == c.id) fail(id->mark, "duplicate id '" + c.id + "' in claims; each id may be declared once");
+      def_.claims.push_back(std::move(c));
+    }
+  }
+
+  /// A claim's output must be one the model writes for this scenario: a declared metric of its scope's
+  /// kind, and a scope whose agent (or sector) exists.
+  void check_output(const ClaimDef& c, const Node& item, const std::string& context) {
+    const Node* at = item.find("scope") ? item.find("scope") : item.find("metric");
+    ScopeKind kind{};
+    if (!scope_kind_of(c.scope, kind)) {
+      fail(at->mark, "'scope'" + context + ": '" + c.scope + "' is not a scope (world, nation:<id>, without:<id>, lab:<id>, line:<id>, chipmaker:<id>, sector:<name>)");
+      return;
+    }
+    const std::string id = kind == ScopeKind::world ? "" : c.scope.substr(c.scope.find(':') + 1);
+    std::vector<std::string> known;
+    if (kind == ScopeKind::nation) known = ids(AgentList::nations);
+    if (kind == ScopeKind::without) known = def_.outputs_without;  // only these are written
+    if (kind == ScopeKind::lab) known = ids(AgentList::labs);
+    if (kind == ScopeKind::chipmaker) known = ids(AgentList::chipmakers);
+    if (kind == ScopeKind::line) {
+      known = ids(AgentList::labs);
+      for (const auto& l : ids(AgentList::lines)) known.push_back(l);
+    }
+    if (kind == ScopeKind::sector) known.assign(sector_names.begin(), sector_names.end());
+    if (kind != ScopeKind::world && std::find(known.begin(), known.end(), id) == known.end()) {
+      const std::string prefix = scope_prefix(kind);
+      fail(at->mark, "'scope'" + context + ": '" + id + "' is not " +
+                         (kind == ScopeKind::without ? "in outputs.without (the nations whose without: outputs are written)" : "a declared " + prefix.substr(0, prefix.size() - 1)) +
+                         did_you_mean(id, known));
+      return;
+    }
+    if (!find_metric(c.scope, c.metric)) {
+      std::vector<std::string> names;
+      for (const auto& m : metric_catalog())
+        if (m.scope == kind) names.push_back(m.name);
+      fail(item.find("metric")->mark, "'metric'" + context + ": '" + c.metric + "' is not an output of scope " + c.scope + " (docs/outputs.md)" + did_you_mean(c.metric, names));
+    }
   }
 
   /// Applies the events in time order to a copy and refuses one that leaves a nation without any

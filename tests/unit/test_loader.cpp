@@ -323,3 +323,34 @@ TEST_CASE("an override that gives two agents one id is refused") {
     CHECK(contains(e.diagnostics().front().message, "duplicate id 'US' in nations"));
   }
 }
+
+TEST_CASE("claims load with their defaults, are written back, and what they name must exist") {
+  const std::string claims = tiny + "outputs: {without: [B]}\nplausible: cal/plausible.csv\nclaims:\n"
+                             "  - {id: more-open, text: open models gain, metric: adoption, at: 2024-12, effect: increase}\n"
+                             "  - {id: b-falls, metric: usage_share.china_open, scope: 'without:B', at: 2024-06, effect: decrease}\n";
+  const auto def = geosim::load_scenario_text(claims, "claims.yaml");
+  REQUIRE(def.claims.size() == 2);
+  CHECK(def.claims[0].id == "more-open");
+  CHECK(def.claims[0].scope == "world");
+  CHECK(def.claims[0].increase);
+  CHECK(def.claims[0].text == "open models gain");
+  CHECK(def.claims[1].at.str() == "2024-06");
+  CHECK_FALSE(def.claims[1].increase);
+  CHECK(def.plausible == "cal/plausible.csv");
+  // The resolved scenario keeps them, and loads back to the same.
+  const std::string once = geosim::resolved_yaml(def);
+  CHECK(contains(once, "\nplausible: "));
+  CHECK(contains(once, "cal/plausible.csv"));
+  const auto again = geosim::load_scenario_text(once, "resolved.yaml");
+  CHECK(geosim::resolved_yaml(again) == once);
+  REQUIRE(again.claims.size() == 2);
+  CHECK(again.claims[1].scope == "without:B");
+  // What a claim names must be an output the run writes, inside the period.
+  expect_first(refusal(replace(claims, "metric: adoption,", "metric: adoptoin,")), 16, 53, {"'adoptoin' is not an output of scope world", "did you mean 'adoption'"});
+  expect_first(refusal(replace(claims, "scope: 'without:B'", "scope: 'nation:Q'")), 17, 58, {"'Q' is not a declared nation"});
+  expect_first(refusal(replace(claims, "scope: 'without:B'", "scope: 'without:A'")), 17, 58, {"'A' is not in outputs.without"});
+  expect_first(refusal(replace(claims, "at: 2024-06", "at: 2026-06")), 17, 75, {"claim at 2026-06 in claim 'b-falls' is outside the simulated period 2024-01 to 2024-12"});
+  expect_first(refusal(replace(claims, "effect: decrease", "effect: fall")), 17, 92, {"expected one of: increase, decrease", "got 'fall'"});
+  expect_first(refusal(replace(claims, ", effect: increase}", "}")), 16, 5, {"missing required key 'effect' in claim 'more-open'"});
+  expect_first(refusal(replace(claims, "id: b-falls", "id: more-open")), 17, 10, {"duplicate id 'more-open' in claims"});
+}
