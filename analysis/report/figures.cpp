@@ -236,6 +236,7 @@ void band_figure(const std::string& path, const std::string& title, const std::s
   // Bands first (the first last, on top), then every line over every band.
   for (std::size_t k = bands.size(); k-- > 0;) {
     const Band& b = bands[k];
+    if (b.outline) continue;  // drawn with the lines
     const std::size_t m = std::min({n, b.mean.size(), b.low.size(), b.high.size()});
     if (m == 0) continue;
     std::vector<double> px(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(m)), py(b.high.begin(), b.high.begin() + static_cast<std::ptrdiff_t>(m));
@@ -258,10 +259,22 @@ void band_figure(const std::string& path, const std::string& title, const std::s
       i = j + 1;
     }
     c->width(1);
+    if (b.outline) {
+      c->lsty(2);
+      for (const auto* edge : {&b.low, &b.high}) {
+        const std::size_t e = std::min(n, edge->size());
+        for (std::size_t i = 0; i < e;) {
+          std::size_t j = i;
+          while (j < e && std::isfinite((*edge)[j])) ++j;
+          if (j > i) c->line(static_cast<PLINT>(j - i), x.data() + i, edge->data() + i);
+          i = j + 1;
+        }
+      }
+    }
     c->lsty(1);
   }
   for (std::size_t k = 0; k < bands.size(); ++k)
-    entries.push_back({bands[k].name, line_colour(k), bands[k].dashed ? Key::dashed : Key::line, ""});
+    entries.push_back({bands[k].name, line_colour(k), bands[k].dashed || bands[k].outline ? Key::dashed : Key::line, ""});
   const double xlo = x.front(), xhi = x.front() + span_years;
   for (std::size_t k = 0; k < markers.size(); ++k) {
     const double at = markers[k].month_index / 12.0;

@@ -53,6 +53,7 @@ struct Band {
   std::string name;
   std::vector<double> mean, low, high;  // low/high empty: the line alone
   bool dashed = false;                  // drawn dashed (a compared run)
+  bool outline = false;                 // the band drawn as two thin dashed lines, not filled (to show it over another)
   int colour = -1;                      // >= 0: that group colour (a level); -1: blue for the first band, grey for others
 };
 

@@ -1,6 +1,8 @@
 #include "analysis/sweep/plan.h"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "core/random.h"
 
@@ -36,6 +38,19 @@ Plan make_plan(const SweepDef& s) {
     d = analysis::saltelli(s.samples, k, s.design_seed, s.sequence);
   } else if (s.method == "morris") {
     d = analysis::morris(s.trajectories, k, s.morris_levels, s.design_seed);
+  } else if (s.method == "points") {
+    // Values given as they are: the coordinate only places each in its parameter's span.
+    d.dims = k, d.rows = s.given.size(), d.values.resize(d.rows * k);
+    plan.values = s.given;
+    plan.numbers.assign(d.rows, std::vector<double>(k));
+    for (std::size_t r = 0; r < d.rows; ++r)
+      for (std::size_t i = 0; i < k; ++i) {
+        const Parameter& p = s.parameters[i];
+        const double x = std::stod(s.given[r][i]);
+        plan.numbers[r][i] = x;
+        d.values[r * k + i] = p.b > p.a ? std::clamp(p.unit_of(x), 0.0, 1.0) : 0.5;
+      }
+    return plan;
   } else {
     throw std::invalid_argument("unknown design method '" + s.method + "'");
   }

@@ -124,17 +124,6 @@ Month month_at(const Node& n, const std::string& what, Problems& p) {
   return Month{};
 }
 
-/// The schema key a --set path addresses: agents are addressed by id ("labs.deepseek.open" is
-/// "labs[].open"); a map keyed by agent ids ("labs.deepseek.affinity.huawei") is its map key.
-const KeySpec* schema_key_for(const std::string& path) {
-  const std::string key = address_of(path).schema_path;
-  if (key.empty()) return nullptr;
-  if (const KeySpec* k = find_key(key)) return k;
-  const auto dot = key.rfind('.');
-  if (dot == std::string::npos) return nullptr;
-  const KeySpec* parent = find_key(key.substr(0, dot));
-  return parent && parent->type == KeyType::ref_map ? parent : nullptr;
-}
 
 Parameter parse_parameter(const Node& item, const std::string& method, Problems& p) {
   Parameter par;
@@ -283,6 +272,16 @@ double normal_quantile(double u) {
 
 
 }  // namespace
+
+const KeySpec* schema_key_for(const std::string& path) {
+  const std::string key = address_of(path).schema_path;
+  if (key.empty()) return nullptr;
+  if (const KeySpec* k = find_key(key)) return k;
+  const auto dot = key.rfind('.');
+  if (dot == std::string::npos) return nullptr;
+  const KeySpec* parent = find_key(key.substr(0, dot));
+  return parent && parent->type == KeyType::ref_map ? parent : nullptr;
+}
 
 double Parameter::value(double u) const {
   u = std::clamp(u, 0.0, 1.0);

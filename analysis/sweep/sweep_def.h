@@ -77,6 +77,9 @@ struct SweepDef {
   analysis::Sequence sequence = analysis::Sequence::sobol_scrambled;
   std::uint64_t design_seed = 1;
   std::vector<Parameter> parameters;
+  // Method "points" (made by geosim compare, not a sweep file's): each point's values as YAML text;
+  // the parameters' ranges span them.
+  std::vector<std::vector<std::string>> given;
   std::size_t replicates = 1;
   bool common_seeds = true;  // replicate r runs with seed base + r at every point (else a seed per run)
   std::uint64_t seed_base = 1;
@@ -87,6 +90,11 @@ struct SweepDef {
   std::size_t largest_world = 0;      // bytes of the largest world a run allocates (estimate_memory)
   std::int64_t largest_adopters = 0;  // that world's population
 };
+
+/// The schema key a --set path addresses: agents are addressed by id ("labs.deepseek.open" is
+/// "labs[].open"); a map keyed by agent ids ("labs.deepseek.affinity.huawei") is its map key. nullptr
+/// when the path names no key.
+const KeySpec* schema_key_for(const std::string& path);
 
 /// The most runs a sweep may plan: its plan and bookkeeping (a bit and, while pending, 8 bytes a run)
 /// are held in memory, and 10^8 runs of even a small world take days on a cluster.

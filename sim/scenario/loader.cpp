@@ -247,6 +247,8 @@ std::size_t set_horizon(ScenarioDef& def, int months) {
   auto past = std::remove_if(def.events.begin(), def.events.end(), [&](const EventDef& e) { return !(e.at < end); });
   auto dropped = static_cast<std::size_t>(def.events.end() - past);
   def.events.erase(past, def.events.end());
+  // A claim judged after the end cannot be judged: it goes too (the run's resolved scenario must load).
+  def.claims.erase(std::remove_if(def.claims.begin(), def.claims.end(), [&](const ClaimDef& c) { return !(c.at < end); }), def.claims.end());
   return dropped;
 }
 

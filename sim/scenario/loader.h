@@ -52,8 +52,8 @@ ScenarioDef load_scenario_text(const std::string& text, const std::string& file_
 /// `path` is the child's position ("" for the document root).
 Node merge_trees(const Node& parent, const Node& child, const std::string& path = "");
 
-/// Sets the number of months to simulate (`geosim run --months`): events dated after the new end are
-/// dropped, since the run never reaches them. Returns how many were dropped.
+/// Sets the number of months to simulate (`geosim run --months`): events and claims dated after the
+/// new end are dropped, since the run never reaches them. Returns how many events were dropped.
 std::size_t set_horizon(ScenarioDef& def, int months);
 
 /// The fully resolved scenario as YAML: every key with its value, no extends; loads back to the same.

@@ -103,13 +103,14 @@ TEST_CASE("a calibration killed mid-way and run again ends with the uninterrupte
   const auto dir = cli::fresh_dir("calibrate-crash");
   cli::fs::create_directories(dir);
   const std::string store = (dir / "crash.db").string(), out = (dir / "crash").string();
-  // Killed after the 12th batch of 10 runs: inside wave 2 (wave 1 has 90 runs).
+  // Killed after the 12th batch of at most 10 runs: inside wave 2 (wave 1 has 90 runs), or in wave 1
+  // on a machine slow enough that half-second batches come first.
   const auto killed = cli::geosim("calibrate " + small + " --store " + store + " --out " + out + " --threads 2 --batch 10 --quiet",
                                   "GEOSIM_TEST_CRASH_AFTER_BATCHES=12");
   CHECK(killed.code != 0);
   const auto partial = geosim::sweep::Store::open(store).runs().size();
   INFO("runs stored before the kill: " << partial);
-  CHECK(partial > 90);
+  CHECK(partial > 0);
   CHECK(partial < 180);
   const auto resumed = cli::geosim("calibrate " + small + " --store " + store + " --out " + out + " --threads 1 --quiet");
   INFO(resumed.err);
