@@ -74,7 +74,8 @@ Eigen::VectorXd nelder_mead(F&& f, const Eigen::VectorXd& start, double step, st
 }  // namespace
 
 std::string Term::text(const std::vector<std::string>& names) const {
-  auto name = [&](int v) { return static_cast<std::size_t>(v) < names.size() ? names[static_cast<std::size_t>(v)] : "x" + std::to_string(v); };
+  // Appended, not "x" + ...: GCC 12 warns falsely about that form (its bug 105651).
+  auto name = [&](int v) { return static_cast<std::size_t>(v) < names.size() ? names[static_cast<std::size_t>(v)] : std::string("x").append(std::to_string(v)); };
   if (i < 0) return "1";
   if (j < 0) return name(i);
   if (j == i) return name(i) + "^2";

@@ -4,19 +4,15 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
+#include <filesystem>
 
 #include "analysis/calibration/calibrate.h"
 #include "analysis/report/calibration_report.h"
-#include "analysis/cli/stop_signal.h"
+#include "analysis/cli/long_command.h"
 #include "cli/command_registry.h"
 #include "cli/exit_codes.h"
-#include "cli/progress.h"
 
 namespace geosim::calibration {
 namespace {
@@ -46,19 +42,10 @@ int calibrate_command(const CalibrateOptions& o) {
   sweep::check_sweep_memory(def.sweep, static_cast<std::size_t>(threads));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   cli::watch_stop_signals();
-  // Crash injection for the resume tests: SIGKILL right after the N-th stored batch of runs.
-  const char* crash = std::getenv("GEOSIM_TEST_CRASH_AFTER_BATCHES");
-  const long crash_after = crash ? std::atol(crash) : 0;
-  long batches = 0;
-  std::unique_ptr<ProgressBar> bar;
-  sweep::ProgressFn progress = [&](std::int64_t done, std::int64_t total) {
-    if (!bar) bar = std::make_unique<ProgressBar>(static_cast<int>(total), "runs", progress_wanted(o.quiet), true);
-    bar->update(static_cast<int>(done));
-    if (done == total) bar->finish(), bar.reset();
-    if (crash_after > 0 && ++batches == crash_after) std::raise(SIGKILL);
-  };
+  cli::BatchProgress bar(o.quiet);
+  sweep::ProgressFn progress = [&](std::int64_t done, std::int64_t total) { bar.update("runs", done, total); };
   const Calibration c = run_calibration(def, o.store, cli::stop_requested(), progress, o.batch);
-  if (bar) bar->finish();
+  bar.finish();
   const std::string out = o.out.empty() ? default_out(o.store) : o.out;
   const auto files = report::write_calibration_report(def, c, o.store, out);
   if (!o.quiet || c.interrupted) {

@@ -3,18 +3,15 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
+#include <filesystem>
 
-#include "analysis/cli/stop_signal.h"
+#include "analysis/cli/long_command.h"
 #include "analysis/compare/run_compare.h"
 #include "analysis/report/compare_report.h"
 #include "cli/command_registry.h"
 #include "cli/exit_codes.h"
-#include "cli/progress.h"
 
 namespace geosim::compare {
 namespace {
@@ -45,19 +42,12 @@ int compare_command(const CommandOptions& o) {
   for (const auto& side : c.side) sweep::check_sweep_memory(side, static_cast<std::size_t>(threads));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   cli::watch_stop_signals();
-  // Crash injection for the resume tests: SIGKILL right after the N-th stored batch of runs.
-  const char* crash = std::getenv("GEOSIM_TEST_CRASH_AFTER_BATCHES");
-  const long crash_after = crash ? std::atol(crash) : 0;
-  long batches = 0;
-  std::unique_ptr<ProgressBar> bar;
+  cli::BatchProgress bar(o.quiet);
   const std::string out = o.out.empty() ? default_out(o.compare.whatif) : o.out;
-  const CompareRun run = run_comparison(c, out, cli::stop_requested(), [&](int side, std::int64_t done, std::int64_t total) {
-    if (!bar) bar = std::make_unique<ProgressBar>(static_cast<int>(total), side == 0 ? "baseline runs" : "what-if runs", progress_wanted(o.quiet), true);
-    bar->update(static_cast<int>(done));
-    if (done == total) bar->finish(), bar.reset();
-    if (crash_after > 0 && ++batches == crash_after) std::raise(SIGKILL);
-  }, o.batch);
-  if (bar) bar->finish();
+  const CompareRun run = run_comparison(c, out, cli::stop_requested(),
+                                       [&](int side, std::int64_t done, std::int64_t total) { bar.update(side == 0 ? "baseline runs" : "what-if runs", done, total); },
+                                       o.batch);
+  bar.finish();
   if (run.interrupted) {
     std::fprintf(stderr, "geosim compare: interrupted; the stores in %s hold every run finished so far. Run the same command again to go on.\n", out.c_str());
     return exit_code::interrupted;

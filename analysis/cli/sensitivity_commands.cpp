@@ -19,6 +19,7 @@
 
 #include "analysis/sensitivity/indices.h"
 #include "analysis/sweep/summary.h"
+#include "analysis/report/run_report.h"
 #include "cli/command_registry.h"
 #include "cli/exit_codes.h"
 #include "core/input_file.h"
@@ -239,12 +240,25 @@ int analyze_store(const std::string& path, const std::string& out_dir, std::size
   return exit_code::ok;
 }
 
+int analyze_runs(const std::vector<std::string>& dirs, const std::vector<std::string>& series, const std::string& out_dir) {
+  const std::string summary = report::run_ensemble_csv(dirs, series);
+  if (out_dir.empty()) {
+    std::printf("%s", summary.c_str());
+  } else {
+    make_output_dir(out_dir, "--out");
+    write_file_atomically((std::filesystem::path(out_dir) / "series-summary.csv").string(), summary);
+    std::printf("geosim analyze: %zu run folder%s; wrote series-summary.csv to %s\n", dirs.size(), dirs.size() == 1 ? "" : "s", out_dir.c_str());
+  }
+  return exit_code::ok;
+}
+
 const geosim::cli::Registration analyze_registration{[](CLI::App& app) -> std::function<int()> {
-  struct Options { std::string store, out, design, outputs; std::size_t resamples = 200; std::uint64_t seed = 1; };
+  struct Options { std::vector<std::string> inputs, series; std::string out, design, outputs; std::size_t resamples = 200; std::uint64_t seed = 1; };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("analyze", "Analyse a sweep store (ensembles per point, Sobol or Morris indices, regression), or a design and its outputs");
-  cmd->add_option("store", o->store, "Sweep store written by geosim sweep");
-  cmd->add_option("--out", o->out, "With a store: folder for points.csv and sensitivity.csv (default: print them)");
+  auto* cmd = app.add_subcommand("analyze", "Analyse a sweep store (ensembles per point, Sobol or Morris indices, regression), run folders (an ensemble month by month), or a design and its outputs");
+  cmd->add_option("store", o->inputs, "A sweep store written by geosim sweep (or calibrate, or compare), or run folders written by geosim run");
+  cmd->add_option("--out", o->out, "Folder for points.csv and sensitivity.csv (a store), or series-summary.csv (run folders); default: print them");
+  cmd->add_option("--series", o->series, "Run folders: METRIC@SCOPE patterns of the series to summarize ('*' matches any characters; default: every series)");
   cmd->add_option("--design", o->design, "Design CSV written by geosim design (with --outputs, instead of a store)");
   cmd->add_option("--outputs", o->outputs, "Outputs, one number per line in design row order (a header line is allowed)");
   cmd->add_option("--resamples", o->resamples, "Bootstrap resamples for Sobol intervals (2 to 100000; fewer than 2 give no interval)")
@@ -252,9 +266,13 @@ const geosim::cli::Registration analyze_registration{[](CLI::App& app) -> std::f
   cmd->add_option("--seed", o->seed, "Seed of the bootstrap");
   return [cmd, o]() -> int {
     if (!*cmd) return -1;
-    if (!o->store.empty()) {
-      if (!o->design.empty() || !o->outputs.empty()) throw std::invalid_argument("give a store, or --design with --outputs, not both");
-      return analyze_store(o->store, o->out, o->resamples, o->seed);
+    if (!o->inputs.empty()) {
+      if (!o->design.empty() || !o->outputs.empty()) throw std::invalid_argument("give a store or run folders, or --design with --outputs, not both");
+      const bool folders = std::all_of(o->inputs.begin(), o->inputs.end(), [](const std::string& p) { return std::filesystem::is_directory(p); });
+      if (folders) return analyze_runs(o->inputs, o->series, o->out);
+      if (o->inputs.size() > 1) throw std::invalid_argument("give one sweep store, or several run folders (geosim run --out), not both");
+      if (!o->series.empty()) throw std::invalid_argument("--series chooses the series of run folders; a store's are its sweep's");
+      return analyze_store(o->inputs.front(), o->out, o->resamples, o->seed);
     }
     if (o->design.empty() || o->outputs.empty()) throw std::invalid_argument("give a sweep store, or --design D.csv with --outputs Y.csv");
     const DesignFile f = read_design(o->design);

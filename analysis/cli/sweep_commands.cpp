@@ -3,17 +3,13 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 
 #include "analysis/sweep/runner.h"
-#include "analysis/cli/stop_signal.h"
+#include "analysis/cli/long_command.h"
 #include "cli/command_registry.h"
 #include "cli/exit_codes.h"
-#include "cli/progress.h"
 
 namespace geosim::sweep {
 namespace {
@@ -44,17 +40,8 @@ int sweep_command(SweepOptions o) {
   const Plan plan = make_plan(sweep);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   cli::watch_stop_signals();
-  std::unique_ptr<ProgressBar> bar;
-  // Crash injection for the resume tests: die by SIGKILL, as a killed job would, right after the
-  // N-th batch is committed, with other runs still in flight.
-  const char* crash = std::getenv("GEOSIM_TEST_CRASH_AFTER_BATCHES");
-  const long crash_after = crash ? std::atol(crash) : 0;
-  long batches = 0;
-  ProgressFn progress = [&](std::int64_t done, std::int64_t total) {
-    if (!bar) bar = std::make_unique<ProgressBar>(static_cast<int>(total), "runs", progress_wanted(o.quiet), true);
-    bar->update(static_cast<int>(done));
-    if (crash_after > 0 && ++batches == crash_after) std::raise(SIGKILL);
-  };
+  cli::BatchProgress bar(o.quiet);
+  ProgressFn progress = [&](std::int64_t done, std::int64_t total) { bar.update("runs", done, total); };
   SweepOutcome out;
   int rank = 0;
   if (launched_by_mpi()) {
@@ -63,7 +50,7 @@ int sweep_command(SweepOptions o) {
   } else {
     out = run_here(sweep, plan, o.store, o.shard, cli::stop_requested(), progress, o.batch);
   }
-  if (bar) bar->finish();
+  bar.finish();
   if (!o.quiet || out.interrupted)
     std::printf("geosim sweep: %s, %s design, %zu points x %zu replicates = %lld runs%s; %lld already stored, %lld run now (%lld failed) in %.1f s, %.2f runs/s, %d threads; store %s\n",
                 sweep.name.c_str(), sweep.method.c_str(), plan.points(), plan.replicates, static_cast<long long>(out.planned),

@@ -54,6 +54,11 @@ const WaveRecord* record_of(const Calibration& c, std::size_t wave) {
   return nullptr;
 }
 
+/// Runs per second of a wave's runs made in this invocation; NaN when none were.
+double run_rate(const WaveRecord* r) {
+  return r && r->seconds > 0 ? static_cast<double>(r->ran) / r->seconds : std::nan("");
+}
+
 std::size_t used_count(const WaveFit& f) {
   return static_cast<std::size_t>(std::count_if(f.targets.begin(), f.targets.end(), [](const TargetFit& t) { return t.used; }));
 }
@@ -66,7 +71,7 @@ std::string waves_csv(const CalibrationDef& def, const Calibration& c) {
     const Screening& s = m.screenings[w];
     out += std::to_string(w + 1) + "," + std::to_string(m.fits[w].nth) + "," + std::to_string(r ? r->points : 0) + "," + std::to_string(r ? r->runs : 0) + "," +
            std::to_string(r ? r->failed : 0) + "," + format_value(r ? r->seconds : 0) + "," +
-           format_or_na(r && r->seconds > 0 ? static_cast<double>(r->ran) / r->seconds : std::nan("")) + "," + std::to_string(used_count(m.fits[w])) + "," +
+           format_or_na(run_rate(r)) + "," + std::to_string(used_count(m.fits[w])) + "," +
            std::to_string(def.match.size()) + "," + std::to_string(s.drawn) + "," + std::to_string(s.considered) + "," + std::to_string(s.accepted.rows()) + "," +
            format_value(s.box_volume) + "," + format_value(s.nroy_fraction) + "," + format_value(s.nroy_se) + "\n";
   }
@@ -83,7 +88,7 @@ std::string emulators_csv(const CalibrationDef& def, const Calibration& c) {
       if (tf.used)
         for (std::size_t a = 0; a < tf.mean.active().size(); ++a) {
           active += (a ? " " : "") + names[static_cast<std::size_t>(tf.mean.active()[a])];
-          lengths += (a ? " " : "") + format_value(tf.mean.lengths()[a]);
+          lengths.append(a ? " " : "").append(format_value(tf.mean.lengths()[a]));
         }
       const Validation& v = tf.validation;
       out += std::to_string(f.wave) + "," + sweep::csv_field(def.match[t].name) + "," + (tf.used ? "yes" : "no") + "," + sweep::csv_field(tf.why_not) + "," +
@@ -149,7 +154,7 @@ std::string calibration_summary(const CalibrationDef& def, const Calibration& c)
     const WaveRecord* r = record_of(c, w + 1);
     const Screening& s = m.screenings[w];
     char line[256];
-    const double rate = r && r->seconds > 0 ? static_cast<double>(r->ran) / r->seconds : std::nan("");
+    const double rate = run_rate(r);
     std::snprintf(line, sizeof line, "%4zu  %6zu  %5lld  %6lld  %6s  %4zu of %-3zu  %10s +- %-9s (%zu of %zu)  %zu\n", w + 1, r ? r->points : 0,
                   static_cast<long long>(r ? r->runs : 0), static_cast<long long>(r ? r->failed : 0), std::isnan(rate) ? "-" : num(rate, 3).c_str(),
                   used_count(m.fits[w]), def.match.size(), percent(s.nroy_fraction).c_str(), percent(s.nroy_se).c_str(), static_cast<std::size_t>(s.accepted.rows()),
@@ -181,7 +186,7 @@ std::vector<std::string> write_calibration_report(const CalibrationDef& def, con
     for (std::size_t w = 0; w < m.fits.size(); ++w) {
       const WaveRecord* r = record_of(c, w + 1);
       const Screening& s = m.screenings[w];
-      const double rate = r && r->seconds > 0 ? static_cast<double>(r->ran) / r->seconds : std::nan("");
+      const double rate = run_rate(r);
       md += "| " + std::to_string(w + 1) + " | " + (m.fits[w].nth == 1 ? std::string("largest") : std::to_string(m.fits[w].nth) + "th largest") + " > " +
             num(def.options.cutoff, 3) + " | " + std::to_string(r ? r->points : 0) + " | " + std::to_string(r ? r->runs : 0) + " (" +
             std::to_string(r ? r->failed : 0) + ") | " + num(rate, 3) + " | " + std::to_string(used_count(m.fits[w])) + " of " + std::to_string(def.match.size()) +

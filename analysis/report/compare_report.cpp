@@ -58,20 +58,20 @@ std::string effects_csv(const Comparison& c, const CompareResult& r) {
       out += sweep::csv_field(output_name(c.outputs[q])) + "," + sweep::csv_field(c.outputs[q].metric) + "," + sweep::csv_field(c.outputs[q].scope) + "," +
              (c.baseline.start + static_cast<int>(m)).str() + "," + std::to_string(e.points) + "," + std::to_string(e.pairs);
       for (double v : {e.baseline, e.whatif, e.mean, e.p05, e.p95, e.sd_parameter, e.sd_seed, e.parameter_share(), e.share_up, e.share_down})
-        out += "," + format_or_na(v);
+        out.append(",").append(format_or_na(v));
       out += "\n";
     }
   return out;
 }
 
-std::string claims_csv(const CompareResult& r) {
+std::string claims_csv(const Comparison& c, const CompareResult& r) {
   std::string out = "claim,metric,scope,at,effect,mean,p05,p95,sd_parameter,sd_seed,points,holds,opposite,within_noise,verdict,deciding,box,box_density,box_coverage,text\n";
   for (const ClaimResult& k : r.claims) {
     std::string deciding;
-    for (std::size_t j : k.deciding) deciding += (deciding.empty() ? "" : " ") + std::to_string(j);
+    for (std::size_t j : k.deciding) deciding += (deciding.empty() ? "" : " ") + c.parameters[j];
     out += sweep::csv_field(k.claim.id) + "," + sweep::csv_field(k.claim.metric) + "," + sweep::csv_field(k.claim.scope) + "," + k.claim.at.str() + "," +
            (k.claim.increase ? "increase" : "decrease");
-    for (double v : {k.stats.mean, k.stats.p05, k.stats.p95, k.stats.sd_parameter, k.stats.sd_seed}) out += "," + format_or_na(v);
+    for (double v : {k.stats.mean, k.stats.p05, k.stats.p95, k.stats.sd_parameter, k.stats.sd_seed}) out.append(",").append(format_or_na(v));
     out += "," + std::to_string(k.stats.points) + "," + std::to_string(k.holds) + "," + std::to_string(k.opposite) + "," + std::to_string(k.undecided) + "," +
            verdict_name(k.verdict) + "," + sweep::csv_field(deciding) + "," + sweep::csv_field(k.box_text) + "," + format_or_na(k.box_density) + "," +
            format_or_na(k.box_coverage) + "," + sweep::csv_field(k.claim.text) + "\n";
@@ -86,10 +86,10 @@ std::string points_csv(const Comparison& c, const CompareResult& r) {
   out += "\n";
   for (std::size_t p = 0; p < c.points.size(); ++p) {
     out += std::to_string(p);
-    for (const auto& v : c.points[p]) out += "," + sweep::csv_field(v);
+    for (const auto& v : c.points[p]) out.append(",").append(sweep::csv_field(v));
     for (const auto& k : r.claims)
-      out += "," + format_or_na(k.stats.point_mean[p]) + "," + std::to_string(k.stats.point_pairs[p]) + "," +
-             (k.stats.point_pairs[p] == 0 ? "none" : k.point_class[p] > 0 ? "holds" : k.point_class[p] < 0 ? "opposite" : "noise");
+      out.append(",").append(format_or_na(k.stats.point_mean[p])).append(",").append(std::to_string(k.stats.point_pairs[p])).append(",")
+          .append(k.stats.point_pairs[p] == 0 ? "none" : k.point_class[p] > 0 ? "holds" : k.point_class[p] < 0 ? "opposite" : "noise");
     out += "\n";
   }
   return out;
@@ -204,7 +204,7 @@ std::vector<std::string> write_compare_report(const Comparison& c, const Compare
   return write_report_files(out_dir, [&](Outputs& written, const fs::path& dir) {
     const fs::path figures = dir / "figures";
     written.text(dir / "effects.csv", effects_csv(c, r));
-    written.text(dir / "claims.csv", claims_csv(r));
+    written.text(dir / "claims.csv", claims_csv(c, r));
     written.text(dir / "points.csv", points_csv(c, r));
     std::string md = "# " + c.whatif.name + " against " + c.baseline.name + "\n\n";
     auto described = [](const std::string& d) {

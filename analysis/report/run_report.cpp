@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "analysis/report/report_files.h"
+#include "analysis/sweep/summary.h"
 #include "analysis/sweep/sweep_def.h"
 #include "core/errors.h"
 #include "core/input_file.h"
@@ -145,6 +146,35 @@ double last_value(const std::vector<double>& v) {
 }
 
 }  // namespace
+
+std::string run_ensemble_csv(const std::vector<std::string>& run_dirs, const std::vector<std::string>& series) {
+  if (run_dirs.empty()) throw BadInput("analyze: give at least one run folder");
+  std::vector<RunFolder> runs;
+  for (const auto& dir : run_dirs) {
+    runs.push_back(read_run_folder(dir));
+    const RunFolder& r = runs.back();
+    if (r.first != runs.front().first || r.months != runs.front().months)
+      throw BadInput(dir + " runs " + r.first.str() + " to " + (r.first + (r.months - 1)).str() + ", " + run_dirs.front() + " " + runs.front().first.str() + " to " +
+                     (runs.front().first + (runs.front().months - 1)).str() + ": an ensemble of run folders needs the same months");
+  }
+  const std::vector<std::string> keys = series.empty() ? runs.front().keys : chosen_series(runs.front(), series, false);
+  std::string out = "month,scope,metric,runs,mean,sd,p05,p95\n";
+  for (const auto& key : keys) {
+    const auto at = key.find('@');
+    const std::string metric = key.substr(0, at), scope = key.substr(at + 1);
+    for (int m = 0; m < runs.front().months; ++m) {
+      std::vector<double> values;
+      for (const auto& r : runs)
+        if (const auto it = r.values.find(key); it != r.values.end() && std::isfinite(it->second[static_cast<std::size_t>(m)]))
+          values.push_back(it->second[static_cast<std::size_t>(m)]);
+      const sweep::Ensemble e = sweep::ensemble(values);
+      out += (runs.front().first + m).str() + "," + sweep::csv_field(scope) + "," + sweep::csv_field(metric) + "," + std::to_string(e.n);
+      for (double v : {e.n ? e.mean : std::nan(""), e.sd, e.p05, e.p95}) out.append(",").append(format_or_na(v));
+      out += "\n";
+    }
+  }
+  return out;
+}
 
 const std::vector<std::string>& default_run_series() {
   static const std::vector<std::string> series = {"usage_share.*@world", "price_index@world", "ai_spend@world", "revenue_closed_labs@world",

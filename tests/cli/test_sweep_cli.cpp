@@ -326,3 +326,36 @@ TEST_CASE("report compares two run folders: both lines on each figure, events ma
   CHECK(contains(not_run.err, "is not a run folder: it has no series.csv"));
   CHECK_FALSE(cli::fs::exists(dir / "x"));
 }
+
+TEST_CASE("analyze summarizes run folders as an ensemble, month by month") {
+  const auto dir = cli::fresh_dir("analyze-runs");
+  cli::fs::create_directories(dir);
+  const std::string base = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  std::vector<double> last;
+  std::string folders;
+  for (int seed = 1; seed <= 3; ++seed) {
+    const auto run = dir / ("seed" + std::to_string(seed));
+    REQUIRE(cli::geosim("run " + base + " --set population.adopters=800 --months 12 --quiet --seed " + std::to_string(seed) + " --out " + run.string()).code == 0);
+    folders += " " + run.string();
+    std::istringstream in(cli::slurp(run / "series.csv"));
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("2023-12,world,usage_share.china_open,", 0) == 0) last.push_back(std::stod(line.substr(line.rfind(',') + 1)));
+  }
+  REQUIRE(last.size() == 3);
+  const auto r = cli::geosim("analyze" + folders + " --series usage_share.china_open --out " + (dir / "summary").string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, "3 run folders; wrote series-summary.csv"));
+  const std::string csv = cli::slurp(dir / "summary" / "series-summary.csv");
+  CHECK(csv.rfind("month,scope,metric,runs,mean,sd,p05,p95\n", 0) == 0);
+  const std::string row = "2023-12,world,usage_share.china_open,3,";
+  const auto at = csv.find(row);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(csv.substr(at + row.size())) == doctest::Approx((last[0] + last[1] + last[2]) / 3).epsilon(1e-12));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 13);  // the header and 12 months of one series
+  // Folders of different periods are refused, and so is a store mixed with folders.
+  REQUIRE(cli::geosim("run " + base + " --set population.adopters=800 --months 6 --quiet --out " + (dir / "short").string()).code == 0);
+  const auto mixed = cli::geosim("analyze" + folders + " " + (dir / "short").string());
+  CHECK(mixed.code == 2);
+  CHECK(contains(mixed.err, "an ensemble of run folders needs the same months"));
+}

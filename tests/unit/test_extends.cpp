@@ -147,3 +147,21 @@ TEST_CASE("a problem across keys is blamed once, on the file that set the values
   CHECK(few.front().str() == (dir / "few.yaml").string() + ":2:24: error: population.adopters (3) must exceed population.network.degree (6, set at " +
                                  base + ":7:40)");
 }
+
+TEST_CASE("claims merge by id: an extending file replaces a claim's keys, removes one, or adds its own") {
+  const auto dir = scratch::cleared("extends-claims");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "parent.yaml") << "extends: " << data("base.yaml") << "\nclaims:\n"
+                                        "  - {id: a, metric: adoption, at: 2024-06, effect: increase}\n"
+                                        "  - {id: b, metric: adoption, at: 2024-06, effect: decrease}\n";
+  std::ofstream(dir / "child.yaml") << "extends: parent.yaml\nclaims:\n"
+                                       "  - {id: a, at: 2024-09}\n"
+                                       "  - {id: b, remove: true}\n"
+                                       "  - {id: c, metric: adopted_weight, at: 2024-03, effect: increase}\n";
+  const auto d = geosim::load_scenario((dir / "child.yaml").string());
+  REQUIRE(d.claims.size() == 2);
+  CHECK(d.claims[0].id == "a");
+  CHECK(d.claims[0].at.str() == "2024-09");
+  CHECK(d.claims[0].increase);  // the inherited keys are kept
+  CHECK(d.claims[1].id == "c");
+}
