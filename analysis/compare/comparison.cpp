@@ -85,6 +85,7 @@ void read_points(const std::string& path, std::vector<std::string>& parameters, 
   std::string line;
   if (!std::getline(in, line) || line.empty())
     throw BadInput(path + ": no header; a plausible points file starts with a line of scenario key paths (geosim calibrate writes one)");
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a byte-order mark some spreadsheets write
   parameters = csv_fields(line);
   std::set<std::string> seen;
   for (const auto& p : parameters) {
