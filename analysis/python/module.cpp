@@ -198,9 +198,10 @@ PYBIND11_MODULE(_geosim, m) {
       .def_property_readonly("chipmakers", [](const geosim::ScenarioDef& d) { return ids(d, geosim::AgentList::chipmakers); })
       .def_property_readonly("events", [](const geosim::ScenarioDef& d) {
         std::vector<std::tuple<std::string, std::string, std::string>> out;
-        for (const auto& e : d.events) out.emplace_back(e.at.str(), e.id, e.note);
+        for (const auto& e : d.events)
+          if (!e.when) out.emplace_back(e.at.str(), e.id, e.note);
         return out;
-      }, "The dated events as (month, id, note)")
+      }, "The dated events as (month, id, note); triggered events fire by a condition, at no fixed month")
       .def("parameters", &parameter_values, "Every parameter by key path (as events and --set name them)")
       .def("resolved_yaml", [](const geosim::ScenarioDef& d) { return geosim::resolved_yaml(d); },
            "The scenario with every key, as scenario.resolved.yaml holds it")
@@ -268,6 +269,12 @@ PYBIND11_MODULE(_geosim, m) {
       .def_property_readonly("threads", [](const PyWorld& w) { return w.threads > 0 ? w.threads : tbb::info::default_concurrency(); })
       .def_property_readonly("scenario", [](const PyWorld& w) { return w.world->params(); },
                              "The scenario in force: parameters as they stand now, with the events still to come")
+      .def("events_applied", [](const PyWorld& w) {
+        std::vector<std::tuple<std::string, std::string, std::string>> out;
+        for (const auto& a : w.world->event_log())
+          out.emplace_back(a.at.str(), w.world->params().events[a.event].id, a.triggered ? "trigger" : "date");
+        return out;
+      }, "Every event applied so far as (month, id, fired_by: 'date' or 'trigger'), as events.csv lists them")
       .def("add_event", &PyWorld::add_event, py::arg("changes"), py::arg("id"),
            "Schedules (key path, YAML value) changes for next month as an event with this id; returns that month (YYYY-MM)")
       .def("save_state", [](const PyWorld& w) {

@@ -136,7 +136,8 @@ std::string parameter_unit(const std::string& path) {
 
 std::vector<Marker> event_markers(const ScenarioDef& def) {
   std::vector<Marker> markers;
-  for (const auto& e : def.events) markers.push_back({e.at.index, e.at.str() + " " + (e.id.empty() ? e.note : e.id)});
+  for (const auto& e : def.events)
+    if (!e.when && e.enabled) markers.push_back({e.at.index, e.at.str() + " " + (e.id.empty() ? e.note : e.id)});
   return markers;
 }
 

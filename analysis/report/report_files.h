@@ -96,7 +96,8 @@ std::string metric_unit(const std::string& scope, const std::string& metric);
 /// unit, or the metric when it has none.
 std::string axis_label(const std::string& series);
 
-/// Event markers for a scenario's timeline: "YYYY-MM id" at each event's month.
+/// Event markers for a scenario's timeline: "YYYY-MM id" at each enabled dated event's month (when a
+/// triggered event fires depends on the run: a run's events.csv says).
 std::vector<Marker> event_markers(const ScenarioDef& def);
 
 }  // namespace geosim::report

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 
@@ -106,6 +107,14 @@ RunFolder read_run_folder(const std::string& dir) {
     const ScenarioDef def = load_scenario((fs::path(dir) / "scenario.resolved.yaml").string());
     run.name = def.name;
     run.markers = event_markers(def);
+    // When the run's triggered events fired is in its event log (runs before geosim wrote one have none).
+    std::ifstream log(fs::path(dir) / "events.csv");
+    std::string line;
+    for (std::getline(log, line); std::getline(log, line);) {
+      const auto c1 = line.find(','), c2 = line.find(',', c1 + 1), c3 = line.find(',', c2 + 1);
+      if (c3 == std::string::npos || line.compare(c2 + 1, c3 - c2 - 1, "trigger") != 0) continue;
+      if (const auto m = parse_month(line.substr(0, c1))) run.markers.push_back({m->index, m->str() + " " + line.substr(c1 + 1, c2 - c1 - 1) + " (fired)"});
+    }
   } catch (const std::exception& e) {
     run.markers_missing = e.what();
   }

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   ck_opt->needs(at_opt);
   auto* resume_opt = run_cmd->add_option("--resume", run.resume, "Continue the run saved in this checkpoint file");
   auto* from_opt = run_cmd->add_option("--from", run.from, "Start the scenario from the state saved in this checkpoint (a branch)");
+  run_cmd->add_option("--replay-events", run.replay_events, "An events.csv of an earlier run: its triggered events fire when they fired there (the same series)");
   resume_opt->excludes(scenario_opt)->excludes(from_opt);
   from_opt->needs(scenario_opt);
 

@@ -4,6 +4,7 @@
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -122,8 +124,51 @@ std::string file_safe(std::string name) {
   return name.empty() || name[0] == '.' ? "scenario" + name : name;
 }
 
+constexpr const char* event_log_header = "month,id,fired_by,condition_met,note";
+
+/// The run's event log: each event applied, in order (month,id,fired_by,condition_met,note; fired_by:
+/// date or trigger; condition_met: for a triggered event, the month whose outputs fired it).
+std::string event_log_csv(const World& world) {
+  auto field = [](const std::string& text) {
+    if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::string out = std::string(event_log_header) + "\n";
+  for (const auto& a : world.event_log()) {
+    const EventDef& ev = world.params().events[a.event];
+    out.append(a.at.str()).append(",").append(field(ev.id)).append(a.triggered ? ",trigger," + (a.at + -1).str() + "," : ",date,,").append(field(ev.note)).append("\n");
+  }
+  return out;
+}
+
+/// The months an earlier run's triggered events fired, from its events.csv: checked against `def`'s
+/// triggered events (by id) and period. Throws BadInput naming the file and line.
+std::map<std::string, Month> read_event_log(const std::string& path, const ScenarioDef& def) {
+  std::istringstream in(read_input(path, "event log"));
+  std::string line;
+  if (!std::getline(in, line) || line != event_log_header)
+    throw BadInput(path + ": not an event log (its first line is not '" + event_log_header + "', as geosim run writes events.csv)");
+  std::map<std::string, Month> fired;
+  for (std::size_t row = 2; std::getline(in, line); ++row) {
+    const auto c1 = line.find(','), c2 = line.find(',', c1 + 1), c3 = line.find(',', c2 + 1);
+    if (c1 == std::string::npos || c2 == std::string::npos || c3 == std::string::npos)
+      throw BadInput(path + ":" + std::to_string(row) + ": expected " + event_log_header);
+    if (line.substr(c2 + 1, c3 - c2 - 1) != "trigger") continue;
+    const auto month = parse_month(line.substr(0, c1));
+    const std::string id = line.substr(c1 + 1, c2 - c1 - 1);
+    const bool known = std::any_of(def.events.begin(), def.events.end(), [&](const EventDef& e) { return e.when && e.id == id; });
+    if (!month || !known || *month <= def.start || !(*month < def.start + def.months) || fired.count(id))
+      throw BadInput(path + ":" + std::to_string(row) + ": '" + line.substr(0, c2) + "' is not a firing of one of this scenario's triggered events inside its period "
+                     "(each at most once)");
+    fired[id] = *month;
+  }
+  return fired;
+}
+
 /// The files a run writes into its output folder; a checkpoint must be none of them.
-const char* const run_outputs[] = {"series.csv", "scenario.resolved.yaml", "history.resolved.yaml", "run.json", "INCOMPLETE"};
+const char* const run_outputs[] = {"series.csv", "scenario.resolved.yaml", "history.resolved.yaml", "events.csv", "run.json", "INCOMPLETE"};
 
 /// Refuses a --checkpoint that would destroy something: one of the run's own outputs, a folder, or a
 /// file that is not a geosim checkpoint (a scenario, say); and one that cannot be written at all.
@@ -266,6 +311,10 @@ int run_command(const RunOptions& options) {
   std::signal(SIGTERM, on_interrupt);
   auto t0 = std::chrono::steady_clock::now();
   World world(def);
+  if (!options.replay_events.empty()) {
+    if (continuing) throw BadInput("--replay-events replays a run from its first month; not with --resume or --from");
+    world.replay_triggers(read_event_log(options.replay_events, def));
+  }
   if (continuing) {
     ByteReader state(loaded.state);
     try {
@@ -324,6 +373,7 @@ int run_command(const RunOptions& options) {
     }
     if (checkpoint_due()) save_checkpoint();
     series.close();
+    write_file_atomically(out_dir + "/events.csv", event_log_csv(world));
     bar.finish();
     write_record("finished");
   } catch (const std::exception& e) {

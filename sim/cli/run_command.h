@@ -19,6 +19,7 @@ struct RunOptions {
   std::string checkpoint;     // ... into this file
   std::string resume;         // continue the run saved in this checkpoint (no scenario)
   std::string from;           // start `scenario` from the state saved in this checkpoint (a branch)
+  std::string replay_events;  // an events.csv of an earlier run: its triggered events fire when they did there
   std::vector<std::string> command_line;  // argv, for run.json
 };
 

@@ -20,7 +20,7 @@ namespace {
 
 // 2: sizes on the 2^-20 grid (Population::size_quantum); 3: agents' states field by field; 4: model v2
 // (lines, demand per nation, chipmakers' capacity).
-constexpr std::uint32_t state_format = 4;
+constexpr std::uint32_t state_format = 5;  // 5: triggered events' counts and firing months
 
 void put_value(ByteWriter& out, const Value& v) {
   out.put<std::uint8_t>(static_cast<std::uint8_t>(v.index()));
@@ -272,6 +272,13 @@ void World::save_state(ByteWriter& out) const {
   out.put_vector(usage_.count);
   out.put(closed_value_start_);
   out.put(start_frontier_);
+  // Triggered events only, in list order: events added during a run (add_event) are dated, so a world
+  // made again from the scenario has the same triggered events whatever was added to the saved one.
+  std::vector<std::int32_t> run, fired;
+  for (std::size_t e = 0; e < def_.events.size(); ++e)
+    if (def_.events[e].when) run.push_back(trigger_run_[e]), fired.push_back(fired_at_[e]);
+  out.put_vector(run);
+  out.put_vector(fired);
 }
 
 void World::load_state(ByteReader& in, const ScenarioDef* history) {
@@ -294,6 +301,19 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   auto usage_weight = in.get_vector<double>();
   auto usage_count = in.get_vector<std::int64_t>();
   const double closed_value_start = in.get<double>(), start_frontier = in.get<double>();
+  // The saved trigger states belong to the triggered events of the scenario the saved run followed.
+  const auto run = in.get_vector<std::int32_t>(), fired = in.get_vector<std::int32_t>();
+  std::vector<const EventDef*> followed;
+  for (const auto& ev : history ? history->events : def_.events)
+    if (ev.when) followed.push_back(&ev);
+  if (run.size() != followed.size() || fired.size() != followed.size())
+    throw std::runtime_error("the checkpoint's triggered events do not fit this scenario's (" + std::to_string(run.size()) + " saved, " +
+                             std::to_string(followed.size()) + " here)");
+  for (std::size_t e = 0; e < run.size(); ++e) {
+    // A trigger counts at most the months run; it fires for a month after the first, at most the one after the last run.
+    if (run[e] < 0 || run[e] > months || (fired[e] != -1 && (fired[e] <= def_.start.index || fired[e] > (def_.start + months).index)))
+      throw std::runtime_error("the checkpoint's triggered event '" + followed[e]->id + "' has a state no run could reach");
+  }
   if (!in.done() || (cur != 0 && cur != 1) || choice.size() != pop_.count() || weight.size() != pop_.count() ||
       usage_weight.size() != usage_.weight.size() || usage_count.size() != usage_.count.size())
     throw std::runtime_error("the checkpoint's state does not fit this scenario (other population, agents or format)");
@@ -334,6 +354,15 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   usage_.count = std::move(usage_count);
   closed_value_start_ = closed_value_start;
   start_frontier_ = start_frontier;
+  // A branch keeps the state of each triggered event the history had by the same id; its own start afresh.
+  trigger_run_.assign(def_.events.size(), 0);
+  fired_at_.assign(def_.events.size(), -1);
+  for (std::size_t e = 0, k = 0; e < def_.events.size(); ++e) {
+    if (!def_.events[e].when) continue;
+    for (std::size_t h = 0; h < followed.size(); ++h)
+      if (history ? followed[h]->id == def_.events[e].id : h == k) trigger_run_[e] = run[h], fired_at_[e] = fired[h];
+    ++k;
+  }
   if (history) {
     // A branch: the what-if's differences from the history, both as they stand at the branch month,
     // laid over the parameters in force.
@@ -347,6 +376,7 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
     });
   }
   def_ = std::move(saved);
+  switch_off_mechanisms(def_);  // a what-if may switch off what its history had on
   nation_risk_ = origin_risk(def_);
   idx_ = Index(def_);
 }

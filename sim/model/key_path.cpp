@@ -18,7 +18,7 @@ KeyAddress address_of(const std::string& path) {
   KeyAddress a;
   const auto parts = split_key_path(path);
   const AgentList list = agent_list_named(parts[0]);
-  if (list == AgentList::none || list == AgentList::events) {
+  if (list == AgentList::none) {
     a.schema_path = path;
     return a;
   }

@@ -482,12 +482,43 @@ std::vector<KeySpec> declare() {
                    [](ScenarioDef& d) -> auto& { return d.outputs_without; });
 
 
+  // -- mechanisms: fixed for a run (not settable), each held off by switch_off_mechanisms
+  {
+    auto mech = [&s](const char* name, const std::string& off, auto access) {
+      add<ScenarioDef>(s, spec(std::string("mechanisms.") + name, K::boolean, "true", "", "Off (false): " + off + " (docs/model.md 3.15)."), access);
+    };
+    mech("commoditization", "open lines never erode closed markups (behaviour.commoditization held at 0)",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.commoditization; });
+    mech("hardware", "every line runs equally well on every chipmaker and every ecosystem is mature (affinities cleared, ecosystems held at 1)",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.hardware; });
+    mech("export_controls", "chipmakers sell to every nation at full performance and no fee (export bans, tiers and licence fees cleared; buyers' own bans stay)",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.export_controls; });
+    mech("distillation", "no lab distils from another (behaviour.distillation_rate held at 0)",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.distillation; });
+    mech("release", "labs never change their release strategy themselves: no loss leader, no adaptive review (labs' close_at_share and behaviour.strategy_interval held at 0); events still do",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.release; });
+    mech("materials", "no materials shortfall (nations' materials_export_ban cleared)",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.materials; });
+    mech("origin_risk", "adopters weigh no origin risk in their choice (behaviour.utility.origin_risk held at 0); bans and dependency still count rivals",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.origin_risk; });
+    mech("neighbours", "adopters' choices ignore what their neighbours use (behaviour.utility.neighbours held at 0); adoption still imitates",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.neighbours; });
+    mech("demand_response", "demand follows its exogenous path alone (behaviour.demand_price_elasticity and demand_capability_elasticity held at 0)",
+         [](ScenarioDef& d) -> auto& { return d.mechanisms.demand_response; });
+  }
+
   // -- events: read by the loader into EventDef, not bound to a field
   {
-    KeySpec k = spec("events[].at", K::month, "", "month", "Month at whose start the event's changes take effect; inside the simulated period.");
+    KeySpec k = optional(spec("events[].at", K::month, "", "month", "Month at whose start the event's changes take effect; inside the simulated period (or give when)."));
     s.push_back(k);
     s.push_back(optional(spec("events[].id", K::id, "", "", "Optional id; a scenario that extends another replaces or removes the event with this id.")));
     s.push_back(optional(spec("events[].note", K::text, "", "", "What happened, with its source.")));
+    s.push_back(optional(spec("events[].enabled", K::boolean, "true", "", "false: the event is read and checked but never applied (to see what it does: geosim attribute --over events).")));
+    s.push_back(optional(spec("events[].when.metric", K::text, "", "", "A triggered event (instead of at): the output whose value fires it, as in docs/outputs.md.")));
+    s.push_back(optional(spec("events[].when.scope", K::text, "world", "", "The output's scope: world, nation:<id>, without:<id>, lab:<id>, line:<id>, chipmaker:<id> or sector:<name>.")));
+    s.push_back(optional(number("events[].when.above", K::real, -1e300, 1e300, "", "the output's unit", "Fires when the output is above this (give above or below)...")));
+    s.push_back(optional(number("events[].when.below", K::real, -1e300, 1e300, "", "the output's unit", "...or below this.")));
+    s.push_back(optional(number("events[].when.for", K::integer, 1, 1200, "1", "months", "Months in a row the condition must hold at a month's end; the event applies at the start of the next.")));
     s.push_back(spec("events[].set", K::changes, "", "", "Map from key paths (e.g. chipmakers.nvidia.export_banned_to, labs.meta.open, behaviour.bass_q) to new values; only keys marked settable."));
   }
 
@@ -684,6 +715,29 @@ const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t 
   throw std::logic_error("agent_id: not an agent list");
 }
 
+void switch_off_mechanisms(ScenarioDef& def) {
+  const MechanismsDef& m = def.mechanisms;
+  BehaviourDef& b = def.behaviour;
+  if (!m.commoditization) b.commoditization = 0;
+  if (!m.hardware) {
+    for (auto& lab : def.labs) lab.line.affinity.clear();
+    for (auto& line : def.lines) line.keys.affinity.clear();
+    for (auto& c : def.chipmakers) c.ecosystem = 1;
+  }
+  if (!m.export_controls)
+    for (auto& c : def.chipmakers) c.export_banned_to.clear(), c.export_tier.clear(), c.licence_fee.clear();
+  if (!m.distillation) b.distillation_rate = 0;
+  if (!m.release) {
+    b.strategy_interval = 0;
+    for (auto& lab : def.labs) lab.close_at_share = 0;
+  }
+  if (!m.materials)
+    for (auto& n : def.nations) n.materials_export_ban.clear();
+  if (!m.origin_risk) b.w_origin_risk = 0;
+  if (!m.neighbours) b.w_neighbours = 0;
+  if (!m.demand_response) b.demand_price_elasticity = 0, b.demand_capability_elasticity = 0;
+}
+
 void apply_change(ScenarioDef& def, const Change& change) {
   schema().at(change.key).set(def, change.agent, change.value);
 }
@@ -691,17 +745,19 @@ void apply_change(ScenarioDef& def, const Change& change) {
 bool apply_events_at(ScenarioDef& def, Month month) {
   bool any = false;
   for (const auto& ev : def.events) {
-    if (ev.at != month) continue;
+    if (ev.when || ev.at != month || !ev.enabled) continue;
     for (const auto& c : ev.changes) apply_change(def, c);
     any = true;
   }
+  if (any) switch_off_mechanisms(def);
   return any;
 }
 
 ScenarioDef parameters_before(ScenarioDef def, Month month) {
   for (const auto& ev : def.events)
-    if (ev.at < month)
+    if (!ev.when && ev.at < month && ev.enabled)
       for (const auto& c : ev.changes) apply_change(def, c);
+  switch_off_mechanisms(def);
   return def;
 }
 

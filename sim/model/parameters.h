@@ -95,6 +95,10 @@ std::size_t agent_count(const ScenarioDef& def, AgentList list);
 /// Id of agent `index` in a list.
 const std::string& agent_id(const ScenarioDef& def, AgentList list, std::size_t index);
 
+/// Holds the keys of every mechanism `def` switches off at their neutral values (docs/model.md 3.15):
+/// applied when a world is made and after each month's events, so that no event turns one back on.
+void switch_off_mechanisms(ScenarioDef& def);
+
 /// Applies one change of an event to the parameters in `def`.
 void apply_change(ScenarioDef& def, const Change& change);
 

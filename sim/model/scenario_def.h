@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -170,11 +171,29 @@ struct Change {
   Value value;
 };
 
-/// A timed set of changes, applied at the start of month `at`.
+/// A signpost that fires an event (an adaptive policy): an output of the run above or below a
+/// threshold at the end of `months` months in a row (docs/model.md 3.3).
+struct TriggerDef {
+  std::string metric, scope = "world";
+  std::optional<double> above, below;  // exactly one is set
+  int months = 1;
+};
+
+/// A set of changes, applied at the start of month `at`, or, with a trigger, at the start of the month
+/// after the trigger's condition has held.
 struct EventDef {
-  Month at;
+  Month at;  // unused for a triggered event
   std::string id, note;
   std::vector<Change> changes;
+  bool enabled = true;  // false: read and checked, never applied (what a what-if's attribution switches)
+  std::optional<TriggerDef> when;
+};
+
+/// The model's mechanisms, each of which a scenario may switch off to see what it contributes: off,
+/// it holds the keys that drive it at neutral values for the whole run (docs/model.md 3.15).
+struct MechanismsDef {
+  bool commoditization = true, hardware = true, export_controls = true, distillation = true, release = true, materials = true,
+       origin_risk = true, neighbours = true, demand_response = true;
 };
 
 /// A claim a what-if scenario tests: the direction its effect on one output should take at a month
@@ -199,6 +218,7 @@ struct ScenarioDef {
   std::vector<LineDef> lines;  // further lines; every lab also has its main line
   std::vector<ChipmakerDef> chipmakers;
   std::vector<std::string> outputs_without;  // nation ids: usage of the world without each (like-for-like)
+  MechanismsDef mechanisms;
 
   std::vector<EventDef> events;  // sorted by month, then by order of appearance
   std::vector<ClaimDef> claims;  // in order of appearance

@@ -8,6 +8,7 @@
 #include "model/parameters.h"
 #include "model/policy.h"
 #include "model/release.h"
+#include "model/series.h"
 
 namespace geosim {
 
@@ -30,8 +31,18 @@ std::size_t estimate_memory(const ScenarioDef& def) {
   return n * per_adopter + network;
 }
 
+namespace {
+
+/// The scenario as a world runs it: its switched-off mechanisms held off from the first month.
+ScenarioDef switched_off(ScenarioDef def) {
+  switch_off_mechanisms(def);
+  return def;
+}
+
+}  // namespace
+
 World::World(ScenarioDef def)
-    : def_(std::move(def)), idx_(def_), pop_(make_population(def_)), net_(make_network(def_.population, def_.seed)) {
+    : def_(switched_off(std::move(def))), idx_(def_), pop_(make_population(def_)), net_(make_network(def_.population, def_.seed)) {
   lines_.resize(line_count(def_));
   for (std::size_t l = 0; l < lines_.size(); ++l) {
     const LineKeys& keys = line_keys(def_, l);
@@ -43,6 +54,8 @@ World::World(ScenarioDef def)
   chips_.resize(def_.chipmakers.size());
   for (std::size_t m = 0; m < chips_.size(); ++m) chips_[m].ecosystem = def_.chipmakers[m].ecosystem, chips_[m].capacity = def_.chipmakers[m].capacity;
   nations_.resize(def_.nations.size());
+  trigger_run_.assign(def_.events.size(), 0);
+  fired_at_.assign(def_.events.size(), -1);
   nation_risk_ = origin_risk(def_);
   usage_.options = option_count(lines_.size()) + 1;
   const std::size_t cells = def_.nations.size() * sector_count * usage_.options;
@@ -58,8 +71,10 @@ World::World(ScenarioDef def)
 
 void World::apply_events(Month month) {
   bool changed = false;
-  for (const auto& ev : def_.events) {
-    if (ev.at != month) continue;
+  // Dated events first, then triggered ones fired for this month: the order of params().events.
+  for (std::size_t e = 0; e < def_.events.size(); ++e) {
+    const EventDef& ev = def_.events[e];
+    if (!ev.enabled || (ev.when ? fired_at_[e] != month.index : ev.at != month)) continue;
     for (const auto& c : ev.changes) {
       apply_change(def_, c);
       // A capability set by an event is a release jump: the line's current version has it from now on.
@@ -68,9 +83,44 @@ void World::apply_events(Month month) {
     changed = true;
   }
   if (changed) {
+    switch_off_mechanisms(def_);
     nation_risk_ = origin_risk(def_);
     idx_ = Index(def_);  // a bloc mix may have changed a lab's dominant bloc
   }
+}
+
+void World::check_triggers(Month month) {
+  if (replaying_) return;
+  for (std::size_t e = 0; e < def_.events.size(); ++e) {
+    const EventDef& ev = def_.events[e];
+    if (!ev.when || !ev.enabled || fired_at_[e] >= 0) continue;
+    const TriggerDef& t = *ev.when;
+    const double v = find_output(outputs_, t.scope, t.metric);
+    const bool holds = t.above ? v > *t.above : v < *t.below;
+    trigger_run_[e] = holds ? trigger_run_[e] + 1 : 0;
+    if (trigger_run_[e] >= t.months) fired_at_[e] = (month + 1).index;
+  }
+}
+
+std::vector<World::AppliedEvent> World::event_log() const {
+  std::vector<AppliedEvent> log;
+  const Month next = def_.start + months_done_;
+  for (Month m = def_.start; m < next; m = m + 1)
+    for (std::size_t e = 0; e < def_.events.size(); ++e) {
+      const EventDef& ev = def_.events[e];
+      if (ev.enabled && (ev.when ? fired_at_[e] == m.index : ev.at == m)) log.push_back({m, e, ev.when.has_value()});
+    }
+  return log;
+}
+
+void World::replay_triggers(const std::map<std::string, Month>& fired) {
+  if (months_done_ > 0) throw std::logic_error("replay_triggers: the world has already run");
+  for (std::size_t e = 0; e < def_.events.size(); ++e) {
+    if (!def_.events[e].when) continue;
+    const auto at = fired.find(def_.events[e].id);
+    fired_at_[e] = at == fired.end() ? -1 : at->second.index;
+  }
+  replaying_ = true;
 }
 
 void World::set_state(const KeySpec& key, std::size_t agent, const Value& value) {
@@ -96,9 +146,13 @@ void World::add_event(EventDef event) {
   if (event.at < next || !(event.at < def_.start + def_.months))
     throw std::invalid_argument("event at " + event.at.str() + ": expected a month from " + next.str() + " to " +
                                 (def_.start + (def_.months - 1)).str());
-  // Events are applied in list order within a month; the loader keeps file order, so a new one goes last.
-  auto pos = std::upper_bound(def_.events.begin(), def_.events.end(), event.at, [](Month m, const EventDef& e) { return m < e.at; });
+  // Events are applied in list order within a month; the loader keeps file order, so a new one goes
+  // last among those dated (triggered events follow every dated one).
+  auto pos = std::upper_bound(def_.events.begin(), def_.events.end(), event.at, [](Month m, const EventDef& e) { return e.when || m < e.at; });
+  const auto at = pos - def_.events.begin();
   def_.events.insert(pos, std::move(event));
+  trigger_run_.insert(trigger_run_.begin() + at, 0);
+  fired_at_.insert(fired_at_.begin() + at, -1);
 }
 
 void World::settle_usage(const ChoiceTables& tables) {
@@ -197,6 +251,7 @@ void World::step() {
   settle_usage(tables);
   settle_money(def_, idx_, market_, lines_, months_done_, labs_, chips_);
   compute_outputs(tables);
+  check_triggers(month);
   lines_ = advance_capability(def_, idx_, lines_, labs_);
   advance_chipmakers(def_, lines_, chips_);
   ++months_done_;

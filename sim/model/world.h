@@ -30,6 +30,7 @@
 //   outputs .................................................................. outputs.cpp, declared in output_catalog.cpp
 #include <cstdint>
 #include <string>
+#include <map>
 #include <vector>
 
 #include "core/bytes.h"
@@ -85,6 +86,17 @@ class World {
   /// already dated that month, exactly as if the scenario had listed it last; throws
   /// std::invalid_argument for a month already simulated or after the run's end.
   void add_event(EventDef event);
+  /// An event applied at a month: its index in params().events, and whether a trigger fired it.
+  struct AppliedEvent {
+    Month at;
+    std::size_t event = 0;
+    bool triggered = false;
+  };
+  /// Every enabled event applied so far, in the order applied (the run's event log, events.csv).
+  std::vector<AppliedEvent> event_log() const;
+  /// Fires each triggered event at the month given for its id instead of by its condition, and never
+  /// those not named (a replay of a run's event log: the same series). Before the first month only.
+  void replay_triggers(const std::map<std::string, Month>& fired);
   bool done() const { return months_done_ >= def_.months; }
   int months_done() const { return months_done_; }
   /// The month the last step simulated.
@@ -144,6 +156,9 @@ class World {
 
  private:
   void apply_events(Month month);
+  /// After a month's outputs: counts the months each triggered event's condition has held, and fires
+  /// those whose count reaches their `for` (they apply at the start of the next month).
+  void check_triggers(Month month);
   /// For a key whose event value also replaces state (KeySpec::sets_state): a line's capability (a
   /// release jump), a chipmaker's capacity.
   void set_state(const KeySpec& key, std::size_t agent, const Value& value);
@@ -165,6 +180,10 @@ class World {
   std::vector<double> nation_risk_;
   double closed_value_start_ = -1;
   double start_frontier_ = -1;  // best capability on offer in the first month
+  // Per event (params().events order): months in a row its trigger's condition has held, and the month
+  // index it applies at once fired (-1: not fired; a dated event's stay -1).
+  std::vector<int> trigger_run_, fired_at_;
+  bool replaying_ = false;      // triggers fire only as replay_triggers said
   Usage usage_;                // of the last simulated month (and, before the first, the empty start)
   UsageTotals totals_;         // of the last simulated month
 

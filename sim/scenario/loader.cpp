@@ -244,7 +244,7 @@ ScenarioDef load_scenario(const std::string& path, const std::vector<Override>& 
 std::size_t set_horizon(ScenarioDef& def, int months) {
   def.months = months;
   const Month end = def.start + months;
-  auto past = std::remove_if(def.events.begin(), def.events.end(), [&](const EventDef& e) { return !(e.at < end); });
+  auto past = std::remove_if(def.events.begin(), def.events.end(), [&](const EventDef& e) { return !e.when && !(e.at < end); });
   auto dropped = static_cast<std::size_t>(def.events.end() - past);
   def.events.erase(past, def.events.end());
   // A claim judged after the end cannot be judged: it goes too (the run's resolved scenario must load).

@@ -54,9 +54,16 @@ std::string resolved_yaml(const ScenarioDef& def) {
   }
   out << "events:" << (def.events.empty() ? " []\n" : "\n");
   for (const auto& ev : def.events) {
-    out << "  - at: " << yaml_quoted(ev.at.str()) << "\n";
+    if (ev.when) {
+      const TriggerDef& t = *ev.when;
+      out << "  - when: {metric: " << yaml_quoted(t.metric) << ", scope: " << yaml_quoted(t.scope) << ", "
+          << (t.above ? "above: " + value_yaml(*t.above, false) : "below: " + value_yaml(*t.below, false)) << ", for: " << t.months << "}\n";
+    } else {
+      out << "  - at: " << yaml_quoted(ev.at.str()) << "\n";
+    }
     if (!ev.id.empty()) out << "    id: " << yaml_quoted(ev.id) << "\n";
     if (!ev.note.empty()) out << "    note: " << yaml_quoted(ev.note) << "\n";
+    out << "    enabled: " << (ev.enabled ? "true" : "false") << "\n";
     out << "    set:" << (ev.changes.empty() ? " {}\n" : "\n");
     for (const auto& c : ev.changes) out << "      " << change_path(def, c) << ": " << value_yaml(c.value, schema()[c.key].type == KeyType::integer) << "\n";
   }

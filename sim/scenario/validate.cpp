@@ -71,7 +71,9 @@ class Builder {
     if (const Node* claims = root.find("claims")) read_claims(*claims);
     check_references();
     if (!errors_.empty()) throw DiagnosticError(errors_);
-    std::stable_sort(def_.events.begin(), def_.events.end(), [](const EventDef& a, const EventDef& b) { return a.at < b.at; });
+    // Dated events by month (file order within one); triggered ones after them, in file order.
+    std::stable_sort(def_.events.begin(), def_.events.end(),
+                     [](const EventDef& a, const EventDef& b) { return !a.when && (b.when || a.at < b.at); });
     return std::move(def_);
   }
 
@@ -392,6 +394,10 @@ class Builder {
           fail(e.key_mark, "'remove: true' only removes an event inherited through 'extends', by its id" + context);
           continue;
         }
+        if (e.key == "when") {
+          read_trigger(e.value, context, ev);
+          continue;
+        }
         if (!k) {
           auto siblings = children_of("events[]");
           fail(e.key_mark,
@@ -414,10 +420,16 @@ class Builder {
           ev.id = std::get<std::string>(*v);
         } else if (e.key == "note") {
           ev.note = std::get<std::string>(*v);
+        } else if (e.key == "enabled") {
+          ev.enabled = std::get<bool>(*v);
         }
       }
-      if (!has_at && !item.find("at"))
-        fail(item.mark, "missing required key 'at'" + context + " (the month the event takes effect, YYYY-MM)");
+      if (!has_at && !item.find("at") && !item.find("when"))
+        fail(item.mark, "missing required key 'at'" + context + " (the month the event takes effect, YYYY-MM), or 'when' (the condition that fires it)");
+      if (item.find("when") && !item.find("id"))
+        fail(item.mark, "a triggered event needs an 'id'" + context + " (its run's events.csv and --replay-events name it by its id)");
+      if (item.find("at") && item.find("when"))
+        fail(item.find("when")->mark, "an event takes effect at a month or when a condition fires it, not both: remove 'at' or 'when'" + context);
       if (!set) {
         fail(item.mark, "missing required key 'set'" + context + " (a map from key paths to new values)");
       } else if (!set->is_map()) {
@@ -429,6 +441,39 @@ class Builder {
       event_marks_.push_back(item.mark);
     }
     check_event_effects();
+  }
+
+  /// An event's trigger: an output (as a claim names one) above or below a threshold for some months.
+  void read_trigger(const Node& n, const std::string& context, EventDef& ev) {
+    if (!n.is_map()) {
+      fail(n.mark, "'when'" + context + ": expected a map with metric, scope, above or below, and for, got " + n.describe());
+      return;
+    }
+    TriggerDef t;
+    for (const auto& e : n.map) {
+      const KeySpec* k = find_key("events[].when." + e.key);
+      if (!k) {
+        const auto siblings = children_of("events[].when");
+        fail(e.key_mark, "unknown key '" + e.key + "' in 'when'" + context + did_you_mean(e.key, siblings) + " (expected one of: " + list_text(siblings) + ")");
+        continue;
+      }
+      const auto v = read_value(*k, e.value, context);
+      if (!v) continue;
+      if (e.key == "metric") t.metric = std::get<std::string>(*v);
+      else if (e.key == "scope") t.scope = std::get<std::string>(*v);
+      else if (e.key == "above") t.above = std::get<double>(*v);
+      else if (e.key == "below") t.below = std::get<double>(*v);
+      else if (e.key == "for") t.months = static_cast<int>(std::get<double>(*v));
+    }
+    if (!n.find("metric")) fail(n.mark, "missing required key 'metric' in 'when'" + context + " (the output whose value fires the event)");
+    if (t.above.has_value() == t.below.has_value())
+      fail(n.mark, "'when'" + context + ": give exactly one of above and below (the threshold the output crosses)");
+    if (!t.metric.empty()) {
+      ClaimDef output;
+      output.metric = t.metric, output.scope = t.scope;
+      check_output(output, n, context);
+    }
+    ev.when = t;
   }
 
   /// The claims a what-if tests: each an id, an output (metric and scope, as the model writes them), a
@@ -525,7 +570,11 @@ class Builder {
   void check_event_effects() {
     std::vector<std::size_t> order(def_.events.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return def_.events[a].at < def_.events[b].at; });
+    // Triggered events may fire any month: they are checked after every dated one.
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const EventDef &x = def_.events[a], &y = def_.events[b];
+      return !x.when && (y.when || x.at < y.at);
+    });
     ScenarioDef state = def_;
     auto aligned = [](const NationDef& n) { return n.bloc[0] + n.bloc[1] + n.bloc[2] > 0; };
     for (std::size_t e : order) {

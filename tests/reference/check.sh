@@ -65,7 +65,7 @@ run_case() {
 }
 
 # Small scenarios written for this check; each file's first line says what it exercises.
-for name in s1 s2 s4a s4b e1 e2 e3 e4 e5 e6 e7 e8; do
+for name in s1 s2 s4a s4b e1 e2 e3 e4 e5 e6 e7 e8 e9 e10; do
     run_case "$name" "$here/cases/$name.yaml"
 done
 
@@ -77,6 +77,16 @@ for name in ai-dumping bans-chinese-models distillation-hard export-ban-full hua
             loss-leader-2028 rare-earth-embargo us-restricts-allies; do
     run_case "$name" "$root/scenarios/$name.yaml" --set population.adopters=3000
 done
+
+# Every mechanism switched off (3.15) on the baseline, and materials and export controls off under the
+# embargo that would bind them.
+off=()
+for m in commoditization hardware export_controls distillation release materials origin_risk neighbours demand_response; do
+    off+=(--set "mechanisms.$m=false")
+done
+run_case baseline-mechanisms-off "$root/scenarios/baseline.yaml" --set population.adopters=3000 --set months=24 "${off[@]}"
+run_case embargo-switched-off "$root/scenarios/rare-earth-embargo.yaml" --set population.adopters=2000 --months 40 \
+    --set mechanisms.materials=false --set mechanisms.export_controls=false
 
 # Found by random_check.py: 2^x must be exp2, not pow(2, x), which differs in the last bit at month 24
 # with this half-life.

@@ -129,6 +129,39 @@ def set_key(sc, path, value):
     node[parts[-1]] = wrap(value, path)
 
 
+def switch_off_mechanisms(sc):
+    """3.15: a mechanism switched off holds its keys at neutral values, at the start and after each month's events."""
+    m, B = sc['mechanisms'], sc['behaviour']
+    if not m['commoditization']:
+        B['commoditization'] = 0.0
+    if not m['hardware']:
+        for entry in list(sc['labs']) + list(sc['lines']):
+            entry['affinity'].clear()
+        for c in sc['chipmakers']:
+            c['ecosystem'] = 1.0
+    if not m['export_controls']:
+        for c in sc['chipmakers']:
+            c['export_banned_to'].clear()
+            c['export_tier'].clear()
+            c['licence_fee'].clear()
+    if not m['distillation']:
+        B['distillation_rate'] = 0.0
+    if not m['release']:
+        B['strategy_interval'] = 0
+        for lab in sc['labs']:
+            lab['close_at_share'] = 0.0
+    if not m['materials']:
+        for n in sc['nations']:
+            n['materials_export_ban'].clear()
+    if not m['origin_risk']:
+        B['utility']['origin_risk'] = 0.0
+    if not m['neighbours']:
+        B['utility']['neighbours'] = 0.0
+    if not m['demand_response']:
+        B['demand_price_elasticity'] = 0.0
+        B['demand_capability_elasticity'] = 0.0
+
+
 def month_label(start, tau):
     y, m = map(int, str(start).split('-'))
     k = y * 12 + (m - 1) + tau
@@ -146,6 +179,7 @@ def bounded_price(p):
 
 class Model:
     def __init__(self, sc):
+        switch_off_mechanisms(sc)
         self.sc = sc
         self.B = sc['behaviour']
         self.nations = sc['nations']
@@ -189,6 +223,9 @@ class Model:
         self.Pn0 = [None] * self.N
         self.cn0 = [None] * self.N
         self.served_prev = [0.0] * self.Lam  # 3.5: tokens each line served last month
+        # 3.3 triggered events: months in a row each condition has held, and the month it fires for
+        self.trigger_run = [0] * len(sc['events'])
+        self.fired_for = [None] * len(sc['events'])
 
     # 1.2 A line's keys: lab j's own for its main line j, else the lines[] entry
     def keys(self, l):
@@ -406,16 +443,33 @@ class Model:
         self.update_adopters(tau, t.avail, t.V, t.r, newly_closed)
         self.sums(t)
         self.money(t)
+        first = len(rows)
         self.outputs(rows, month, t)
+        self.check_triggers(rows[first:], tau)
         self.advance_capability(t)
         self.mature_ecosystems(t)
         self.s_prev, self.d_prev = t.s, t.d
         self.served_prev = t.served
 
-    # 3.3 Events
+    # 3.3 Triggered events: after a month's outputs, count the months each condition has held
+    def check_triggers(self, month_rows, tau):
+        for e, ev in enumerate(self.sc['events']):
+            if 'when' not in ev or not ev['enabled'] or self.fired_for[e] is not None:
+                continue
+            w = ev['when']
+            value = next((r[3] for r in month_rows if r[1] == w['scope'] and r[2] == w['metric']), float('nan'))
+            holds = value > w['above'] if 'above' in w else value < w['below']
+            self.trigger_run[e] = self.trigger_run[e] + 1 if holds else 0
+            if self.trigger_run[e] >= int(w['for']):
+                self.fired_for[e] = month_label(self.sc['start'], tau + 1)
+
+    # 3.3 Events: dated ones of the month, then triggered ones fired for it, in list order
     def apply_events(self, month):
-        for ev in self.sc['events']:
-            if str(ev['at']) == month:
+        applied = False
+        for e, ev in enumerate(self.sc['events']):
+            due = self.fired_for[e] == month if 'when' in ev else str(ev['at']) == month
+            if due and ev['enabled']:
+                applied = True
                 for key, value in ev['set'].items():
                     set_key(self.sc, key, value)
                     parts = key.split('.')
@@ -429,6 +483,8 @@ class Model:
                         else:
                             l = self.L + next(k for k, x in enumerate(self.extra_lines) if x['id'] == parts[1])
                         self.cap[l] = float(value)
+        if applied:
+            switch_off_mechanisms(self.sc)
         # release decisions are written back to the scenario, so open flags are always read from it
         self.open = [self.is_open(l) for l in range(self.Lam)]
 

@@ -389,3 +389,85 @@ TEST_CASE("demand: each nation responds to the prices its own adopters pay") {
   // The world's multiplier is the nations' token demand weighted by their adopters' weight, over the path.
   CHECK(subsidized.at("2025-12", "world", "demand_multiplier") > plain.at("2025-12", "world", "demand_multiplier"));
 }
+
+namespace {
+
+/// The whole series of a scenario file run at a small size with `sets` for `months` (as --months cuts
+/// a run short), as series.csv would hold it.
+std::string series_of(const std::string& file, std::vector<std::string> sets, int months = 30) {
+  sets.push_back("population.adopters=1500");
+  std::vector<geosim::Override> overrides;
+  for (const auto& s : sets) overrides.push_back(geosim::parse_override(s));
+  auto def = geosim::load_scenario(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
+  geosim::set_horizon(def, months);
+  geosim::World w(def);
+  std::string out;
+  while (!w.done()) {
+    w.step();
+    for (const auto& row : w.outputs()) out += row.scope + "," + row.metric + "," + geosim::format_value(row.value) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a mechanism switched off runs exactly as its keys held at their neutral values") {
+  // Each switch against the same scenario with the keys it holds written out by hand.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"commoditization", {"behaviour.commoditization=0"}},
+      {"distillation", {"behaviour.distillation_rate=0"}},
+      {"origin_risk", {"behaviour.utility.origin_risk=0"}},
+      {"neighbours", {"behaviour.utility.neighbours=0"}},
+      {"demand_response", {"behaviour.demand_price_elasticity=0", "behaviour.demand_capability_elasticity=0"}},
+  };
+  for (const auto& [mechanism, keys] : cases) {
+    INFO(mechanism);
+    const std::string off = series_of("baseline.yaml", {"mechanisms." + mechanism + "=false"});
+    CHECK(off == series_of("baseline.yaml", keys));
+    CHECK(off != series_of("baseline.yaml", {}));  // each matters in the baseline
+  }
+}
+
+TEST_CASE("a switched-off mechanism stays off whatever the events set") {
+  // The full export ban of 2025-01 changes nothing while export controls are off, and neither does the
+  // materials embargo of 2026-01 while materials are off; on, each changes the run.
+  const int months = 48;
+  CHECK(series_of("export-ban-full.yaml", {"mechanisms.export_controls=false"}, months) ==
+        series_of("baseline.yaml", {"mechanisms.export_controls=false"}, months));
+  CHECK(series_of("export-ban-full.yaml", {}, months) != series_of("baseline.yaml", {}, months));
+  CHECK(series_of("rare-earth-embargo.yaml", {"mechanisms.materials=false"}, months) ==
+        series_of("baseline.yaml", {"mechanisms.materials=false"}, months));
+  CHECK(series_of("rare-earth-embargo.yaml", {}, months) != series_of("baseline.yaml", {}, months));
+  // Events still open and close lines with release decisions off: the Chinese labs' closing of 2028-01
+  // still strands their users.
+  CHECK(series_of("loss-leader-2028.yaml", {"mechanisms.release=false"}, 72) != series_of("baseline.yaml", {"mechanisms.release=false"}, 72));
+}
+
+TEST_CASE("with release decisions off no loss leader closes and no adaptive lab reviews its strategy") {
+  // A loss leader that would close at 5% of usage, and an adaptive lab reviewed every 3 months.
+  const std::string labs = ", close_at_share: 0.05, strategy: adaptive}\n  - {id: z, origin: A, open: true, capability: 95, cost: 1, strategy: adaptive";
+  const Run on = run(two_blocs("strategy_interval: 3", labs, 18));
+  const Run off = run(two_blocs("strategy_interval: 3", labs, 18) + "mechanisms: {release: false}\n");
+  const Run fixed = run(two_blocs("strategy_interval: 0", ", close_at_share: 0}\n  - {id: z, origin: A, open: true, capability: 95, cost: 1, strategy: adaptive", 18));
+  CHECK(on.at("2025-06", "world", "stranded_share") > 0);  // on, the loss leader closes and strands its users
+  CHECK(off.at("2025-06", "world", "stranded_share") == 0);
+  CHECK(off.values == fixed.values);                        // the same as the keys held at 0 by hand
+}
+
+TEST_CASE("with hardware off every line runs equally well everywhere and every ecosystem is mature") {
+  auto def = geosim::load_scenario(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/huawei-lockin.yaml",
+                                   {geosim::parse_override("mechanisms.hardware=false"), geosim::parse_override("population.adopters=1000")});
+  geosim::set_horizon(def, 30);
+  geosim::World w(def);
+  while (!w.done()) {
+    w.step();
+    for (const auto& c : def.chipmakers) CHECK(geosim::find_output(w.outputs(), "chipmaker:" + c.id, "ecosystem") == 1.0);
+  }
+  // The Huawei-first models of 2025-01 change nothing then.
+  CHECK(series_of("huawei-lockin.yaml", {"mechanisms.hardware=false"}) == series_of("baseline.yaml", {"mechanisms.hardware=false"}));
+}
+
+TEST_CASE("an event with enabled false is never applied") {
+  CHECK(series_of("export-ban-full.yaml", {"events.full-chip-ban-2025-01.enabled=false"}) == series_of("baseline.yaml", {}));
+  CHECK(series_of("export-ban-full.yaml", {}) != series_of("baseline.yaml", {}));
+}

@@ -105,11 +105,16 @@ TEST_CASE("World::add_event accepts only months not yet simulated") {
   ScenarioDef def = load_scenario(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/baseline.yaml", {parse_override("population.adopters=500")});
   World w(def);
   w.step();
-  EventDef past{def.start, "past", "", {}};
+  auto event = [](Month at, const std::string& id) {
+    EventDef e;
+    e.at = at, e.id = id;
+    return e;
+  };
+  EventDef past = event(def.start, "past");
   CHECK_THROWS_AS(w.add_event(past), std::invalid_argument);
-  EventDef after_end{def.start + def.months, "late", "", {}};
+  EventDef after_end = event(def.start + def.months, "late");
   CHECK_THROWS_AS(w.add_event(after_end), std::invalid_argument);
-  EventDef next{def.start + 1, "next", "", {}};
+  EventDef next = event(def.start + 1, "next");
   CHECK_NOTHROW(w.add_event(next));
 }
 

@@ -96,6 +96,14 @@ class World:
         frame.attrs.update(run_attrs(self._scenario, self._core.threads))
         return frame
 
+    def events_applied(self):
+        """Every event applied so far, in the order applied, as events.csv lists them: a frame of month,
+        id and fired_by ('date' for a dated event or a lever, 'trigger' for one its `when` fired)."""
+        rows = self._core.events_applied()
+        return pd.DataFrame({"month": pd.to_datetime([r[0] for r in rows], format="%Y-%m"),
+                             "id": [r[1] for r in rows], "fired_by": [r[2] for r in rows]},
+                            columns=["month", "id", "fired_by"])
+
     # Levers.
     def set(self, key=None, value=None, /, **keys):
         """Changes scenario keys from next month on, recorded as an event of the run (as a lever in the
