@@ -184,6 +184,7 @@ Comparison load_comparison(const CompareOptions& o) {
       if (std::find(written.begin(), written.end(), std::pair{q.scope, q.metric}) == written.end())
         problems.push_back(Diagnostic{q.mark, "no output " + q.metric + "@" + q.scope + " in this scenario (geosim metrics lists them)"});
       add(q.metric, q.scope);
+      c.asked.push_back(q);
     }
     if (!problems.empty()) throw DiagnosticError(problems);
   }

@@ -32,6 +32,7 @@ struct Comparison {
   std::uint64_t seed_base = 1;
   std::vector<ClaimDef> claims;                             // the what-if's
   std::vector<sweep::SeriesRequest> outputs;                // compared month by month
+  std::vector<sweep::SeriesRequest> asked;                  // those --output named, expanded (none without --output)
   sweep::SweepDef side[2];                                  // 0: the baseline, 1: the what-if
 };
 

@@ -197,6 +197,66 @@ void bar_figure(const std::string& path, const std::string& title, const std::st
   c.finish();
 }
 
+void waterfall_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::string& start_name, double start,
+                      const std::vector<WaterfallStep>& steps, const std::string& end_name) {
+  std::vector<std::string> names{start_name};
+  for (const auto& s : steps) names.push_back(s.name);
+  names.push_back(end_name);
+  std::size_t longest = 0;
+  for (const auto& name : names) longest = std::max(longest, name.size());
+  const PLINT label_room = std::max<PLINT>(200, 18 * static_cast<PLINT>(longest) + 30);
+  const PLINT width = std::max<PLINT>(480, 70 * static_cast<PLINT>(names.size())) + 60, height = 325 + label_room;
+  Canvas c(path, width, height);
+  // The running total after each bar, and every bar's ends and interval, bound the axis.
+  std::vector<double> values{0.0, start};
+  double run = start;
+  for (const auto& s : steps) {
+    values.push_back(run + s.value);
+    if (std::isfinite(s.low)) values.push_back(run + s.low), values.push_back(run + s.high);
+    run += s.value;
+  }
+  values.push_back(run);
+  const auto [ylo, yhi] = span({&values});
+  const auto n = static_cast<double>(names.size());
+  c.text_size(0.8);
+  const double bottom = static_cast<double>(label_room) / height, top = 1 - 56.0 / height;
+  c->vpor(0.12 * 620 / width, 0.98, bottom, top);
+  c->wind(0, n, ylo, yhi);
+  c->col0(kInk);
+  c->syax(6, 0);
+  c->box("bc", 0, 0, "bcgnstv", 0, 0);
+  c->mtex("t", 2.0, 0.5, 0.5, plain(title).c_str());
+  c->mtex("l", 4.5, 0.5, 0.5, plain(y_label).c_str());
+  auto bar = [&](std::size_t k, double from, double to, PLINT colour) {
+    const double x0 = static_cast<double>(k) + 0.15, x1 = static_cast<double>(k) + 0.85;
+    PLFLT xs[4] = {x0, x1, x1, x0}, ys[4] = {from, from, to, to};
+    c->col0(colour);
+    c->fill(4, xs, ys);
+  };
+  bar(0, 0, start, kGrey);
+  run = start;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const auto& s = steps[i];
+    bar(i + 1, run, run + s.value, s.value >= 0 ? kBlue : kOrange);
+    if (std::isfinite(s.low) && std::isfinite(s.high)) {
+      PLFLT xm = static_cast<double>(i + 1) + 0.5, lo = run + s.low, hi = run + s.high;
+      c->col0(kInk);
+      c->erry(1, &xm, &lo, &hi);
+    }
+    // A thin line carries the running total on to the next bar.
+    PLFLT lx[2] = {static_cast<double>(i + 1) + 0.85, static_cast<double>(i + 2) + 0.15}, ly[2] = {run + s.value, run + s.value};
+    c->col0(kGrey);
+    c->line(2, lx, ly);
+    run += s.value;
+  }
+  bar(names.size() - 1, 0, run, kGrey);
+  PLFLT zx[2] = {0, n}, zy[2] = {0, 0};
+  c->col0(kInk);
+  c->line(2, zx, zy);
+  for (std::size_t k = 0; k < names.size(); ++k) c->mtex("bv", 0.7, (static_cast<double>(k) + 0.5) / n, 1.0, plain(names[k]).c_str());
+  c.finish();
+}
+
 void band_figure(const std::string& path, const std::string& title, const std::string& y_label, int first_month_index, const std::vector<Band>& bands,
                  const std::vector<Marker>& markers, const std::string& legend_heading) {
   if (bands.empty() || bands.front().mean.empty()) throw std::invalid_argument("a band figure needs at least one month");

@@ -48,6 +48,18 @@ struct BarSeries {
 void bar_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::vector<std::string>& categories,
                 const std::vector<BarSeries>& series);
 
+/// One step of a waterfall: a player's share of an effect, with its interval.
+struct WaterfallStep {
+  std::string name;
+  double value = 0, low = 0, high = 0;  // low/high NaN: no interval
+};
+
+/// Writes a waterfall: a first bar from 0 to `start` (what no step explains), each step floating from
+/// the running total by its value (blue up, orange down) with its interval, and a last bar from 0 to
+/// the running total, named `end_name`.
+void waterfall_figure(const std::string& path, const std::string& title, const std::string& y_label, const std::string& start_name, double start,
+                      const std::vector<WaterfallStep>& steps, const std::string& end_name);
+
 /// A monthly line, with its band (low to high) when it has one, named for the legend.
 struct Band {
   std::string name;

@@ -46,6 +46,13 @@ Plan make_plan(const SweepDef& s) {
     for (std::size_t r = 0; r < d.rows; ++r)
       for (std::size_t i = 0; i < k; ++i) {
         const Parameter& p = s.parameters[i];
+        if (p.distribution == Distribution::levels) {  // a yes/no or named level: its place among the levels
+          const auto at = std::find(p.levels.begin(), p.levels.end(), s.given[r][i]);
+          if (at == p.levels.end()) throw std::invalid_argument("point " + std::to_string(r) + ": '" + s.given[r][i] + "' is not a level of " + p.path);
+          plan.numbers[r][i] = p.value((static_cast<double>(at - p.levels.begin()) + 0.5) / static_cast<double>(p.levels.size()));
+          d.values[r * k + i] = (static_cast<double>(at - p.levels.begin()) + 0.5) / static_cast<double>(p.levels.size());
+          continue;
+        }
         const double x = std::stod(s.given[r][i]);
         plan.numbers[r][i] = x;
         d.values[r * k + i] = p.b > p.a ? std::clamp(p.unit_of(x), 0.0, 1.0) : 0.5;

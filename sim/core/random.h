@@ -18,6 +18,7 @@ enum class Purpose : std::uint32_t {
   step = 8,
   design = 9,
   calibration = 10,  // history matching: candidate points and their perturbations (analysis/calibration)
+  attribution = 11,  // sampled orders of players for Shapley values (analysis/attribution)
 };
 
 /// Four independent 32-bit words from Philox4x32-10 for one (seed, month, agent, purpose).
