@@ -65,6 +65,14 @@ EffectStats effect_stats(const Pairs& in) {
   } else if (st.points == 1) {
     st.sd_parameter = 0;
   }
+  // The mean over the pairs carries each part's variance over its count: the worlds' over the worlds,
+  // the seeds' over the pairs. Without a seed part, the point means' spread stands for both.
+  if (with_var > 0) {
+    const double param = st.points >= 2 ? st.sd_parameter * st.sd_parameter / static_cast<double>(st.points) : 0;
+    st.se = std::sqrt(param + st.sd_seed * st.sd_seed / static_cast<double>(st.pairs));
+  } else if (st.points >= 2) {
+    st.se = e.sd / std::sqrt(static_cast<double>(st.points));
+  }
   return st;
 }
 

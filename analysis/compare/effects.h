@@ -24,6 +24,7 @@ struct EffectStats {
   double mean = kNaN;                             // mean effect over the pairs
   double p05 = kNaN, p95 = kNaN;                  // 5th and 95th percentiles of the points' mean effects
   double sd_parameter = kNaN, sd_seed = kNaN;     // the two parts of the effect's spread
+  double se = kNaN;                               // standard error of `mean` (both parts; docs/attribute.md)
   double share_up = 0, share_down = 0;            // of the points, those whose mean effect is above / below 0
   std::vector<double> point_mean;                 // per point (NaN without a pair)
   std::vector<std::size_t> point_pairs;           // per point

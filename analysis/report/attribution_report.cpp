@@ -57,7 +57,7 @@ std::vector<std::string> write_attribution_report(const Attribution& a, const st
     const fs::path figures = dir / "figures";
     const auto& c = a.comparison;
     const std::size_t k = a.players.size();
-    std::string shap = "target,metric,scope,month,player,mean,p05,p95,sd_parameter,sd_seed,share_of_effect\n";
+    std::string shap = "target,metric,scope,month,player,mean,ci_low,ci_high,p05,p95,sd_parameter,sd_seed,share_of_effect\n";
     std::string inter = "target,player_a,player_b,interaction\n";
     std::string coal = "target,coalition,players_on,mean_effect\n";
     for (std::size_t t = 0; t < a.targets.size(); ++t) {
@@ -66,7 +66,7 @@ std::vector<std::string> write_attribution_report(const Attribution& a, const st
       const std::string head = sweep::csv_field(tg.name) + "," + sweep::csv_field(tg.metric) + "," + sweep::csv_field(tg.scope) + "," + tg.at.str() + ",";
       auto row = [&](const std::string& player, const compare::EffectStats& e) {
         shap += head + sweep::csv_field(player);
-        for (double v : {e.mean, e.p05, e.p95, e.sd_parameter, e.sd_seed}) shap.append(",").append(format_or_na(v));
+        for (double v : {e.mean, e.mean - 1.96 * e.se, e.mean + 1.96 * e.se, e.p05, e.p95, e.sd_parameter, e.sd_seed}) shap.append(",").append(format_or_na(v));
         shap.append(",").append(format_or_na(std::abs(res.total.mean) > 0 ? e.mean / res.total.mean : std::nan(""))).append("\n");
       };
       row("(none: every player off)", res.none);
@@ -92,7 +92,9 @@ std::vector<std::string> write_attribution_report(const Attribution& a, const st
                            : std::to_string(a.orders.size()) + " orders were sampled, through " + std::to_string(a.coalitions.size()) + " coalitions. ";
     md += "Both scenarios ran at " + std::to_string(c.points.size()) + " parameter point" + (c.points.size() == 1 ? "" : "s") +
           (c.plausible_path.empty() ? " (their own values)" : " of `" + c.plausible_path + "`") + " with the same " + std::to_string(c.seeds) +
-          " seeds; intervals are over the worlds, and the spread splits into parameter and seed parts as in [compare.md](compare.md). "
+          " seeds. The interval of a mean is ±1.96 standard errors from both parts of its spread; the 5–95% range is over the worlds' "
+          "mean effects, and the spread splits into parameter and seed parts as in [compare.md](compare.md). The waterfall's bars show " +
+          (c.points.size() >= 2 ? std::string("the 5–95% range over the worlds. ") : std::string("the interval of the mean. ")) +
           "The shares add up exactly to the effect with every player on less the effect with none.\n\n";
     md += "Players: ";
     for (std::size_t p = 0; p < k; ++p) {
@@ -114,17 +116,20 @@ std::vector<std::string> write_attribution_report(const Attribution& a, const st
       const Target& tg = a.targets[t];
       const TargetResult& res = r[t];
       md += "## " + tg.name + "\n\n" + metric_label(tg.scope, tg.metric) + " at " + tg.at.str() + ", over " + std::to_string(res.pairs) + " (world, seed) pairs.\n\n";
-      md += "| player | share: mean (5–95% over worlds) | sd parameters | sd seeds | of the effect |\n|---|---|---|---|---|\n";
+      md += "| player | share: mean (95% interval of the mean) | 5–95% over worlds | sd parameters | sd seeds | of the effect |\n|---|---|---|---|---|---|\n";
       auto line = [&](const std::string& name, const compare::EffectStats& e) {
-        md += "| " + name + " | " + num(e.mean, 3) + " (" + num(e.p05, 3) + " to " + num(e.p95, 3) + ") | " + num(e.sd_parameter, 3) + " | " + num(e.sd_seed, 3) +
-              " | " + share_of(e.mean, res.total.mean) + " |\n";
+        md += "| " + name + " | " + num(e.mean, 3) + " (" + num(e.mean - 1.96 * e.se, 3) + " to " + num(e.mean + 1.96 * e.se, 3) + ") | " +
+              (e.points >= 2 ? num(e.p05, 3) + " to " + num(e.p95, 3) : std::string("one world")) + " | " + num(e.sd_parameter, 3) + " | " +
+              num(e.sd_seed, 3) + " | " + share_of(e.mean, res.total.mean) + " |\n";
       };
       line("with none of the players", res.none);
       std::vector<WaterfallStep> steps;
       for (std::size_t p : by_size(res)) {
         line("`" + a.players[p].name + "`", res.shapley[p]);
         const auto& e = res.shapley[p];
-        steps.push_back(WaterfallStep{a.players[p].name, e.mean, e.p05, e.p95});
+        // Over several worlds the bars show their spread; in one, the mean's interval from the seeds.
+        steps.push_back(res.total.points >= 2 ? WaterfallStep{a.players[p].name, e.mean, e.p05, e.p95}
+                                              : WaterfallStep{a.players[p].name, e.mean, e.mean - 1.96 * e.se, e.mean + 1.96 * e.se});
       }
       line("**every player on: the effect**", res.total);
       const std::string unit = metric_unit(tg.scope, tg.metric);

@@ -31,6 +31,26 @@ TEST_CASE("an effect's statistics, worked by hand") {
   // The 5th and 95th percentiles of the means, interpolated: -2 + 0.1 x 4 = -1.6 and 2 + 0.9 x 1 = 2.9.
   CHECK(s.p05 == doctest::Approx(-1.6));
   CHECK(s.p95 == doctest::Approx(2.9));
+  // The mean's standard error: the parameter part over 3 worlds and the seed part over 7 pairs.
+  CHECK(s.se == doctest::Approx(std::sqrt((7 - 7.0 / 3 * 4.0 / 9) / 3 + 7.0 / 3 / 7)));
+}
+
+TEST_CASE("the standard error of a mean effect, from seeds alone and from worlds alone") {
+  // One world of four seeds: effects 1, 2, 4, 5 (sd sqrt(10/3)): se = sd / 2.
+  Pairs one;
+  one.baseline = {{0, 0, 0, 0}};
+  one.whatif = {{1, 2, 4, 5}};
+  CHECK(effect_stats(one).se == doctest::Approx(std::sqrt(10.0 / 3) / 2));
+  // Four worlds of one seed each: effects 1, 2, 4, 5, so no seed part: the means' sd over sqrt(4).
+  Pairs four;
+  four.baseline = {{0}, {0}, {0}, {0}};
+  four.whatif = {{1}, {2}, {4}, {5}};
+  CHECK(effect_stats(four).se == doctest::Approx(std::sqrt(10.0 / 3) / 2));
+  // A single pair has no spread to estimate.
+  Pairs single;
+  single.baseline = {{0}};
+  single.whatif = {{1}};
+  CHECK(std::isnan(effect_stats(single).se));
 }
 
 TEST_CASE("equal runs give an effect of exactly 0 in every statistic") {
