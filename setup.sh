@@ -15,7 +15,7 @@ case $mode in run|test|build|sanitize|fuzz) ;; *) echo "usage: $0 run|test|build
 packages=(
   g++ make cmake pkg-config
   libtbb-dev libyaml-cpp-dev librandom123-dev libcli11-dev doctest-dev
-  libsqlite3-dev libeigen3-dev libopenmpi-dev openmpi-bin libplplot-dev
+  libsqlite3-dev libeigen3-dev libopenmpi-dev openmpi-bin libplplot-dev libnlopt-cxx-dev
   libimgui-dev libglfw3-dev libgl-dev libpng-dev xvfb xauth  # geosim view and its tests (off: -DGEOSIM_VIEWER=OFF)
   python3 python3-yaml  # tests/reference: the model re-implemented from docs/model.md, checked against geosim
   python3-dev python3-pybind11 python3-numpy python3-pandas  # import geosim (analysis/python; off: -DGEOSIM_PYTHON=OFF)

@@ -23,15 +23,6 @@ std::vector<std::vector<PointOutcome>> outcomes(const CalibrationDef& def, const
 
 }  // namespace
 
-sweep::Plan stored_plan(const sweep::StoreInfo& info) {
-  sweep::Plan plan;
-  plan.unit = info.unit;
-  plan.values = info.values;
-  plan.numbers = info.numbers;
-  plan.replicates = info.replicates;
-  return plan;
-}
-
 Calibration run_calibration(const CalibrationDef& def, const std::string& store_path, const std::atomic<bool>& stop, const sweep::ProgressFn& progress,
                             std::size_t batch) {
   const sweep::SweepDef& sw = def.sweep;
@@ -41,7 +32,7 @@ Calibration run_calibration(const CalibrationDef& def, const std::string& store_
   Simulator simulate = [&](std::size_t wave, const Eigen::MatrixXd& proposed) {
     // A wave the store already holds keeps its stored design: the runs were made at those points.
     if (wave > store.info().waves.size()) {
-      sweep::Plan all = stored_plan(store.info());
+      sweep::Plan all = sweep::stored_plan(store.info());
       const std::size_t first = all.points();
       all.unit.rows += static_cast<std::size_t>(proposed.rows());
       for (Eigen::Index r = 0; r < proposed.rows(); ++r) {
@@ -59,7 +50,7 @@ Calibration run_calibration(const CalibrationDef& def, const std::string& store_
       store.append_wave(all, first, sw);
     }
     const auto [first, count] = store.info().waves.at(wave - 1);
-    const sweep::Plan plan = stored_plan(store.info());
+    const sweep::Plan plan = sweep::stored_plan(store.info());
     const auto done = store.finished_runs();
     std::vector<std::int64_t> todo;
     for (std::size_t p = first; p < first + count; ++p)

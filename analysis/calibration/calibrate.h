@@ -31,9 +31,6 @@ struct Calibration {
 Calibration run_calibration(const CalibrationDef& def, const std::string& store_path, const std::atomic<bool>& stop, const sweep::ProgressFn& progress,
                             std::size_t batch = 256);
 
-/// The plan of every point a calibration store holds (its waves' designs).
-sweep::Plan stored_plan(const sweep::StoreInfo& info);
-
 /// The values of the plausible sample (the last screening's accepted points, at most options.sample)
 /// as YAML texts, per point and parameter.
 std::vector<std::vector<std::string>> plausible_values(const CalibrationDef& def, const MatchResult& match);

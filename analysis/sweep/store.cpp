@@ -13,6 +13,20 @@
 #include "model/series.h"
 
 namespace geosim::sweep {
+
+bool grows_by_waves(const std::string& method) {
+  return method == "history_matching" || method == "solve";
+}
+
+Plan stored_plan(const StoreInfo& info) {
+  Plan plan;
+  plan.unit = info.unit;
+  plan.values = info.values;
+  plan.numbers = info.numbers;
+  plan.replicates = info.replicates;
+  return plan;
+}
+
 namespace {
 
 constexpr const char* kFormat = "geosim-sweep-store 1";
@@ -246,7 +260,7 @@ Store Store::for_sweep(const std::string& path, const SweepDef& sweep, const Pla
   for (const auto& r : sweep.records) runs += ", " + ident(r.name) + " REAL";
   exec(db, runs + ")");
   exec(db, "CREATE TABLE series(run INTEGER, request INTEGER, month INTEGER, value REAL, PRIMARY KEY(run, request, month)) WITHOUT ROWID");
-  if (sweep.method == "history_matching") exec(db, "CREATE TABLE waves(wave INTEGER PRIMARY KEY, first_point INTEGER NOT NULL, points INTEGER NOT NULL)");
+  if (grows_by_waves(sweep.method)) exec(db, "CREATE TABLE waves(wave INTEGER PRIMARY KEY, first_point INTEGER NOT NULL, points INTEGER NOT NULL)");
   {
     Stmt m(db, "INSERT INTO meta VALUES(?, ?)");
     auto put = [&](const std::string& k, const std::string& v) { m.bind(1, k).bind(2, v).run(); };
@@ -360,7 +374,7 @@ void Store::load_info() {
       if (std::find(i.levels[p].begin(), i.levels[p].end(), point[p]) == i.levels[p].end()) i.levels[p].push_back(point[p]);
   }
   i.waves.clear();
-  if (i.method == "history_matching") {
+  if (grows_by_waves(i.method)) {
     std::size_t next = 0;
     numbered("SELECT wave - 1, first_point, points FROM waves ORDER BY wave", "waves", [&](Stmt& s) {
       if (s.integer(1) != static_cast<std::int64_t>(next) || s.integer(2) < 0) throw damaged("its waves table does not list its points in order");
@@ -380,7 +394,7 @@ void Store::load_info() {
 }
 
 void Store::append_wave(const Plan& all, std::size_t first, const SweepDef& sweep) {
-  if (info_.method != "history_matching") throw std::logic_error("append_wave on a store of a " + info_.method + " sweep");
+  if (!grows_by_waves(info_.method)) throw std::logic_error("append_wave on a store of a " + info_.method + " sweep");
   if (first != static_cast<std::size_t>(info_.planned_runs) / info_.replicates || first > all.points())
     throw std::logic_error("append_wave: the new wave does not start after the stored points");
   exec(db_, "BEGIN IMMEDIATE");
@@ -442,12 +456,14 @@ void Store::write(const std::vector<RunResult>& batch, const Plan& plan, const S
   exec(db_, "COMMIT");
 }
 
-std::vector<StoredRun> Store::runs() const {
+std::vector<StoredRun> Store::runs(std::int64_t first, std::int64_t last) const {
   std::vector<StoredRun> out;
   std::string sql = "SELECT run, point, replicate, seed, status, error";
   for (const auto& r : info_.records) sql += ", " + ident(r);
   const auto replicates = static_cast<std::int64_t>(info_.replicates);
-  for (Stmt s(db_, sql + " FROM runs ORDER BY run"); s.step();) {
+  Stmt s(db_, sql + " FROM runs WHERE run >= ? AND run < ? ORDER BY run");
+  s.bind(1, first).bind(2, last);
+  while (s.step()) {
     StoredRun r;
     r.run = s.integer(0);
     // Runs are numbered point * replicates + replicate: a row that says otherwise was not written by geosim.

@@ -45,10 +45,17 @@ struct StoreInfo {
   // categorical one (non-numeric levels such as true/false at some point); empty for a numeric one.
   std::vector<std::vector<std::string>> levels;
   std::string sweep_file;                   // the sweep file, as the sweep ran
-  // A calibration store (method history_matching) grows by waves: per wave its first point and its
-  // number of points, in order, covering every point. Empty for a sweep.
+  // A store whose plan grows (grows_by_waves: a calibration's waves, a solve's evaluations): per wave
+  // its first point and its number of points, in order, covering every point. Empty for a sweep.
   std::vector<std::pair<std::size_t, std::size_t>> waves;
 };
+
+/// Whether stores of a design method grow by waves of points that the method chooses as it goes:
+/// history_matching (geosim calibrate) and solve (geosim solve), not a sweep's fixed design.
+bool grows_by_waves(const std::string& method);
+
+/// The plan of every point a store holds, as stored (for a growing store, its waves' points so far).
+Plan stored_plan(const StoreInfo& info);
 
 /// An open store.
 class Store {
@@ -67,13 +74,13 @@ class Store {
   /// Which runs have a row (finished, successfully or not), indexed by run number: a bit per planned
   /// run, so that resuming a sweep of 10^8 runs does not take gigabytes of set nodes.
   std::vector<bool> finished_runs() const;
-  /// Adds a wave's design points to a calibration store: `all` is the plan of every wave so far, its
-  /// points from `first` on are the new wave's. One transaction, with the planned runs.
+  /// Adds a wave's design points to a growing store (grows_by_waves): `all` is the plan of every wave so
+  /// far, its points from `first` on are the new wave's. One transaction, with the planned runs.
   void append_wave(const Plan& all, std::size_t first, const SweepDef& sweep);
   /// Writes a batch of results in one transaction.
   void write(const std::vector<RunResult>& batch, const Plan& plan, const SweepDef& sweep);
-  /// Every run row, in run order.
-  std::vector<StoredRun> runs() const;
+  /// Every run row, in run order; or those numbered from `first` up to, not including, `last`.
+  std::vector<StoredRun> runs(std::int64_t first = 0, std::int64_t last = INT64_MAX) const;
   /// Series request `request` of every successful run: run numbers and their monthly values.
   std::vector<std::pair<std::int64_t, std::vector<double>>> series(std::size_t request) const;
   /// All stored results as canonical text (no timestamps or shard labels): two stores with the same

@@ -215,6 +215,8 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
   }
   if ((par.distribution == Distribution::normal || par.distribution == Distribution::triangular) && method == "history_matching")
     p.add(item.mark, "parameter '" + par.path + "': history matching rules out parts of the parameters' ranges; give it a range (with scale: log if it spans decades)");
+  if ((par.distribution == Distribution::normal || par.distribution == Distribution::triangular) && method == "solve")
+    p.add(item.mark, "lever '" + par.path + "': solve searches a lever between its bounds; give it a range (with scale: log if it spans decades)");
   if (par.distribution != Distribution::levels && method == "grid")
     p.add(item.mark, "parameter '" + par.path + "': the grid design takes levels, or a range with count");
   if (par.distribution != Distribution::levels && !numeric_key)
