@@ -97,11 +97,6 @@ std::vector<Player> event_players(const AttributeOptions& o, const compare::Comp
   return out;
 }
 
-std::string hex(std::uint64_t h) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 }  // namespace
 
@@ -181,7 +176,7 @@ Attribution load_attribution(const AttributeOptions& o) {
     }
     for (Coalition cm : a.coalitions) identity += std::to_string(cm) + ",";
     for (const auto& t : a.targets) identity += "\n" + t.name + "=" + t.metric + "@" + t.scope + "@" + t.at.str();
-    s.identity = hex(fnv1a(identity));
+    s.identity = hex64(fnv1a(identity));
     sweep::check_against_model(s, load_merged_tree(s.base, s.fixed));
     a.side[side] = std::move(s);
   }

@@ -132,10 +132,7 @@ CalibrationDef load_calibration(const std::string& path) {
   Node decisive = root;
   if (Node* h = decisive.find("history_matching"); h && h->is_map()) h->erase("waves"), h->erase("sample");
   const std::string targets_text = read_yaml_input(c.targets_path, "targets file");
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(fnv1a(node_yaml(decisive) + "\n--\n" + resolved_yaml(base) + "\n--\n" + targets_text)));
-  c.sweep.identity = hex;
+  c.sweep.identity = hex64(fnv1a(node_yaml(decisive) + "\n--\n" + resolved_yaml(base) + "\n--\n" + targets_text));
   for (const auto& p : c.sweep.parameters) {
     const double v = number_at(base, p.path).value_or(std::nan(""));
     c.base_values.push_back(v);

@@ -1,7 +1,6 @@
 // `geosim attribute`: a what-if's effect split among the model's mechanisms or the what-if's own
 // events by Shapley values, every coalition run on the same points and seeds; rerun to resume.
 #include <tbb/global_control.h>
-#include <tbb/info.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -17,23 +16,14 @@
 namespace geosim::attribution {
 namespace {
 
-struct CommandOptions {
+struct CommandOptions : cli::LongOptions {
   AttributeOptions attribute;
   std::string out;
-  int threads = 0;
-  std::size_t batch = 256;
-  bool quiet = false;
 };
 
 int attribute_command(const CommandOptions& o) {
-  Attribution a;
-  try {
-    a = load_attribution(o.attribute);
-  } catch (const DiagnosticError& e) {
-    print_refusal(e, "geosim attribute: scenario", "nothing was run");
-    return exit_code::bad_input;
-  }
-  const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
+  const Attribution a = load_attribution(o.attribute);
+  const int threads = o.thread_count();
   for (const auto& side : a.side) sweep::check_sweep_memory(side, static_cast<std::size_t>(threads));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   cli::watch_stop_signals();
@@ -87,18 +77,8 @@ const geosim::cli::Registration attribute_registration{[](CLI::App& app) -> std:
   cmd->add_option("--orders", o->attribute.orders, "Orders of the players sampled when there are more than 12")->check(CLI::Range(1, 100000))->capture_default_str();
   cmd->add_option("--order-seed", o->attribute.order_seed, "Seed of the sampled orders")->capture_default_str();
   cmd->add_option("--out", o->out, "Folder for the two stores, report.md, shapley.csv, interactions.csv, coalitions.csv and figures (default: attribute/WHATIF-OVER)");
-  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->check(CLI::Range(1, 4096));
-  cmd->add_option("--batch", o->batch, "Most runs stored per transaction")->check(CLI::Range(1, 1000000));
-  cmd->add_flag("--quiet", o->quiet, "No progress bar and no summary");
-  return [cmd, o]() -> int {
-    if (!*cmd) return -1;
-    try {
-      return attribute_command(*o);
-    } catch (const DiagnosticError& e) {
-      print_refusal(e, "geosim attribute: scenario", "nothing was run");
-      return exit_code::bad_input;
-    }
-  };
+  cli::add_long_options(*cmd, *o);
+  return [cmd, o]() -> int { return *cmd ? cli::refusing_input("geosim attribute: scenario", [&] { return attribute_command(*o); }) : -1; };
 }};
 // clang-format on
 

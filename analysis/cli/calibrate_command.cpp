@@ -2,7 +2,6 @@
 // waves of runs stored in a SQLite store that a rerun resumes; writes the waves, the emulators'
 // diagnostics, the conflicting targets and the plausible sample beside it.
 #include <tbb/global_control.h>
-#include <tbb/info.h>
 
 #include <cstdio>
 #include <memory>
@@ -17,11 +16,8 @@
 namespace geosim::calibration {
 namespace {
 
-struct CalibrateOptions {
+struct CalibrateOptions : cli::LongOptions {
   std::string file, store, out;
-  int threads = 0;
-  std::size_t batch = 256;
-  bool quiet = false;
 };
 
 /// The report folder beside a store: hm.db gives hm-calibration.
@@ -31,14 +27,8 @@ std::string default_out(const std::string& store) {
 }
 
 int calibrate_command(const CalibrateOptions& o) {
-  CalibrationDef def;
-  try {
-    def = load_calibration(o.file);
-  } catch (const DiagnosticError& e) {
-    print_refusal(e, "geosim calibrate: calibration", "nothing was run");
-    return exit_code::bad_input;
-  }
-  const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
+  const CalibrationDef def = load_calibration(o.file);
+  const int threads = o.thread_count();
   sweep::check_sweep_memory(def.sweep, static_cast<std::size_t>(threads));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   cli::watch_stop_signals();
@@ -68,18 +58,8 @@ const geosim::cli::Registration calibrate_registration{[](CLI::App& app) -> std:
   cmd->add_option("calibration", o->file, "Calibration file (see docs/calibration.md)")->required();
   cmd->add_option("--store", o->store, "SQLite store of the waves' runs (created, or resumed when it exists)")->required();
   cmd->add_option("--out", o->out, "Folder for report.md, waves.csv, emulators.csv, conflicts.csv, plausible.csv and figures (default: STORE's name with -calibration)");
-  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->check(CLI::Range(1, 4096));
-  cmd->add_option("--batch", o->batch, "Most runs stored per transaction (a batch is also stored every half second)")->check(CLI::Range(1, 1000000));
-  cmd->add_flag("--quiet", o->quiet, "No progress bar and no summary");
-  return [cmd, o]() -> int {
-    if (!*cmd) return -1;
-    try {
-      return calibrate_command(*o);
-    } catch (const DiagnosticError& e) {
-      print_refusal(e, "geosim calibrate: calibration", "nothing was run");
-      return exit_code::bad_input;
-    }  // anything else: main() maps it to its exit code (cli/exit_codes.h)
-  };
+  cli::add_long_options(*cmd, *o);
+  return [cmd, o]() -> int { return *cmd ? cli::refusing_input("geosim calibrate: calibration", [&] { return calibrate_command(*o); }) : -1; };
 }};
 // clang-format on
 

@@ -1,7 +1,6 @@
 // `geosim compare`: a what-if against its baseline over the calibration's plausible parameter points,
 // both on the same seeds; each claim judged robust, dependent on some parameters, or not supported.
 #include <tbb/global_control.h>
-#include <tbb/info.h>
 
 #include <cstdio>
 #include <memory>
@@ -16,13 +15,10 @@
 namespace geosim::compare {
 namespace {
 
-struct CommandOptions {
+struct CommandOptions : cli::LongOptions {
   CompareOptions compare;
   std::string out;
-  int threads = 0;
-  std::size_t batch = 256;
   double min_coverage = 0.5;
-  bool quiet = false;
 };
 
 /// compare/<what-if's file name>, in the working folder.
@@ -31,14 +27,8 @@ std::string default_out(const std::string& whatif) {
 }
 
 int compare_command(const CommandOptions& o) {
-  Comparison c;
-  try {
-    c = load_comparison(o.compare);
-  } catch (const DiagnosticError& e) {
-    print_refusal(e, "geosim compare: scenario", "nothing was run");
-    return exit_code::bad_input;
-  }
-  const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
+  const Comparison c = load_comparison(o.compare);
+  const int threads = o.thread_count();
   for (const auto& side : c.side) sweep::check_sweep_memory(side, static_cast<std::size_t>(threads));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   cli::watch_stop_signals();
@@ -82,18 +72,8 @@ const geosim::cli::Registration compare_registration{[](CLI::App& app) -> std::f
   cmd->add_option("--output", o->compare.outputs, "METRIC@SCOPE to compare, '*' matching any characters (repeatable; default: the claims' and the headline outputs)");
   cmd->add_option("--min-coverage", o->min_coverage, "Smallest coverage of the PRIM box shown for a claim that depends")->check(CLI::Range(0.0, 1.0))->capture_default_str();
   cmd->add_option("--out", o->out, "Folder for the two stores, report.md, effects.csv, claims.csv, points.csv and figures (default: compare/WHATIF)");
-  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->check(CLI::Range(1, 4096));
-  cmd->add_option("--batch", o->batch, "Most runs stored per transaction")->check(CLI::Range(1, 1000000));
-  cmd->add_flag("--quiet", o->quiet, "No progress bar and no summary");
-  return [cmd, o]() -> int {
-    if (!*cmd) return -1;
-    try {
-      return compare_command(*o);
-    } catch (const DiagnosticError& e) {
-      print_refusal(e, "geosim compare: scenario", "nothing was run");
-      return exit_code::bad_input;
-    }  // anything else: main() maps it to its exit code (cli/exit_codes.h)
-  };
+  cli::add_long_options(*cmd, *o);
+  return [cmd, o]() -> int { return *cmd ? cli::refusing_input("geosim compare: scenario", [&] { return compare_command(*o); }) : -1; };
 }};
 // clang-format on
 

@@ -1,7 +1,12 @@
 #include "analysis/cli/long_command.h"
 
+#include <tbb/info.h>
+
 #include <csignal>
 #include <cstdlib>
+
+#include "cli/exit_codes.h"
+#include "scenario/diagnostics.h"
 
 namespace geosim::cli {
 namespace {
@@ -13,6 +18,25 @@ extern "C" void on_stop_signal(int) {
 }
 
 }  // namespace
+
+int LongOptions::thread_count() const {
+  return threads > 0 ? threads : tbb::info::default_concurrency();
+}
+
+void add_long_options(CLI::App& cmd, LongOptions& o) {
+  cmd.add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(1, 4096));
+  cmd.add_option("--batch", o.batch, "Most runs stored per transaction (a batch is also stored every half second)")->check(CLI::Range(1, 1000000));
+  cmd.add_flag("--quiet", o.quiet, "No progress bar and no summary");
+}
+
+int refusing_input(const std::string& what, const std::function<int()>& command) {
+  try {
+    return command();
+  } catch (const DiagnosticError& e) {
+    print_refusal(e, what, "nothing was run");
+    return exit_code::bad_input;
+  }
+}
 
 std::atomic<bool>& stop_requested() {
   return flag;

@@ -2,14 +2,33 @@
 // What the long analysis commands (sweep, calibrate, compare) share: Ctrl-C and SIGTERM only set a
 // flag, which the runners read between runs, so that runs in flight finish and are stored; and a
 // progress bar fed after each stored batch, with the crash hook the resume tests use.
+#include <CLI/CLI.hpp>
+
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "cli/progress.h"
 
 namespace geosim::cli {
+
+/// What every long command takes besides its own options.
+struct LongOptions {
+  int threads = 0;          // 0: every core
+  std::size_t batch = 256;  // most runs stored per transaction
+  bool quiet = false;
+  /// The threads to run on: `threads`, or every core.
+  int thread_count() const;
+};
+
+/// Adds --threads, --batch and --quiet to `cmd`.
+void add_long_options(CLI::App& cmd, LongOptions& o);
+
+/// Runs `command`; an input file it refuses (a DiagnosticError) is reported as `what` ("geosim solve:
+/// goal") with "nothing was run" and exit code 2. Anything else goes on to main() (cli/exit_codes.h).
+int refusing_input(const std::string& what, const std::function<int()>& command);
 
 /// Set by SIGINT or SIGTERM once watch_stop_signals() has run.
 std::atomic<bool>& stop_requested();

@@ -1,7 +1,6 @@
 // `geosim solve`: the inverse what-if. Searches a goal's levers for the best objective that meets its
 // chance constraints over seeds and plausible worlds; every evaluation is stored, rerun to resume.
 #include <tbb/global_control.h>
-#include <tbb/info.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -17,22 +16,13 @@
 namespace geosim::solve {
 namespace {
 
-struct CommandOptions {
+struct CommandOptions : cli::LongOptions {
   std::string goal, out;
-  int threads = 0;
-  std::size_t batch = 256;
-  bool quiet = false;
 };
 
 int solve_command(const CommandOptions& o) {
-  GoalDef g;
-  try {
-    g = load_goal(o.goal);
-  } catch (const DiagnosticError& e) {
-    print_refusal(e, "geosim solve: goal", "nothing was run");
-    return exit_code::bad_input;
-  }
-  const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
+  const GoalDef g = load_goal(o.goal);
+  const int threads = o.thread_count();
   sweep::check_sweep_memory(g.sweep, static_cast<std::size_t>(threads));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const std::string out = o.out.empty() ? (std::filesystem::path("solve") / std::filesystem::path(o.goal).stem()).string() : o.out;
@@ -40,11 +30,10 @@ int solve_command(const CommandOptions& o) {
   cli::watch_stop_signals();
   cli::BatchProgress bar(o.quiet);
   const std::size_t per = g.points.size() * g.sweep.replicates;
-  std::size_t asked = 0;
   const Solution s = run_solve(g, (std::filesystem::path(out) / "solve.db").string(), cli::stop_requested(),
                                [&](std::int64_t done, std::int64_t total) { bar.update("runs of an evaluation", done, total); }, o.batch);
   bar.finish();
-  asked = s.evaluations.size();
+  const std::size_t asked = s.evaluations.size();
   const auto files = report::write_solve_report(g, s, out);
   if (s.interrupted) {
     std::fprintf(stderr, "geosim solve: interrupted after %zu evaluations; %s/solve.db holds every run finished so far. Run the same command again to go on.\n",
@@ -68,18 +57,8 @@ const geosim::cli::Registration solve_registration{[](CLI::App& app) -> std::fun
   auto* cmd = app.add_subcommand("solve", "Search a goal's levers for the best objective that meets its chance constraints (docs/solve.md); rerun to resume");
   cmd->add_option("goal", o->goal, "The goal file: levers, objective, constraints, uncertainty and search")->required();
   cmd->add_option("--out", o->out, "Folder for solve.db, report.md, evaluations.csv, solution.yaml and figures (default: solve/GOAL)");
-  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->check(CLI::Range(1, 4096));
-  cmd->add_option("--batch", o->batch, "Most runs stored per transaction")->check(CLI::Range(1, 1000000));
-  cmd->add_flag("--quiet", o->quiet, "No progress bar and no summary");
-  return [cmd, o]() -> int {
-    if (!*cmd) return -1;
-    try {
-      return solve_command(*o);
-    } catch (const DiagnosticError& e) {
-      print_refusal(e, "geosim solve: goal", "nothing was run");
-      return exit_code::bad_input;
-    }
-  };
+  cli::add_long_options(*cmd, *o);
+  return [cmd, o]() -> int { return *cmd ? cli::refusing_input("geosim solve: goal", [&] { return solve_command(*o); }) : -1; };
 }};
 // clang-format on
 

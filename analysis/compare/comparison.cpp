@@ -62,11 +62,6 @@ std::vector<std::pair<std::string, std::string>> written_outputs(ScenarioDef def
   return out;
 }
 
-std::string hex(std::uint64_t h) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 }  // namespace
 
@@ -231,7 +226,7 @@ Comparison load_comparison(const CompareOptions& o) {
       for (const auto& v : point) identity += v + ",";
     for (const auto& q : s.series) identity += "\n" + q.metric + "@" + q.scope;
     for (const auto& r : s.records) identity += "\n" + r.name + "=" + r.metric + "@" + r.scope + "@" + r.from.str();
-    s.identity = hex(fnv1a(identity));
+    s.identity = hex64(fnv1a(identity));
     sweep::check_against_model(s, trees[side]);
   }
   return c;

@@ -63,9 +63,9 @@ std::vector<std::string> write_solve_report(const GoalDef& g, const Solution& s,
       const Evaluation& e = s.evaluations[n];
       csv += std::to_string(n + 1) + "," + e.stage + "," + std::to_string(e.wave + 1) + "," + (e.stored ? "yes" : "no") + "," +
              (e.repeats >= 0 ? std::to_string(e.repeats + 1) : "");
-      for (const auto& t : e.texts) csv += "," + sweep::csv_field(t);
-      csv += "," + format_or_na(e.objective);
-      for (std::size_t c = 0; c < g.constraints.size(); ++c) csv += "," + format_or_na(e.margins[c]) + "," + format_or_na(e.met_share[c]);
+      for (const auto& t : e.texts) csv.append(",").append(sweep::csv_field(t));
+      csv.append(",").append(format_or_na(e.objective));
+      for (std::size_t c = 0; c < g.constraints.size(); ++c) csv.append(",").append(format_or_na(e.margins[c])).append(",").append(format_or_na(e.met_share[c]));
       csv += std::string(",") + (e.feasible ? "yes" : "no") + "," + std::to_string(e.runs) + "," + std::to_string(e.failed) + "\n";
     }
     written.text(dir / "evaluations.csv", csv);

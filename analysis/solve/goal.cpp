@@ -138,11 +138,6 @@ void default_ranges(Node& params, Problems& p) {
   }
 }
 
-std::string hex(std::uint64_t h) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 }  // namespace
 
@@ -365,7 +360,7 @@ GoalDef load_goal(const std::string& path) {
     for (const auto& v : row) identity += v + ",";
   identity += "\n" + std::to_string(s.replicates) + " seeds from " + std::to_string(s.seed_base);
   for (const auto& r : s.records) identity += "\n" + r.name + "=" + r.metric + "@" + r.scope + "@" + r.from.str() + ".." + r.to.str();
-  s.identity = hex(fnv1a(identity));
+  s.identity = hex64(fnv1a(identity));
   s.points = 0;  // the search makes them
   sweep::check_against_model(s, base_tree);
   return g;

@@ -577,9 +577,7 @@ SweepDef sweep_from_tree(const Node& root, const std::string& text, const std::s
   // Identity: the sweep file and the resolved base scenario (a changed base file changes the results).
   s.start = base_def.start;
   s.run_months = base_def.months;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(text + "\n--\n" + resolved_yaml(base_def))));
-  s.identity = hex;
+  s.identity = hex64(fnv1a(text + "\n--\n" + resolved_yaml(base_def)));
   check_against_model(s, base_tree);
   return s;
 }

@@ -22,9 +22,7 @@ std::string utc_iso8601(std::chrono::system_clock::time_point t) {
 }
 
 std::string scenario_hash(const std::string& resolved_yaml) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(resolved_yaml)));
-  return std::string("fnv1a64:") + hex;
+  return "fnv1a64:" + hex64(fnv1a(resolved_yaml));
 }
 
 std::string run_record_json(const RunRecord& r) {

@@ -82,4 +82,12 @@ inline std::uint64_t fnv1a(const std::string& data) {
   return h;
 }
 
+/// A 64-bit value as 16 lowercase hex digits: how identities and hashes are written.
+inline std::string hex64(std::uint64_t h) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = digits[h & 15];
+  return out;
+}
+
 }  // namespace geosim
