@@ -59,7 +59,8 @@ class ByteReader {
     auto n = get<std::uint64_t>();
     if (n > (data_.size() - at_) / sizeof(T)) throw std::runtime_error("checkpoint data ends early");
     std::vector<T> v(n);
-    std::memcpy(v.data(), take(n * sizeof(T)), n * sizeof(T));
+    // An empty vector's data() may be null, and memcpy to null is undefined even for zero bytes.
+    if (n > 0) std::memcpy(v.data(), take(n * sizeof(T)), n * sizeof(T));
     return v;
   }
   bool done() const { return at_ == data_.size(); }
