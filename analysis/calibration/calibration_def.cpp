@@ -28,7 +28,7 @@ const std::vector<sweep::SweepKey>& calibration_keys() {
     out.push_back({"history_matching.waves", "Most waves (default 4)"});
     out.push_back({"history_matching.points", "Design points per wave (default 200)"});
     out.push_back({"history_matching.cutoff", "Implausibility cutoff (default 3)"});
-    out.push_back({"history_matching.nth", "Rule out a point when its nth largest implausibility exceeds the cutoff: a whole number, or a list with one per wave, the last repeating (default 1)"});
+    out.push_back({"history_matching.nth", "Rule out a point when its nth largest implausibility exceeds the cutoff: a whole number, or a list with one per wave, the last repeating; at most the number of matched outputs (default 1)"});
     out.push_back({"history_matching.candidates", "Most candidate points screened after each wave (default 200000)"});
     out.push_back({"history_matching.sample", "Points of the plausible sample written after the last wave (default 1000)"});
     out.push_back({"history_matching.max_training", "Most runs' points an emulator is fitted to, the newest kept (default 500)"});
@@ -123,6 +123,13 @@ CalibrationDef load_calibration(const std::string& path) {
     add(t, t.id);
     for (const auto& cond : t.also) add(cond, t.id + "/" + cond.name);
   }
+  // An nth above the number of matched outputs would rule out nothing, silently.
+  for (const std::size_t nth : o.nth)
+    if (nth > c.match.size()) {
+      problems.push_back(Diagnostic{hm && hm->find("nth") ? hm->find("nth")->mark : top, "history_matching.nth: " + std::to_string(nth) + " is more than the " + std::to_string(c.match.size()) +
+                                                            " matched outputs, so no point could ever be ruled out; give at most " + std::to_string(c.match.size())});
+      break;
+    }
   if (!problems.empty()) throw DiagnosticError(problems);
   c.sweep.points = o.waves * o.points;
   const ScenarioDef base = sweep::build_run_scenario(c.sweep, load_merged_tree(c.sweep.base, c.sweep.fixed));

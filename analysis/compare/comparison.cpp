@@ -113,7 +113,7 @@ Comparison load_comparison(const CompareOptions& o) {
     const Node root = parse_yaml(read_yaml_input(o.whatif, "scenario file"), o.whatif);
     const Node* extends = root.is_map() ? root.find("extends") : nullptr;
     if (!extends || !extends->is_scalar())
-      throw BadInput(o.whatif + " extends no scenario: give its baseline too (geosim compare WHATIF.yaml BASELINE.yaml)");
+      throw BadInput(o.whatif + " extends no scenario: give its baseline too, as the argument after it (WHATIF.yaml BASELINE.yaml)");
     c.baseline_path = resolve_beside(o.whatif, extends->scalar);
   }
   std::vector<Override> sets;

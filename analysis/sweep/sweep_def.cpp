@@ -172,9 +172,10 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
       p.add(range->mark, "parameter '" + par.path + "': range must be [low, high]");
       return par;
     }
+    const std::size_t problems_before = p.list.size();
     par.a = number_at(range->seq[0], "range low", p);
     par.b = number_at(range->seq[1], "range high", p);
-    if (!(par.a < par.b)) p.add(range->mark, "parameter '" + par.path + "': range needs low < high");
+    if (p.list.size() == problems_before && !(par.a < par.b)) p.add(range->mark, "parameter '" + par.path + "': range needs low < high");
     par.distribution = Distribution::uniform;
     if (scale) {
       const std::string s = text_at(*scale, "scale", p);
@@ -220,7 +221,8 @@ Parameter parse_parameter(const Node& item, const std::string& method, Problems&
   if (par.distribution != Distribution::levels && method == "grid")
     p.add(item.mark, "parameter '" + par.path + "': the grid design takes levels, or a range with count");
   if (par.distribution != Distribution::levels && !numeric_key)
-    p.add(item.mark, "parameter '" + par.path + "' is " + describe_expected(*key) + ": give it levels (and use the grid design)");
+    p.add(item.mark, method == "solve" ? "lever '" + par.path + "' is " + describe_expected(*key) + ": solve searches numbers between bounds; a yes/no or text key cannot be a lever (compare its settings with geosim compare)"
+                                       : "parameter '" + par.path + "' is " + describe_expected(*key) + ": give it levels (and use the grid design)");
   if (scale && !item.find("range")) p.add(scale->mark, "scale applies to a range");
   if (count && (!item.find("range") || method != "grid")) p.add(count->mark, "count applies to a range in the grid design");
   if (numeric_key && par.distribution != Distribution::levels && par.distribution != Distribution::normal) {
@@ -245,6 +247,7 @@ Record parse_record(const Node& item, Month start, Month end, Problems& p) {
   else r.metric = text_at(*metric, "record[].metric", p);
   r.scope = item.find("scope") ? text_at(*item.find("scope"), "record[].scope", p) : "world";
   r.from = r.to = end + -1;
+  const std::size_t problems_before = p.list.size();
   if (item.find("at") && item.find("mean")) p.add(item.mark, "record: give 'at' or 'mean', not both");
   if (const Node* at = item.find("at")) r.from = r.to = month_at(*at, "record[].at", p);
   if (const Node* mean = item.find("mean")) {
@@ -254,7 +257,8 @@ Record parse_record(const Node& item, Month start, Month end, Problems& p) {
       if (r.to < r.from) p.add(mean->mark, "record[].mean: the window ends before it starts");
     }
   }
-  if (r.from < start || !(r.to < end))
+  // A month already refused is not also reported as outside the period.
+  if (p.list.size() == problems_before && (r.from < start || !(r.to < end)))
     p.add(item.mark, "record '" + r.metric + "': " + r.from.str() + (r.from == r.to ? "" : " to " + r.to.str()) + " is outside the simulated period " +
                          start.str() + " to " + (end + -1).str());
   if (const Node* name = item.find("name")) r.name = text_at(*name, "record[].name", p);

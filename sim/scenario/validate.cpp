@@ -466,7 +466,8 @@ class Builder {
       else if (e.key == "for") t.months = static_cast<int>(std::get<double>(*v));
     }
     if (!n.find("metric")) fail(n.mark, "missing required key 'metric' in 'when'" + context + " (the output whose value fires the event)");
-    if (t.above.has_value() == t.below.has_value())
+    // Counted as written, so a threshold refused for its value is not also reported as missing.
+    if ((n.find("above") != nullptr) == (n.find("below") != nullptr))
       fail(n.mark, "'when'" + context + ": give exactly one of above and below (the threshold the output crosses)");
     if (!t.metric.empty()) {
       ClaimDef output;

@@ -144,6 +144,7 @@ TEST_CASE("calibration files that cannot be run are refused with what to change"
   refused("range: [0.2, 2.0]", "normal: {mean: 1, sd: 0.2}", "history matching rules out parts of the parameters' ranges; give it a range");
   refused("targets: targets.yaml", "targets: missing.yaml", "missing.yaml");
   refused("seed: 5}", "seed: 5, nth: 0}", "history_matching.nth: expected a whole number in [1, 1000]");
+  refused("seed: 5}", "seed: 5, nth: [1, 50]}", "history_matching.nth: 50 is more than the");
   // A target without its uncertainties.
   std::string targets = cli::slurp(dir / "targets.yaml");
   targets.replace(targets.find("    observation_sd: 0.002\n"), 26, "");

@@ -79,6 +79,15 @@ TEST_CASE("a goal is refused with every problem and what to write instead") {
         std::string::npos);
   CHECK(refused(lever + objective + "constraints:\n  - {metric: adoptoin, above: 0.2}\n").find("adoptoin") != std::string::npos);
   CHECK(refused(lever + objective + "constraints:\n  - {metric: adoption, at: 2031-01, above: 0.2}\n").find("outside the simulated period") != std::string::npos);
+  CHECK(refused("parameters:\n  - {path: labs.x.open, range: [0, 1]}\nobjective: {minimize: {metric: adoption}}\n" + constraint)
+            .find("lever 'labs.x.open' is true or false: solve searches numbers between bounds") != std::string::npos);
+  // One problem, reported once: a month or a bound that cannot be read is not also out of range.
+  const std::string bad_month = refused(lever + objective + "constraints:\n  - {metric: adoption, at: 2024-13, above: 0.2}\n");
+  CHECK(bad_month.find("expected a month written YYYY-MM, got '2024-13'") != std::string::npos);
+  CHECK(bad_month.find("outside the simulated period") == std::string::npos);
+  const std::string bad_bound = refused("parameters:\n  - {path: behaviour.bass_p, range: [0.01, inf]}\n" + objective + constraint);
+  CHECK(bad_bound.find("range high: expected a number, got 'inf'") != std::string::npos);
+  CHECK(bad_bound.find("range needs low < high") == std::string::npos);
 }
 
 TEST_CASE("docs/solve.md lists every key a goal file may hold") {

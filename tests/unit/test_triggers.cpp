@@ -283,6 +283,9 @@ TEST_CASE("a bad trigger is refused with a message that says what to write") {
   CHECK(refused("{set: {behaviour.bass_q: 1}}").find("or 'when'") != std::string::npos);
   CHECK(refused("{id: t, when: {metric: adoption, above: 0.1, below: 0.5}, set: {behaviour.bass_q: 1}}").find("exactly one of above and below") != std::string::npos);
   CHECK(refused("{id: t, when: {metric: adoption}, set: {behaviour.bass_q: 1}}").find("exactly one of above and below") != std::string::npos);
+  const std::string nan = refused("{id: t, when: {metric: adoption, above: .nan}, set: {behaviour.bass_q: 1}}");
+  CHECK(nan.find("'when.above' in event 't': expected a number") != std::string::npos);
+  CHECK(nan.find("exactly one of above and below") == std::string::npos);
   CHECK(refused("{id: t, when: {above: 0.1}, set: {behaviour.bass_q: 1}}").find("missing required key 'metric'") != std::string::npos);
   CHECK(refused("{id: t, when: {metric: adoptoin, above: 0.1}, set: {behaviour.bass_q: 1}}").find("'adoptoin' is not an output of scope world (docs/outputs.md); did you mean 'adoption'?") != std::string::npos);
   CHECK(refused("{id: t, when: {metric: adoption, scope: 'nation:Z', above: 0.1}, set: {behaviour.bass_q: 1}}").find("'Z' is not a declared nation") != std::string::npos);
