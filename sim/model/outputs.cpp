@@ -207,14 +207,13 @@ void World::compute_outputs(const ChoiceTables& tables) {
     emit(scope, "rival_model_dependency", nations_[n].rival_dependency);
     // Whose chips the nation's AI work runs on.
     std::vector<double> on_chip(M, 0.0);
-    double rival_hw = 0, price = 0;
+    double rival_hw = 0;
     for (std::size_t o = 0; o < O; ++o) {
       const double* share = market_.shares(tables.chips[n * O + o]);
       for (std::size_t c = 0; c < M; ++c) {
         on_chip[c] += on[o] * share[c];
         if (is_rival(nation_risk_, N, n, static_cast<std::size_t>(idx_.chip_origin[c]), threshold)) rival_hw += on[o] * share[c];
       }
-      price += on[o] * tables.price[n * O + o];
     }
     emit(scope, "rival_hardware_dependency", ratio(rival_hw, adopted));
     emit(scope, "price_index", nations_[n].price_index);
