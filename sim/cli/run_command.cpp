@@ -147,21 +147,33 @@ std::string event_log_csv(const World& world) {
 /// triggered events (by id) and period. Throws BadInput naming the file and line.
 std::map<std::string, Month> read_event_log(const std::string& path, const ScenarioDef& def) {
   std::istringstream in(read_input(path, "event log"));
+  // A log saved by a spreadsheet may end its lines with CR LF.
+  auto next_line = [&in](std::string& line) {
+    if (!std::getline(in, line)) return false;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return true;
+  };
   std::string line;
-  if (!std::getline(in, line) || line != event_log_header)
+  if (!next_line(line) || line != event_log_header)
     throw BadInput(path + ": not an event log (its first line is not '" + event_log_header + "', as geosim run writes events.csv)");
   std::map<std::string, Month> fired;
-  for (std::size_t row = 2; std::getline(in, line); ++row) {
+  const Month first = def.start, last = def.start + (def.months - 1);
+  for (std::size_t next_row = 2, row = 2; next_line(line); row = ++next_row) {
+    // A quoted note may hold line breaks: a record ends where its quotes are balanced.
+    for (std::string more; std::count(line.begin(), line.end(), '"') % 2 == 1 && next_line(more); ++next_row) line += "\n" + more;
+    const std::string at = path + ":" + std::to_string(row) + ": ";
     const auto c1 = line.find(','), c2 = line.find(',', c1 + 1), c3 = line.find(',', c2 + 1);
-    if (c1 == std::string::npos || c2 == std::string::npos || c3 == std::string::npos)
-      throw BadInput(path + ":" + std::to_string(row) + ": expected " + event_log_header);
+    if (c1 == std::string::npos || c2 == std::string::npos || c3 == std::string::npos) throw BadInput(at + "expected " + event_log_header);
     if (line.substr(c2 + 1, c3 - c2 - 1) != "trigger") continue;
-    const auto month = parse_month(line.substr(0, c1));
-    const std::string id = line.substr(c1 + 1, c2 - c1 - 1);
-    const bool known = std::any_of(def.events.begin(), def.events.end(), [&](const EventDef& e) { return e.when && e.id == id; });
-    if (!month || !known || *month <= def.start || !(*month < def.start + def.months) || fired.count(id))
-      throw BadInput(path + ":" + std::to_string(row) + ": '" + line.substr(0, c2) + "' is not a firing of one of this scenario's triggered events inside its period "
-                     "(each at most once)");
+    const std::string when = line.substr(0, c1), id = line.substr(c1 + 1, c2 - c1 - 1);
+    const auto month = parse_month(when);
+    if (!month) throw BadInput(at + "month '" + when + "' is not a month written YYYY-MM");
+    if (!std::any_of(def.events.begin(), def.events.end(), [&](const EventDef& e) { return e.when && e.id == id; }))
+      throw BadInput(at + "'" + id + "' is not one of this scenario's triggered events (a replay fires those by their id)");
+    if (*month <= first || last < *month)
+      throw BadInput(at + "'" + id + "' takes effect in " + when + ", outside " + (first + 1).str() + " to " + last.str() +
+                     " (a trigger fires on a month's outputs, so its event takes effect from the second month of the run)");
+    if (fired.count(id)) throw BadInput(at + "'" + id + "' fires a second time (a triggered event fires at most once)");
     fired[id] = *month;
   }
   return fired;

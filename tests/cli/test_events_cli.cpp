@@ -70,7 +70,10 @@ TEST_CASE("a replayed event log gives the same run, and a changed one the run wi
   CHECK(slurp(dir / "replay" / "events.csv") == slurp(dir / "run" / "events.csv"));
 
   // The ban fired in 2027-06 instead: the same as the ban dated 2027-06.
-  std::ofstream(dir / "late.csv") << "month,id,fired_by,condition_met,note\n2027-06,ban-on-signpost,trigger,2027-05,moved by hand\n";
+  // Saved with CR LF line ends, as a spreadsheet may, and a note with a comma, a quote and a line
+  // break, quoted as events.csv quotes notes.
+  std::ofstream(dir / "late.csv") << "month,id,fired_by,condition_met,note\r\n2023-10,us-controls-2023-10,date,,\"first, \"\"dated\"\"\nrow\"\n"
+                                  << "2027-06,ban-on-signpost,trigger,2027-05,moved by hand\r\n";
   run(signpost + " --replay-events " + (dir / "late.csv").string(), dir / "late");
   std::ofstream(dir / "dated.yaml") << "extends: " << GEOSIM_SOURCE_DIR << "/scenarios/baseline.yaml\nevents:\n"
                                     << "  - {id: ban-dated, at: 2027-06, set: {chipmakers.nvidia_export.export_banned_to: [CN, RU]}}\n";
@@ -114,10 +117,14 @@ TEST_CASE("an event log that cannot be replayed is refused with what is wrong") 
   };
   const std::string header = "month,id,fired_by,condition_met,note\n";
   refused("series.csv", "month,scope,metric,value\n2023-01,world,adoption,0.1\n", "not an event log (its first line is not 'month,id,fired_by,condition_met,note'");
-  refused("unknown.csv", header + "2026-01,no-such-event,trigger,2025-12,\n", ":2: '2026-01,no-such-event' is not a firing of one of this scenario's triggered events");
-  refused("outside.csv", header + "2040-01,ban-on-signpost,trigger,2039-12,\n", ":2: '2040-01,ban-on-signpost' is not a firing");
-  refused("first.csv", header + "2023-01,ban-on-signpost,trigger,2022-12,\n", ":2: '2023-01,ban-on-signpost' is not a firing");
-  refused("twice.csv", header + "2026-01,ban-on-signpost,trigger,2025-12,\n2026-05,ban-on-signpost,trigger,2026-04,\n", ":3: '2026-05,ban-on-signpost' is not a firing");
+  refused("unknown.csv", header + "2026-01,no-such-event,trigger,2025-12,\n", ":2: 'no-such-event' is not one of this scenario's triggered events");
+  refused("outside.csv", header + "2040-01,ban-on-signpost,trigger,2039-12,\n", ":2: 'ban-on-signpost' takes effect in 2040-01, outside 2023-02 to 2027-12");
+  refused("first.csv", header + "2023-01,ban-on-signpost,trigger,2022-12,\n", ":2: 'ban-on-signpost' takes effect in 2023-01, outside 2023-02 to 2027-12");
+  refused("month.csv", header + "2023-13,ban-on-signpost,trigger,2023-12,\n", ":2: month '2023-13' is not a month written YYYY-MM");
+  refused("twice.csv", header + "2026-01,ban-on-signpost,trigger,2025-12,\n2026-05,ban-on-signpost,trigger,2026-04,\n",
+          ":3: 'ban-on-signpost' fires a second time");
+  // Line numbers count a quoted note's line breaks.
+  refused("lines.csv", header + "2023-10,us-controls-2023-10,date,,\"two\nlines\"\nxx\n", ":4: expected month,id,fired_by,condition_met,note");
   refused("short.csv", header + "2026-01,ban-on-signpost\n", ":2: expected month,id,fired_by,condition_met,note");
   refused("empty.csv", "", "not an event log");
   const auto missing = geosim("run " + signpost + small + " --replay-events " + (dir / "missing.csv").string() + " --out " + (dir / "out-missing").string());
