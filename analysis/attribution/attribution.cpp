@@ -7,42 +7,41 @@
 #include "analysis/sweep/evaluate.h"
 #include "core/bytes.h"
 #include "core/errors.h"
+#include "model/parameters.h"
 #include "scenario/diagnostics.h"
 #include "scenario/loader.h"
 
 namespace geosim::attribution {
 namespace {
 
-/// The mechanisms a scenario can switch off (docs/model.md 3.15), in the order of its keys.
+/// The mechanisms a scenario can switch off (docs/model.md 3.15): the `mechanisms.` keys of the schema, in its order.
 const std::vector<std::string>& mechanism_names() {
-  static const std::vector<std::string> names = {"commoditization", "hardware", "export_controls", "distillation", "release",
-                                                 "materials",       "origin_risk", "neighbours",   "demand_response"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& key : schema())
+      if (key.path.rfind("mechanisms.", 0) == 0) out.push_back(key.path.substr(11));
+    return out;
+  }();
   return names;
 }
 
-bool mechanism_on(const MechanismsDef& m, const std::string& name) {
-  if (name == "commoditization") return m.commoditization;
-  if (name == "hardware") return m.hardware;
-  if (name == "export_controls") return m.export_controls;
-  if (name == "distillation") return m.distillation;
-  if (name == "release") return m.release;
-  if (name == "materials") return m.materials;
-  if (name == "origin_risk") return m.origin_risk;
-  if (name == "neighbours") return m.neighbours;
-  return m.demand_response;
+bool mechanism_on(const ScenarioDef& def, const std::string& name) {
+  return std::get<bool>(find_key("mechanisms." + name)->get(def, 0));
 }
 
 std::vector<Player> mechanism_players(const AttributeOptions& o, const compare::Comparison& c, std::vector<std::string>& left_out) {
   const auto& names = mechanism_names();
   for (const auto& p : o.players)
-    if (std::find(names.begin(), names.end(), p) == names.end())
-      throw BadInput("--player " + p + ": not a mechanism" + did_you_mean(p, names) + " (mechanisms: commoditization, hardware, export_controls, "
-                     "distillation, release, materials, origin_risk, neighbours, demand_response)");
+    if (std::find(names.begin(), names.end(), p) == names.end()) {
+      std::string all;
+      for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+      throw BadInput("--player " + p + ": not a mechanism" + did_you_mean(p, names) + " (mechanisms: " + all + ")");
+    }
   std::vector<Player> out;
   for (const auto& name : o.players.empty() ? names : o.players) {
-    if (!mechanism_on(c.baseline.mechanisms, name) || !mechanism_on(c.whatif.mechanisms, name)) {
+    if (!mechanism_on(c.baseline, name) || !mechanism_on(c.whatif, name)) {
       if (!o.players.empty()) throw BadInput("--player " + name + ": the mechanism is switched off in the " +
-                                             std::string(mechanism_on(c.baseline.mechanisms, name) ? "what-if" : "baseline") + " already");
+                                             std::string(mechanism_on(c.baseline, name) ? "what-if" : "baseline") + " already");
       left_out.push_back(name + " (off in a scenario already)");
       continue;
     }
@@ -55,8 +54,7 @@ std::vector<Player> event_players(const AttributeOptions& o, const compare::Comp
   // The what-if's own events: those the baseline does not have, with the same id and month.
   std::vector<std::string> own;
   for (const auto& e : c.whatif.events) {
-    const bool inherited = std::any_of(c.baseline.events.begin(), c.baseline.events.end(), [&](const EventDef& b) { return b.id == e.id && b.at == e.at; });
-    if (inherited && !e.id.empty()) continue;
+    if (compare::inherited_event(c, e)) continue;
     if (e.id.empty()) throw BadInput("the what-if's event at " + e.at.str() + " has no id: give each of its events an id to attribute over events");
     if (!e.enabled) {
       left_out.push_back(e.id + " (disabled)");
@@ -112,8 +110,8 @@ Attribution load_attribution(const AttributeOptions& o) {
   const std::size_t k = a.players.size();
   if (k == 0) throw BadInput(std::string("nothing to attribute over: ") + (a.over_events ? "the what-if has no events of its own" : "every mechanism is off already"));
   if (k > 32) throw BadInput("at most 32 players, got " + std::to_string(k) + " (group events with --group)");
-  a.coalitions = coalitions_needed(k, o.orders, o.order_seed);
   a.orders = sampled_orders(k, o.orders, o.order_seed);
+  a.coalitions = coalitions_needed(k, a.orders);
 
   // What is attributed: the claims at their months, then each --output at --at.
   for (const auto& claim : c.claims) a.targets.push_back(Target{claim.id, claim.metric, claim.scope, claim.at, true});
@@ -205,8 +203,7 @@ std::vector<TargetResult> analyse(const Attribution& a, const sweep::Store& base
     sized(total), sized(none);
     for (auto& p : phi) sized(p);
     res.coalition_mean.assign(C, 0.0);
-    if (!a.orders.empty()) res.interaction.clear();
-    else res.interaction.assign(k * k, 0.0);
+    if (a.orders.empty()) res.interaction.assign(k * k, 0.0);
     for (std::size_t p = 0; p < P; ++p)
       for (std::size_t r = 0; r < K; ++r) {
         std::vector<double> v(C);

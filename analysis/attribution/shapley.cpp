@@ -41,21 +41,26 @@ std::vector<std::vector<std::size_t>> sampled_orders(std::size_t players, std::s
   return out;
 }
 
-std::vector<Coalition> coalitions_needed(std::size_t players, std::size_t orders, std::uint64_t seed) {
+std::vector<Coalition> coalitions_needed(std::size_t players, const std::vector<std::vector<std::size_t>>& orders) {
   if (players > 32) throw std::invalid_argument("attribution: at most 32 players");
   std::vector<Coalition> out;
-  if (players <= kMaxExactPlayers) {
+  if (orders.empty()) {
+    if (players > kMaxExactPlayers) throw std::invalid_argument("attribution: exact Shapley values take at most 12 players");
     for (Coalition c = 0; c < (Coalition{1} << players); ++c) out.push_back(c);
     return out;
   }
   out.push_back(0);
-  for (const auto& order : sampled_orders(players, orders, seed)) {
+  for (const auto& order : orders) {
     Coalition c = 0;
     for (std::size_t p : order) out.push_back(c |= Coalition{1} << p);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::vector<Coalition> coalitions_needed(std::size_t players, std::size_t orders, std::uint64_t seed) {
+  return coalitions_needed(players, sampled_orders(players, orders, seed));
 }
 
 std::vector<double> shapley(std::size_t k, const std::function<double(Coalition)>& v, const std::vector<std::vector<std::size_t>>& orders) {
@@ -89,13 +94,9 @@ std::vector<double> interactions(std::size_t k, const std::function<double(Coali
   if (k > kMaxExactPlayers) throw std::invalid_argument("attribution: interaction indices take at most 12 players");
   std::vector<double> out(k * k, 0.0);
   if (k < 2) return out;
-  // m! (k - m - 2)! / (k - 1)!: the weight of a coalition of m others in a pair's interaction.
-  std::vector<double> w(k - 1);
-  for (std::size_t m = 0; m + 2 <= k; ++m) {
-    double x = 1.0 / static_cast<double>(k - 1);
-    for (std::size_t i = 1; i <= m; ++i) x *= static_cast<double>(i) / static_cast<double>(k - 1 - i);
-    w[m] = x;
-  }
+  // m! (k - m - 2)! / (k - 1)!: a coalition of m others weighs in a pair's interaction as in a
+  // Shapley value of k - 1 players.
+  const auto w = shapley_weights(k - 1);
   const Coalition all = (Coalition{1} << k) - 1;
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t j = i + 1; j < k; ++j) {

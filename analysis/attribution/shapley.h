@@ -19,6 +19,8 @@ using Coalition = std::uint32_t;
 /// order), or, for a sampled one, those the `orders` sampled permutations pass through (their prefixes),
 /// in increasing mask order. `seed` draws the permutations (counter-based: the same seed, the same set).
 std::vector<Coalition> coalitions_needed(std::size_t players, std::size_t orders, std::uint64_t seed);
+/// The same for orders already sampled (all 2^k when `orders` is empty).
+std::vector<Coalition> coalitions_needed(std::size_t players, const std::vector<std::vector<std::size_t>>& orders);
 
 /// The sampled orders themselves (each a permutation of 0 .. players - 1); empty for an exact attribution.
 std::vector<std::vector<std::size_t>> sampled_orders(std::size_t players, std::size_t orders, std::uint64_t seed);

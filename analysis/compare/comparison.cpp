@@ -101,6 +101,10 @@ void read_points(const std::string& path, std::vector<std::string>& parameters, 
   if (points.empty()) throw BadInput(path + ": no points below the header (an empty plausible set: the calibration ruled out everything?)");
 }
 
+bool inherited_event(const Comparison& c, const EventDef& e) {
+  return !e.id.empty() && std::any_of(c.baseline.events.begin(), c.baseline.events.end(), [&](const EventDef& b) { return b.id == e.id && b.at == e.at; });
+}
+
 Comparison load_comparison(const CompareOptions& o) {
   Comparison c;
   c.whatif_path = o.whatif;

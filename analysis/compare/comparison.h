@@ -40,6 +40,10 @@ struct Comparison {
 /// (a refused scenario) or BadInput (an option, a plausible file) naming what to change.
 Comparison load_comparison(const CompareOptions& options);
 
+/// Whether the what-if's event `e` is the baseline's own: the baseline has one with its id (not empty)
+/// and month (for a triggered event, its id).
+bool inherited_event(const Comparison& c, const EventDef& e);
+
 /// Reads a CSV of parameter points (a header of key paths, one row per point, values as YAML text).
 /// Throws BadInput naming the file, line and what is wrong.
 void read_points(const std::string& path, std::vector<std::string>& parameters, std::vector<std::vector<std::string>>& points);

@@ -35,8 +35,7 @@ std::string output_label(const sweep::SeriesRequest& q) {
 std::vector<Marker> whatif_markers(const Comparison& c) {
   std::vector<Marker> out;
   for (const auto& e : c.whatif.events) {
-    const bool inherited = std::any_of(c.baseline.events.begin(), c.baseline.events.end(), [&](const EventDef& b) { return b.id == e.id && b.at == e.at; });
-    if ((!inherited || e.id.empty()) && !e.when && e.enabled) out.push_back({e.at.index, e.at.str() + " " + (e.id.empty() ? e.note : e.id)});
+    if (!inherited_event(c, e) && !e.when && e.enabled) out.push_back({e.at.index, e.at.str() + " " + (e.id.empty() ? e.note : e.id)});
   }
   return out;
 }

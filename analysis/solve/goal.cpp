@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -47,7 +46,7 @@ const std::vector<sweep::SweepKey>& goal_keys() {
     out.push_back({"objective.minimize[].lever", "A lever term instead: a lever's path, its value (what the lever costs, say)"});
     out.push_back({"objective.minimize[].weight", "The term's weight in the sum (default 1)"});
     out.push_back({"constraints", "List of chance constraints, each an output below or above a threshold in at least a share of the runs"});
-    out.push_back({"constraints[].name", "Name in reports (default: metric, scope and month joined)"});
+    out.push_back({"constraints[].name", "Name in reports (default: constraint N, N its place in the list from 1)"});
     out.push_back({"constraints[].metric", "The output's metric (required)"});
     out.push_back({"constraints[].scope", "The output's scope (default world)"});
     out.push_back({"constraints[].at", "YYYY-MM: the output at that month (default: the last month)"});
@@ -70,11 +69,7 @@ const std::vector<sweep::SweepKey>& goal_keys() {
 
 namespace {
 
-/// Collects problems, so that a refusal lists all of them.
-struct Problems {
-  std::vector<Diagnostic> list;
-  void add(const Mark& m, const std::string& msg) { list.push_back(Diagnostic{m, msg}); }
-};
+using sweep::Problems;
 
 /// Refuses keys of `map` not in `allowed`, naming the section.
 void check_keys(const Node& map, const std::string& section, const std::vector<std::string>& allowed, Problems& p) {
@@ -90,17 +85,6 @@ std::optional<double> number_of(const Node& n, const std::string& what, Problems
     return std::nullopt;
   }
   return v;
-}
-
-std::size_t whole_of(const Node& n, const std::string& what, double lo, double hi, Problems& p) {
-  const auto v = parse_whole_number(n);
-  if (!v || *v < lo || *v > hi) {
-    char range[96];
-    std::snprintf(range, sizeof range, "[%.0f, %.0f]", lo, hi);
-    p.add(n.mark, what + ": expected a whole number in " + range + ", got " + n.describe());
-    return static_cast<std::size_t>(lo);
-  }
-  return static_cast<std::size_t>(*v);
 }
 
 /// A record entry for the sweep loader, made from an objective term or a constraint: its output keys
@@ -147,12 +131,7 @@ GoalDef load_goal(const std::string& path) {
   const Mark top{path, 1, 1};
   if (!root.is_map()) throw DiagnosticError(Diagnostic{top, "expected a map of goal keys at the top of the file, got " + root.describe()});
   Problems p;
-  std::vector<std::string> tops;
-  for (const auto& k : goal_keys()) {
-    const std::string head = k.path.substr(0, k.path.find_first_of(".["));
-    if (std::find(tops.begin(), tops.end(), head) == tops.end()) tops.push_back(head);
-  }
-  check_keys(root, "", tops, p);
+  sweep::check_top_keys(root, sweep::SweepFormat{&goal_keys(), "solve", "goal"}, p);
 
   GoalDef g;
   g.file = path;
@@ -207,7 +186,6 @@ GoalDef load_goal(const std::string& path) {
                                    did_you_mean(lever->is_scalar() ? lever->scalar : "", lever_paths));
           t.lever = true;
           t.index = static_cast<std::size_t>(at - lever_paths.begin());
-          t.label = "lever " + (lever->is_scalar() ? lever->scalar : "");
         } else if (item->find("metric")) {
           t.index = records.seq.size();
           records.seq.push_back(record_of(*item, "objective." + std::to_string(g.objective.size() + 1)));
@@ -229,7 +207,6 @@ GoalDef load_goal(const std::string& path) {
       }
       check_keys(item, "constraints[].", {"name", "metric", "scope", "at", "mean", "below", "above", "probability"}, p);
       Constraint c;
-      c.mark = item.mark;
       if (!item.find("metric")) p.add(item.mark, "constraints: missing required key 'metric'");
       const Node* below = item.find("below");
       const Node* above = item.find("above");
@@ -262,7 +239,7 @@ GoalDef load_goal(const std::string& path) {
         if (!pl->is_scalar() || pl->scalar.empty()) p.add(pl->mark, "uncertainty.plausible: expected the path of a CSV of plausible points, or none");
         else plausible = pl->scalar == "none" ? "none" : resolve_beside(path, pl->scalar);
       }
-      if (const Node* n = u->find("points")) points = whole_of(*n, "uncertainty.points", 1, 100000, p);
+      if (const Node* n = u->find("points")) points = sweep::whole_at(*n, "uncertainty.points", 1, 100000, p);
     }
   }
   if (const Node* s = root.find("search")) {
@@ -279,9 +256,9 @@ GoalDef load_goal(const std::string& path) {
         o.local = n->is_scalar() ? n->scalar : "";
         if (o.local != "cobyla" && o.local != "none") p.add(n->mark, "search.local: expected cobyla or none, got " + n->describe() + did_you_mean(o.local, {"cobyla", "none"}));
       }
-      if (const Node* n = s->find("global_evaluations")) o.global_evaluations = whole_of(*n, "search.global_evaluations", 1, 1000000, p);
-      if (const Node* n = s->find("local_evaluations")) o.local_evaluations = whole_of(*n, "search.local_evaluations", 1, 1000000, p);
-      if (const Node* n = s->find("seed")) o.seed = whole_of(*n, "search.seed", 0, 4294967295.0, p);
+      if (const Node* n = s->find("global_evaluations")) o.global_evaluations = sweep::whole_at(*n, "search.global_evaluations", 1, 1000000, p);
+      if (const Node* n = s->find("local_evaluations")) o.local_evaluations = sweep::whole_at(*n, "search.local_evaluations", 1, 1000000, p);
+      if (const Node* n = s->find("seed")) o.seed = sweep::whole_at(*n, "search.seed", 0, 4294967295u, p);
       if (const Node* n = s->find("tolerance")) {
         o.tolerance = number_of(*n, "search.tolerance", p).value_or(1e-3);
         if (!(o.tolerance > 0 && o.tolerance < 1)) p.add(n->mark, "search.tolerance: expected a share of a lever's range in (0, 1), got " + n->describe());

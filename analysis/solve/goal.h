@@ -18,7 +18,6 @@ struct Term {
   bool lever = false;
   std::size_t index = 0;  // the record (an output) or the lever (SweepDef::parameters)
   double weight = 1;
-  std::string label;      // "METRIC@SCOPE@MONTH" or "lever PATH", for reports
 };
 
 /// A chance constraint: in at least `probability` of an evaluation's runs the output is below (or
@@ -29,7 +28,6 @@ struct Constraint {
   bool above = false;
   double threshold = 0;
   double probability = 1;
-  Mark mark;
 };
 
 /// How the levers are searched (NLopt).

@@ -186,6 +186,20 @@ bool better(const GoalDef& g, const Evaluation& a, const Evaluation& b) {
   return worst(a) > worst(b);
 }
 
+/// The best of the evaluations by the goal's ranking (the first of equals); 0 when there are none.
+std::size_t best_of(const GoalDef& g, const std::vector<Evaluation>& evaluations) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < evaluations.size(); ++i)
+    if (better(g, evaluations[i], evaluations[best])) best = i;
+  return best;
+}
+
+/// A lever's value as a search's start, in [0, 1]: the middle when the value is not in its range's terms.
+double start_of(const sweep::Parameter& lever, std::optional<double> value) {
+  const double u = value ? lever.unit_of(*value) : std::nan("");
+  return std::isfinite(u) ? std::clamp(u, 0.0, 1.0) : 0.5;
+}
+
 /// What NLopt's callbacks need: the evaluator, the stage, and a failure to carry out of NLopt.
 struct Context {
   const GoalDef* goal;
@@ -296,12 +310,8 @@ Solution run_solve(const GoalDef& g, const std::string& store_path, const std::a
   Solution out;
   Evaluator evaluator(g, store, stop, progress, batch, out);
   // Where a search with no global stage starts: the scenario's own lever values, inside the bounds.
-  std::vector<double> x(k, 0.5);
-  for (std::size_t i = 0; i < k; ++i) {
-    const auto v = number_at(g.base, g.sweep.parameters[i].path);
-    const double u = v ? g.sweep.parameters[i].unit_of(*v) : std::nan("");
-    if (std::isfinite(u)) x[i] = std::clamp(u, 0.0, 1.0);
-  }
+  std::vector<double> x(k);
+  for (std::size_t i = 0; i < k; ++i) x[i] = start_of(g.sweep.parameters[i], number_at(g.base, g.sweep.parameters[i].path));
   try {
     if (g.search.global != "none") {
       nlopt::opt global(g.search.global == "isres" ? nlopt::GN_ISRES : nlopt::GN_ORIG_DIRECT_L, static_cast<unsigned>(k));
@@ -313,11 +323,8 @@ Solution run_solve(const GoalDef& g, const std::string& store_path, const std::a
     if (g.search.local != "none") {
       // From the best evaluation so far (the global stage's), by the goal's own ranking.
       if (!out.evaluations.empty()) {
-        std::size_t best = 0;
-        for (std::size_t i = 1; i < out.evaluations.size(); ++i)
-          if (better(g, out.evaluations[i], out.evaluations[best])) best = i;
-        for (std::size_t i = 0; i < k; ++i) x[i] = g.sweep.parameters[i].unit_of(out.evaluations[best].levers[i]);
-        for (double& u : x) u = std::isfinite(u) ? std::clamp(u, 0.0, 1.0) : 0.5;
+        const Evaluation& best = out.evaluations[best_of(g, out.evaluations)];
+        for (std::size_t i = 0; i < k; ++i) x[i] = start_of(g.sweep.parameters[i], best.levers[i]);
       }
       nlopt::opt local(nlopt::LN_COBYLA, static_cast<unsigned>(k));
       local.set_maxeval(static_cast<int>(g.search.local_evaluations));
@@ -329,8 +336,7 @@ Solution run_solve(const GoalDef& g, const std::string& store_path, const std::a
   } catch (const Stopped&) {
     out.interrupted = true;
   }
-  for (std::size_t i = 1; i < out.evaluations.size(); ++i)
-    if (better(g, out.evaluations[i], out.evaluations[out.best])) out.best = i;
+  out.best = best_of(g, out.evaluations);
   out.any_feasible = !out.evaluations.empty() && out.evaluations[out.best].feasible;
   return out;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/sensitivity/indices.h"
+#include "core/csv.h"
 #include "analysis/sweep/store.h"
 
 namespace geosim::sweep {
@@ -40,8 +41,7 @@ Summary summarize(const Store& store, std::size_t resamples = 200, std::uint64_t
 /// Ensemble statistics of the values (p05/p95 by linear interpolation between order statistics).
 Ensemble ensemble(std::vector<double> values);
 
-/// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& text);
+using geosim::csv_field;  // sim/core/csv.h, shared with geosim run's files
 
 /// The summary as CSV tables: per point (`points`) and per record and parameter (`sensitivity`).
 std::string points_csv(const Summary& s);

@@ -60,12 +60,6 @@ const std::vector<SweepKey>& sweep_keys() {
 
 namespace {
 
-/// Collects problems, so that a refusal lists all of them.
-struct Problems {
-  std::vector<Diagnostic> list;
-  void add(const Mark& m, const std::string& msg) { list.push_back(Diagnostic{m, msg}); }
-};
-
 std::vector<std::string> keys_under(const std::string& prefix) {
   std::vector<std::string> out;
   for (const auto& k : sweep_keys()) {
@@ -85,31 +79,10 @@ void check_keys(const Node& map, const std::string& prefix, Problems& p) {
       p.add(e.key_mark, "unknown sweep key '" + prefix + e.key + "'" + did_you_mean(e.key, allowed));
 }
 
-/// Refuses top-level keys that the file's format does not know.
-void check_top_keys(const Node& root, const SweepFormat& format, Problems& p) {
-  std::vector<std::string> allowed;
-  for (const auto& k : *format.keys) {
-    const std::string head = k.path.substr(0, k.path.find_first_of(".["));
-    if (std::find(allowed.begin(), allowed.end(), head) == allowed.end()) allowed.push_back(head);
-  }
-  for (const auto& e : root.map)
-    if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
-      p.add(e.key_mark, "unknown " + format.noun + " key '" + e.key + "'" + did_you_mean(e.key, allowed));
-}
-
 double number_at(const Node& n, const std::string& what, Problems& p) {
   const auto v = parse_number(n);
   if (!v) p.add(n.mark, what + ": expected a number, got " + n.describe());
   return v.value_or(0);
-}
-
-std::uint64_t whole_at(const Node& n, const std::string& what, std::uint64_t min, std::uint64_t max, Problems& p) {
-  const auto v = parse_whole_number(n);
-  if (!v || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
-    p.add(n.mark, what + ": expected a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " + n.describe());
-    return min;
-  }
-  return static_cast<std::uint64_t>(*v);
 }
 
 std::string text_at(const Node& n, const std::string& what, Problems& p) {
@@ -278,6 +251,27 @@ double normal_quantile(double u) {
 
 
 }  // namespace
+
+void check_top_keys(const Node& root, const SweepFormat& format, Problems& p) {
+  std::vector<std::string> allowed;
+  for (const auto& k : *format.keys) {
+    const std::string head = k.path.substr(0, k.path.find_first_of(".["));
+    if (std::find(allowed.begin(), allowed.end(), head) == allowed.end()) allowed.push_back(head);
+  }
+  for (const auto& e : root.map)
+    if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
+      p.add(e.key_mark, "unknown " + format.noun + " key '" + e.key + "'" + did_you_mean(e.key, allowed));
+}
+
+std::uint64_t whole_at(const Node& n, const std::string& what, std::uint64_t min, std::uint64_t max, Problems& p) {
+  const auto v = parse_whole_number(n);
+  if (!v || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
+    p.add(n.mark, what + ": expected a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " + n.describe());
+    return min;
+  }
+  return static_cast<std::uint64_t>(*v);
+}
+
 
 const KeySpec* schema_key_for(const std::string& path) {
   const std::string key = address_of(path).schema_path;

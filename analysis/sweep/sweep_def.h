@@ -126,6 +126,18 @@ struct SweepFormat {
 };
 const SweepFormat& sweep_format();
 
+/// Collects a file's problems, so that a refusal lists all of them (the sweep, calibration and goal loaders).
+struct Problems {
+  std::vector<Diagnostic> list;
+  void add(const Mark& m, const std::string& msg) { list.push_back(Diagnostic{m, msg}); }
+};
+
+/// Refuses top-level keys that the file's format does not know.
+void check_top_keys(const Node& root, const SweepFormat& format, Problems& p);
+
+/// The whole number in [min, max] at `n`; else `min`, with a problem naming `what`.
+std::uint64_t whole_at(const Node& n, const std::string& what, std::uint64_t min, std::uint64_t max, Problems& p);
+
 /// Loads and checks a sweep file; throws DiagnosticError listing every problem (file:line:col).
 SweepDef load_sweep(const std::string& path);
 

@@ -23,6 +23,7 @@
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "cli/run_record.h"
+#include "core/csv.h"
 #include "core/errors.h"
 #include "core/input_file.h"
 #include "core/memory.h"
@@ -129,16 +130,10 @@ constexpr const char* event_log_header = "month,id,fired_by,condition_met,note";
 /// The run's event log: each event applied, in order (month,id,fired_by,condition_met,note; fired_by:
 /// date or trigger; condition_met: for a triggered event, the month whose outputs fired it).
 std::string event_log_csv(const World& world) {
-  auto field = [](const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-  };
   std::string out = std::string(event_log_header) + "\n";
   for (const auto& a : world.event_log()) {
     const EventDef& ev = world.params().events[a.event];
-    out.append(a.at.str()).append(",").append(field(ev.id)).append(a.triggered ? ",trigger," + (a.at + -1).str() + "," : ",date,,").append(field(ev.note)).append("\n");
+    out.append(a.at.str()).append(",").append(csv_field(ev.id)).append(a.triggered ? ",trigger," + (a.at + -1).str() + "," : ",date,,").append(csv_field(ev.note)).append("\n");
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // Everything read back is checked as the loader checks a scenario (kinds, ranges, choices, the agents
 // named) and every state field against its range: a checkpoint's checksum proves only that the file is
 // intact, and anyone can recompute it.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -359,9 +360,9 @@ void World::load_state(ByteReader& in, const ScenarioDef* history) {
   fired_at_.assign(def_.events.size(), -1);
   for (std::size_t e = 0, k = 0; e < def_.events.size(); ++e) {
     if (!def_.events[e].when) continue;
-    for (std::size_t h = 0; h < followed.size(); ++h)
-      if (history ? followed[h]->id == def_.events[e].id : h == k) trigger_run_[e] = run[h], fired_at_[e] = fired[h];
-    ++k;
+    std::size_t h = k++;
+    if (history) h = std::find_if(followed.begin(), followed.end(), [&](const EventDef* f) { return f->id == def_.events[e].id; }) - followed.begin();
+    if (h < followed.size()) trigger_run_[e] = run[h], fired_at_[e] = fired[h];
   }
   if (history) {
     // A branch: the what-if's differences from the history, both as they stand at the branch month,

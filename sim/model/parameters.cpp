@@ -484,27 +484,28 @@ std::vector<KeySpec> declare() {
 
   // -- mechanisms: fixed for a run (not settable), each held off by switch_off_mechanisms
   {
-    auto mech = [&s](const char* name, const std::string& off, auto access) {
-      add<ScenarioDef>(s, spec(std::string("mechanisms.") + name, K::boolean, "true", "", "Off (false): " + off + " (docs/model.md 3.15)."), access);
+    auto mech = [&s](const char* name, bool MechanismsDef::*field, const std::string& off) {
+      add<ScenarioDef>(s, spec(std::string("mechanisms.") + name, K::boolean, "true", "", "Off (false): " + off + " (docs/model.md 3.15)."),
+                       [field](ScenarioDef& d) -> auto& { return d.mechanisms.*field; });
     };
-    mech("commoditization", "open lines never erode closed markups (behaviour.commoditization held at 0)",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.commoditization; });
-    mech("hardware", "every line runs equally well on every chipmaker and every ecosystem is mature (affinities cleared, ecosystems held at 1)",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.hardware; });
-    mech("export_controls", "chipmakers sell to every nation at full performance and no fee (export bans, tiers and licence fees cleared; buyers' own bans stay)",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.export_controls; });
-    mech("distillation", "no lab distils from another (behaviour.distillation_rate held at 0)",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.distillation; });
-    mech("release", "labs never change their release strategy themselves: no loss leader, no adaptive review (labs' close_at_share and behaviour.strategy_interval held at 0); events still do",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.release; });
-    mech("materials", "no materials shortfall (nations' materials_export_ban cleared)",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.materials; });
-    mech("origin_risk", "adopters weigh no origin risk in their choice (behaviour.utility.origin_risk held at 0); bans and dependency still count rivals",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.origin_risk; });
-    mech("neighbours", "adopters' choices ignore what their neighbours use (behaviour.utility.neighbours held at 0); adoption still imitates",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.neighbours; });
-    mech("demand_response", "demand follows its exogenous path alone (behaviour.demand_price_elasticity and demand_capability_elasticity held at 0)",
-         [](ScenarioDef& d) -> auto& { return d.mechanisms.demand_response; });
+    mech("commoditization", &MechanismsDef::commoditization,
+         "open lines never erode closed markups (behaviour.commoditization held at 0)");
+    mech("hardware", &MechanismsDef::hardware,
+         "every line runs equally well on every chipmaker and every ecosystem is mature (affinities cleared, ecosystems held at 1)");
+    mech("export_controls", &MechanismsDef::export_controls,
+         "chipmakers sell to every nation at full performance and no fee (export bans, tiers and licence fees cleared; buyers' own bans stay)");
+    mech("distillation", &MechanismsDef::distillation,
+         "no lab distils from another (behaviour.distillation_rate held at 0)");
+    mech("release", &MechanismsDef::release,
+         "labs never change their release strategy themselves: no loss leader, no adaptive review (labs' close_at_share and behaviour.strategy_interval held at 0); events still do");
+    mech("materials", &MechanismsDef::materials,
+         "no materials shortfall (nations' materials_export_ban cleared)");
+    mech("origin_risk", &MechanismsDef::origin_risk,
+         "adopters weigh no origin risk in their choice (behaviour.utility.origin_risk held at 0); bans and dependency still count rivals");
+    mech("neighbours", &MechanismsDef::neighbours,
+         "adopters' choices ignore what their neighbours use (behaviour.utility.neighbours held at 0); adoption still imitates");
+    mech("demand_response", &MechanismsDef::demand_response,
+         "demand follows its exogenous path alone (behaviour.demand_price_elasticity and demand_capability_elasticity held at 0)");
   }
 
   // -- events: read by the loader into EventDef, not bound to a field

@@ -189,6 +189,12 @@ struct EventDef {
   std::optional<TriggerDef> when;
 };
 
+/// The order events apply in: dated ones by month, then triggered ones (a stable sort by it keeps
+/// file order within each).
+inline bool applies_before(const EventDef& a, const EventDef& b) {
+  return !a.when && (b.when || a.at < b.at);
+}
+
 /// The model's mechanisms, each of which a scenario may switch off to see what it contributes: off,
 /// it holds the keys that drive it at neutral values for the whole run (docs/model.md 3.15).
 struct MechanismsDef {

@@ -148,7 +148,7 @@ void World::add_event(EventDef event) {
                                 (def_.start + (def_.months - 1)).str());
   // Events are applied in list order within a month; the loader keeps file order, so a new one goes
   // last among those dated (triggered events follow every dated one).
-  auto pos = std::upper_bound(def_.events.begin(), def_.events.end(), event.at, [](Month m, const EventDef& e) { return e.when || m < e.at; });
+  auto pos = std::upper_bound(def_.events.begin(), def_.events.end(), event, applies_before);
   const auto at = pos - def_.events.begin();
   def_.events.insert(pos, std::move(event));
   trigger_run_.insert(trigger_run_.begin() + at, 0);

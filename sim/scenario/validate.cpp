@@ -72,8 +72,7 @@ class Builder {
     check_references();
     if (!errors_.empty()) throw DiagnosticError(errors_);
     // Dated events by month (file order within one); triggered ones after them, in file order.
-    std::stable_sort(def_.events.begin(), def_.events.end(),
-                     [](const EventDef& a, const EventDef& b) { return !a.when && (b.when || a.at < b.at); });
+    std::stable_sort(def_.events.begin(), def_.events.end(), applies_before);
     return std::move(def_);
   }
 
@@ -572,10 +571,7 @@ class Builder {
     std::vector<std::size_t> order(def_.events.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     // Triggered events may fire any month: they are checked after every dated one.
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const EventDef &x = def_.events[a], &y = def_.events[b];
-      return !x.when && (y.when || x.at < y.at);
-    });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return applies_before(def_.events[a], def_.events[b]); });
     ScenarioDef state = def_;
     auto aligned = [](const NationDef& n) { return n.bloc[0] + n.bloc[1] + n.bloc[2] > 0; };
     for (std::size_t e : order) {

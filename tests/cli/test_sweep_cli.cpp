@@ -336,7 +336,7 @@ TEST_CASE("analyze summarizes run folders as an ensemble, month by month") {
   for (int seed = 1; seed <= 3; ++seed) {
     const auto run = dir / ("seed" + std::to_string(seed));
     REQUIRE(cli::geosim("run " + base + " --set population.adopters=800 --months 12 --quiet --seed " + std::to_string(seed) + " --out " + run.string()).code == 0);
-    folders += " " + run.string();
+    folders.append(" ").append(run.string());
     std::istringstream in(cli::slurp(run / "series.csv"));
     for (std::string line; std::getline(in, line);)
       if (line.rfind("2023-12,world,usage_share.china_open,", 0) == 0) last.push_back(std::stod(line.substr(line.rfind(',') + 1)));
